@@ -1,0 +1,160 @@
+/**
+ * The graph node behind every DStream: what a batch holds (`compute`), cached per batch time
+ * while anything downstream still needs it. The public `DStream` class wraps a node; operators
+ * are node subclasses, one per file in this folder.
+ */
+import { formatDuration, isMultipleOf } from '../duration.js';
+import { BatchError, ConfigurationError, KindlingError } from '../errors.js';
+
+/** What a node needs to know of the graph it belongs to. */
+export interface GraphScope {
+  /** The context's batch interval, ms. */
+  readonly batchInterval: number;
+  /** A unique id, in creation order. */
+  nextNodeId(): number;
+  /** A unique default name for a node of `kind` under `parent`. */
+  defaultName(kind: string, parent: Node<unknown> | undefined): string;
+  /** Throws if nodes may no longer be added (the context has started). */
+  assertBuilding(kind: string): void;
+}
+
+/** Receives records one at a time, for fused loops. */
+export type Sink<T> = (record: T) => void;
+
+export abstract class Node<T> {
+  readonly id: number;
+  name: string;
+  /** The interval between this stream's batches, ms. */
+  slideDuration: number;
+  /** Set at start: the time before this stream's first batch. */
+  zeroTime: number | undefined;
+  /** How long computed batches are kept, ms; set at start from what downstream needs. */
+  rememberDuration = 0;
+  /** Set by `cache()`: children read the materialised batch instead of fusing through. */
+  cached = false;
+  private readonly generated = new Map<number, Promise<T[]>>();
+
+  constructor(
+    readonly scope: GraphScope,
+    readonly kind: string,
+    readonly dependencies: readonly Node<unknown>[],
+    namedAfter: Node<unknown> | undefined = dependencies[0],
+  ) {
+    scope.assertBuilding(kind);
+    this.id = scope.nextNodeId();
+    this.name = scope.defaultName(kind, namedAfter);
+    this.slideDuration = dependencies[0]?.slideDuration ?? scope.batchInterval;
+  }
+
+  /** What the batch at `time` holds. Called at most once per valid time while it is remembered. */
+  protected abstract compute(time: number): T[] | Promise<T[]>;
+
+  /** Checks the node's settings against the graph at start; throws a {@link ConfigurationError}. */
+  validate(): void {
+    if (!isMultipleOf(this.slideDuration, this.scope.batchInterval)) {
+      throw new ConfigurationError(
+        `${this.kind} '${this.name}': slide ${formatDuration(this.slideDuration)} is not a multiple of the ` +
+          `batch interval ${formatDuration(this.scope.batchInterval)}; use a multiple of it`,
+      );
+    }
+  }
+
+  /** How long this node's parents must keep their batches. Windows ask for more. */
+  protected parentRememberDuration(): number {
+    return this.rememberDuration;
+  }
+
+  /** Sets zero time on this node and its ancestors. */
+  initialize(zeroTime: number): void {
+    if (this.zeroTime !== undefined && this.zeroTime !== zeroTime) {
+      throw new KindlingError(`node '${this.name}' was initialised twice with different zero times`);
+    }
+    this.zeroTime = zeroTime;
+    for (const d of this.dependencies) d.initialize(zeroTime);
+  }
+
+  /** Keeps batches for at least `duration` ms, and asks the parents for what that needs. */
+  remember(duration: number): void {
+    this.rememberDuration = Math.max(this.rememberDuration, duration, this.slideDuration);
+    const forParents = this.parentRememberDuration();
+    for (const d of this.dependencies) d.remember(forParents);
+  }
+
+  /** True when this stream has a batch at `time`. */
+  isTimeValid(time: number): boolean {
+    if (this.zeroTime === undefined) {
+      throw new KindlingError(`node '${this.name}' has not been initialised; start the context first`);
+    }
+    return time > this.zeroTime && (time - this.zeroTime) % this.slideDuration === 0;
+  }
+
+  /** The batch at `time`, computed once and cached; `undefined` if the stream has no batch then. */
+  getOrCompute(time: number): Promise<T[]> | undefined {
+    const cached = this.generated.get(time);
+    if (cached) return cached;
+    if (!this.isTimeValid(time)) return undefined;
+    const batch = this.computeGuarded(time);
+    this.generated.set(time, batch);
+    return batch;
+  }
+
+  /** True when the batch at `time` has been computed and is still remembered. */
+  protected hasBatch(time: number): boolean {
+    return this.generated.has(time);
+  }
+
+  /**
+   * Feeds every record of the batch at `time` to `sink`. Narrow nodes override this to run their
+   * fused loop without building an array; everything else iterates the cached batch.
+   */
+  async forEachRecord(time: number, sink: Sink<T>): Promise<void> {
+    const batch = await this.getOrCompute(time);
+    if (batch) for (let i = 0; i < batch.length; i++) sink(batch[i] as T);
+  }
+
+  /**
+   * The batches with times in [from, to]. Both ends are floored to this stream's slide (as Spark
+   * does); times at or before the stream's start are skipped.
+   */
+  async slice(from: number, to: number): Promise<T[][]> {
+    const zero = this.zeroTime ?? 0;
+    const slide = this.slideDuration;
+    const floor = (t: number): number => t - ((((t - zero) % slide) + slide) % slide);
+    const alignedTo = floor(to);
+    const alignedFrom = floor(from);
+    const batches: Promise<T[]>[] = [];
+    for (let t = alignedFrom; t <= alignedTo; t += slide) {
+      const batch = this.getOrCompute(t);
+      if (batch) batches.push(batch);
+    }
+    return Promise.all(batches);
+  }
+
+  /** Forgets batches older than the remember duration, here and upstream. */
+  clearMetadata(time: number): void {
+    for (const t of this.generated.keys()) if (t <= time - this.rememberDuration) this.generated.delete(t);
+    for (const d of this.dependencies) d.clearMetadata(time);
+  }
+
+  /** Runs `fn`, turning what it throws into a {@link BatchError} that names this operator. */
+  protected guard<R>(time: number, fn: () => R): R {
+    try {
+      return fn();
+    } catch (error) {
+      throw asBatchError(error, this.name, time);
+    }
+  }
+
+  private async computeGuarded(time: number): Promise<T[]> {
+    try {
+      return await this.compute(time);
+    } catch (error) {
+      throw asBatchError(error, this.name, time);
+    }
+  }
+}
+
+/** Wraps `error` in a {@link BatchError} for `operator`, unless it already is one. */
+export function asBatchError(error: unknown, operator: string, time: number): BatchError {
+  return error instanceof BatchError ? error : new BatchError(operator, time, error);
+}

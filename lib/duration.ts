@@ -1,0 +1,35 @@
+/**
+ * Durations in Kindling are plain numbers of milliseconds. These helpers make call sites read
+ * like the field: `seconds(30)` rather than `30000`.
+ *
+ * @example
+ * new StreamingContext({ batchInterval: seconds(1) });
+ * counts.reduceByKeyAndWindow((a, b) => a + b, minutes(1), seconds(5));
+ */
+
+/** `n` milliseconds. */
+export function milliseconds(n: number): number {
+  return n;
+}
+
+/** `n` seconds, in milliseconds. */
+export function seconds(n: number): number {
+  return n * 1000;
+}
+
+/** `n` minutes, in milliseconds. */
+export function minutes(n: number): number {
+  return n * 60_000;
+}
+
+/** Formats a duration for messages: `1500 ms`, `2 s`, `1.5 min`. */
+export function formatDuration(ms: number): string {
+  if (ms >= 60_000 && ms % 30_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 1000 && ms % 100 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
+/** True when `a` is a whole multiple of `b` (both in milliseconds). */
+export function isMultipleOf(a: number, b: number): boolean {
+  return b > 0 && a % b === 0;
+}

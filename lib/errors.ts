@@ -1,0 +1,66 @@
+/**
+ * Kindling's errors. Every error the engine raises is a {@link KindlingError}: it says what went
+ * wrong and how to fix it, whether retrying can help (`retriable`), and what caused it (`cause`).
+ */
+
+/** Base class of every error Kindling raises. */
+export class KindlingError extends Error {
+  /** True when the same call may succeed if tried again (a lost connection, a timeout). */
+  readonly retriable: boolean;
+
+  constructor(message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** A job was set up wrongly: bad options, a graph that cannot run. Raised at build or start time. */
+export class ConfigurationError extends KindlingError {}
+
+/** The context was used in a state that does not allow the call (started twice, built after start). */
+export class IllegalStateError extends KindlingError {}
+
+/**
+ * A user function (or an output operation) threw while a batch was processed. Names the operator
+ * and the batch time; the original error is the `cause`.
+ */
+export class BatchError extends KindlingError {
+  readonly operator: string;
+  readonly batchTime: number;
+
+  constructor(operator: string, batchTime: number, cause: unknown) {
+    super(`operator '${operator}' failed in the batch of time ${batchTime}: ${describe(cause)}`, { cause });
+    this.operator = operator;
+    this.batchTime = batchTime;
+  }
+}
+
+/** A receiver failed: it could not connect, or its source broke. Usually retriable. */
+export class ReceiverError extends KindlingError {
+  readonly receiver: string;
+
+  constructor(receiver: string, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+    super(`receiver '${receiver}': ${message}`, { retriable: true, ...options });
+    this.receiver = receiver;
+  }
+}
+
+/** The context stopped before the awaited work could finish. */
+export class StoppedError extends KindlingError {}
+
+/** True when `error` is a Kindling error that may succeed if tried again. */
+export function isRetriable(error: unknown): boolean {
+  return error instanceof KindlingError && error.retriable;
+}
+
+/** True when `error` is a {@link BatchError}. */
+export function isBatchError(error: unknown): error is BatchError {
+  return error instanceof BatchError;
+}
+
+/** The message of anything thrown, for error messages. */
+export function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,132 @@
+/**
+ * The DStream graph of one context: its inputs and output operations, node names, and the rules
+ * checked at start. It says *what* each batch time runs; the job generator says *when*.
+ */
+import { formatDuration } from './duration.js';
+import { ConfigurationError, IllegalStateError } from './errors.js';
+import type { InputNode } from './dstream/input.js';
+import type { GraphScope, Node } from './dstream/node.js';
+import type { OutputNode } from './dstream/output.js';
+
+/** One output operation's work for one batch time. */
+export interface Job {
+  readonly outputOperation: number;
+  readonly operator: string;
+  run(): Promise<void>;
+}
+
+/** Every job of one batch time, with the number of input records of that batch. */
+export interface JobSet {
+  readonly time: number;
+  readonly records: number;
+  readonly jobs: readonly Job[];
+}
+
+export class DStreamGraph implements GraphScope {
+  readonly inputs: InputNode<unknown>[] = [];
+  readonly outputs: OutputNode<unknown>[] = [];
+  private readonly names = new Map<string, Node<unknown> | undefined>();
+  private ids = 0;
+  private building = true;
+  private extraRemember = 0;
+
+  constructor(
+    readonly batchInterval: number,
+    readonly contextName: string,
+  ) {}
+
+  nextNodeId(): number {
+    return this.ids++;
+  }
+
+  defaultName(kind: string, parent: Node<unknown> | undefined): string {
+    const base = parent ? `${parent.name}/${kind}` : kind;
+    let name = base;
+    for (let n = 2; this.names.has(name); n++) name = `${base}#${n}`;
+    this.names.set(name, undefined);
+    return name;
+  }
+
+  /** Gives `node` the name a user chose; names are unique within a graph. */
+  rename(node: Node<unknown>, name: string): void {
+    if (name === node.name) return;
+    if (!name) throw new ConfigurationError(`an operator name must not be empty (renaming '${node.name}')`);
+    if (this.names.has(name)) {
+      throw new ConfigurationError(
+        `operator name '${name}' is already used in context '${this.contextName}'; give each operator a unique name`,
+      );
+    }
+    this.names.delete(node.name);
+    this.names.set(name, node);
+  }
+
+  assertBuilding(kind: string): void {
+    if (!this.building) {
+      throw new IllegalStateError(
+        `cannot add '${kind}' to context '${this.contextName}' after it has started; ` +
+          'build every input, operator and output before start()',
+      );
+    }
+  }
+
+  /** Keeps every stream's batches for at least `duration` ms (for `slice` from outside a batch). */
+  remember(duration: number): void {
+    this.extraRemember = Math.max(this.extraRemember, duration);
+  }
+
+  addInput(node: InputNode<unknown>): void {
+    this.inputs.push(node);
+  }
+
+  addOutput(node: OutputNode<unknown>): void {
+    this.outputs.push(node);
+  }
+
+  /** Validates the graph and fixes every node's zero time and remember duration. */
+  start(zeroTime: number): void {
+    if (this.outputs.length === 0) {
+      throw new ConfigurationError(
+        `context '${this.contextName}' has no output operation, so nothing would run; ` +
+          'add one with foreachBatch(), print() or saveAsTextFiles() before start()',
+      );
+    }
+    if (!(this.batchInterval > 0)) {
+      throw new ConfigurationError(
+        `batch interval ${formatDuration(this.batchInterval)} must be a positive number of ms`,
+      );
+    }
+    for (const node of this.allNodes()) node.validate();
+    this.building = false;
+    for (const node of [...this.outputs, ...this.inputs]) node.initialize(zeroTime);
+    for (const node of [...this.outputs, ...this.inputs]) node.remember(this.extraRemember);
+  }
+
+  /** Materialises every input for `time` and returns the output jobs due then. */
+  async generateJobs(time: number): Promise<JobSet> {
+    const batches = await Promise.all(this.inputs.map((input) => input.getOrCompute(time)));
+    const records = batches.reduce((sum, batch) => sum + (batch?.length ?? 0), 0);
+    const jobs: Job[] = [];
+    this.outputs.forEach((output, index) => {
+      const run = output.job(time);
+      if (run) jobs.push({ outputOperation: index, operator: output.name, run });
+    });
+    return { time, records, jobs };
+  }
+
+  /** Forgets batches no longer needed once the batch at `time` is done. */
+  clearMetadata(time: number): void {
+    for (const node of [...this.outputs, ...this.inputs]) node.clearMetadata(time);
+  }
+
+  /** Every node reachable from an output or input, each once. */
+  allNodes(): Node<unknown>[] {
+    const seen = new Set<Node<unknown>>();
+    const visit = (node: Node<unknown>): void => {
+      if (seen.has(node)) return;
+      seen.add(node);
+      node.dependencies.forEach(visit);
+    };
+    [...this.outputs, ...this.inputs].forEach(visit);
+    return [...seen];
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Kindling's core: the streaming context, DStreams and their operators, clocks, receivers,
+ * errors and events. See README.md for a first job.
+ */
+export { StreamingContext } from './context.js';
+export type { StreamingContextOptions, ReceiverOptions } from './context.js';
+export { DStream } from './dstream/dstream.js';
+export type { TimedBatch } from './dstream/dstream.js';
+export type { QueueStreamOptions } from './dstream/queue-stream.js';
+export type { TextFileStreamOptions } from './dstream/file-input.js';
+export type { BatchFunction } from './dstream/output.js';
+export type { Key, Pair } from './dstream/pairs.js';
+export { SystemClock } from './clock/system-clock.js';
+export { ManualClock } from './clock/manual-clock.js';
+export { Receiver } from './receiver/receiver.js';
+export type { SocketTextStreamOptions } from './receiver/socket-receiver.js';
+export { milliseconds, seconds, minutes } from './duration.js';
+export {
+  KindlingError,
+  ConfigurationError,
+  IllegalStateError,
+  BatchError,
+  ReceiverError,
+  StoppedError,
+  isRetriable,
+  isBatchError,
+} from './errors.js';
+export { retry, backoffDelay } from './retry.js';
+export type { BackoffPolicy } from './retry.js';
+export type {
+  Clock,
+  ReceiverHost,
+  StreamingEvent,
+  StreamingEventType,
+  EventOf,
+  BatchTimings,
+} from './types.js';

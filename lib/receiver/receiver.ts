@@ -1,0 +1,78 @@
+/**
+ * The receiver contract (Spark's): a receiver reads from a source that cannot be replayed and
+ * hands what it reads to the engine with `store`.
+ */
+import { IllegalStateError } from '../errors.js';
+import type { ReceiverHost } from '../types.js';
+
+/**
+ * Base class of every receiver. Implement `onStart` (return at once, start reading in the
+ * background, call `store` with what arrives) and `onStop` (release everything `onStart` took).
+ * Call `restart` when the source breaks; the engine's supervisor stops the receiver, waits a
+ * back-off delay and starts it again, and reports it on `ssc.events`.
+ *
+ * @example
+ * class TickReceiver extends Receiver<number> {
+ *   private timer?: NodeJS.Timeout;
+ *   onStart() { let n = 0; this.timer = setInterval(() => void this.store([n++]), 10); }
+ *   onStop() { clearInterval(this.timer); }
+ * }
+ * ssc.receiverStream(new TickReceiver('ticks')).print();
+ */
+export abstract class Receiver<T> {
+  #host: ReceiverHost<T> | undefined;
+
+  /** @param name how the receiver is named in events and errors. */
+  constructor(readonly name: string) {}
+
+  /** Starts reading. Must return at once; the reading goes on in the background. */
+  abstract onStart(): void;
+
+  /** Stops reading and releases every resource. Also called before each restart. */
+  abstract onStop(): void | Promise<void>;
+
+  /**
+   * Hands records to the engine. Resolves once they are buffered (and rate-limited): a reliable
+   * receiver acknowledges its source only then.
+   */
+  store(records: readonly T[]): Promise<void> {
+    return this.attached('store').store(records);
+  }
+
+  /** Stops the receiver and starts it again after a back-off delay. */
+  restart(reason: string, error?: unknown): void {
+    this.attached('restart').restart(reason, error);
+  }
+
+  /** Reports an error on the event stream without stopping. */
+  reportError(message: string, error?: unknown): void {
+    this.attached('reportError').reportError(message, error);
+  }
+
+  /** Stops the receiver for good. */
+  stop(reason: string, error?: unknown): void {
+    this.attached('stop').stop(reason, error);
+  }
+
+  /** True once the receiver has been told to stop (or while it waits to restart). */
+  isStopped(): boolean {
+    return this.#host?.isStopped ?? true;
+  }
+
+  /** @internal Binds the receiver to the engine; called by the supervisor. */
+  attach(host: ReceiverHost<T>): void {
+    if (this.#host && this.#host !== host) {
+      throw new IllegalStateError(`receiver '${this.name}' is already used by another stream; create one per stream`);
+    }
+    this.#host = host;
+  }
+
+  private attached(call: string): ReceiverHost<T> {
+    if (!this.#host) {
+      throw new IllegalStateError(
+        `receiver '${this.name}' called ${call}() before it was started; pass it to ssc.receiverStream() and start the context`,
+      );
+    }
+    return this.#host;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Runs job sets strictly in batch order, one batch at a time, and reports each batch's life on
+ * the event stream. It says *how* batches run; the generator says *when*, the graph *what*.
+ */
+import { Subject, concatMap, from, type Subscription } from 'rxjs';
+import { KindlingError } from '../errors.js';
+import type { JobSet } from '../graph.js';
+import type { Clock, StreamingEvent } from '../types.js';
+
+interface QueuedJobSet extends JobSet {
+  readonly submittedAt: number;
+  readonly done: () => void;
+}
+
+/** What the scheduler tells its owner when a batch has finished. */
+export type BatchDone = (time: number, error: KindlingError | undefined) => void;
+
+export class JobScheduler {
+  private readonly queue = new Subject<QueuedJobSet>();
+  private readonly subscription: Subscription;
+  private pending = 0;
+  private idleWaiters: (() => void)[] = [];
+  private dropping = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly events: Subject<StreamingEvent>,
+    private readonly onBatchDone: BatchDone,
+  ) {
+    this.subscription = this.queue.pipe(concatMap((set) => from(this.run(set)))).subscribe();
+  }
+
+  /** Queues a job set; resolves when it has run (or was dropped by a non-graceful stop). */
+  submit(set: JobSet): Promise<void> {
+    this.pending++;
+    return new Promise<void>((resolve) => {
+      this.events.next({ type: 'batchSubmitted', batchTime: set.time, records: set.records });
+      this.queue.next({ ...set, submittedAt: this.clock.now(), done: resolve });
+    });
+  }
+
+  /** Resolves once every queued job set has run. */
+  whenIdle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Skips every job set that has not started yet (a non-graceful stop). */
+  dropQueued(): void {
+    this.dropping = true;
+  }
+
+  close(): void {
+    this.subscription.unsubscribe();
+  }
+
+  private async run(set: QueuedJobSet): Promise<void> {
+    try {
+      if (!this.dropping) await this.runJobs(set);
+    } finally {
+      this.pending--;
+      set.done();
+      if (this.pending === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        waiters.forEach((wake) => wake());
+      }
+    }
+  }
+
+  private async runJobs(set: QueuedJobSet): Promise<void> {
+    const started = this.clock.now();
+    const schedulingDelay = Math.max(0, started - set.time);
+    this.events.next({ type: 'batchStarted', batchTime: set.time, schedulingDelay });
+    let failure: KindlingError | undefined;
+    for (const job of set.jobs) {
+      const jobStart = this.clock.now();
+      const base = { batchTime: set.time, outputOperation: job.outputOperation, operator: job.operator };
+      this.events.next({ type: 'outputOperationStarted', ...base });
+      let error: KindlingError | undefined;
+      try {
+        await job.run();
+      } catch (thrown) {
+        error =
+          thrown instanceof KindlingError
+            ? thrown
+            : new KindlingError(`output '${job.operator}' failed: ${String(thrown)}`, { cause: thrown });
+        failure ??= error;
+      }
+      const duration = this.clock.now() - jobStart;
+      this.events.next({
+        type: 'outputOperationCompleted',
+        ...base,
+        duration,
+        ...(error ? { error } : {}),
+      });
+    }
+    const end = this.clock.now();
+    this.events.next({
+      type: 'batchCompleted',
+      batchTime: set.time,
+      records: set.records,
+      schedulingDelay,
+      processingDelay: end - started,
+      totalDelay: Math.max(0, end - set.time),
+      ...(failure ? { error: failure } : {}),
+    });
+    this.onBatchDone(set.time, failure);
+  }
+}
