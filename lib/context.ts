@@ -186,6 +186,12 @@ export class StreamingContext {
         `context '${this.name}' has been stopped and cannot be started again; create a new StreamingContext`,
       );
     }
+    if (this.checkpointDir !== undefined) {
+      throw new ConfigurationError(
+        `context '${this.name}' has checkpointDir '${this.checkpointDir}', but writing checkpoints and ` +
+          'recovering from them is not built yet; start without checkpointDir',
+      );
+    }
     const first = this.generator.firstBatchTime();
     this.graph.start(first - this.batchInterval);
     this.lifecycle = 'active';

@@ -22,10 +22,8 @@ export function minutes(n: number): number {
   return n * 60_000;
 }
 
-/** Formats a duration for messages: `1500 ms`, `2 s`, `1.5 min`. */
+/** Formats a duration for messages, in ms so that multiples are easy to check: `1500 ms`. */
 export function formatDuration(ms: number): string {
-  if (ms >= 60_000 && ms % 30_000 === 0) return `${ms / 60_000} min`;
-  if (ms >= 1000 && ms % 100 === 0) return `${ms / 1000} s`;
   return `${ms} ms`;
 }
 

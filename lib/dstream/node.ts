@@ -32,6 +32,8 @@ export abstract class Node<T> {
   rememberDuration = 0;
   /** Set by `cache()`: children read the materialised batch instead of fusing through. */
   cached = false;
+  /** Set by `checkpoint(interval)`: how often this stream's data is checkpointed, ms. */
+  checkpointInterval: number | undefined;
   private readonly generated = new Map<number, Promise<T[]>>();
 
   constructor(
@@ -57,6 +59,13 @@ export abstract class Node<T> {
           `batch interval ${formatDuration(this.scope.batchInterval)}; use a multiple of it`,
       );
     }
+    const every = this.checkpointInterval;
+    if (every !== undefined && !isMultipleOf(every, this.slideDuration)) {
+      throw new ConfigurationError(
+        `checkpoint interval ${formatDuration(every)} of '${this.name}' is not a multiple of its slide ` +
+          `${formatDuration(this.slideDuration)}; use a multiple of the slide`,
+      );
+    }
   }
 
   /** How long this node's parents must keep their batches. Windows ask for more. */
@@ -75,7 +84,8 @@ export abstract class Node<T> {
 
   /** Keeps batches for at least `duration` ms, and asks the parents for what that needs. */
   remember(duration: number): void {
-    this.rememberDuration = Math.max(this.rememberDuration, duration, this.slideDuration);
+    const forCheckpoint = this.checkpointInterval === undefined ? 0 : 2 * this.checkpointInterval;
+    this.rememberDuration = Math.max(this.rememberDuration, duration, this.slideDuration, forCheckpoint);
     const forParents = this.parentRememberDuration();
     for (const d of this.dependencies) d.remember(forParents);
   }
