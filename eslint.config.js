@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.cache/', 'bench/results/', 'bench/baselines/**/target/', 'notebooks/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.cache/',
+      'bench/results/',
+      'bench/baselines/**/target/',
+      'test-artifacts/',
+      'notebooks/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,7 @@ import { Subject, type Observable } from 'rxjs';
 import { SystemClock } from './clock/system-clock.js';
 import { ConfigurationError, IllegalStateError, KindlingError } from './errors.js';
 import { DStreamGraph } from './graph.js';
-import { DStream, wrap } from './dstream/dstream.js';
+import { wrap, type DStream } from './dstream/dstream.js';
 import type { InputNode } from './dstream/input.js';
 import { QueueNode, type QueueStreamOptions } from './dstream/queue-stream.js';
 import { ReceiverInputNode } from './dstream/receiver-stream.js';
@@ -70,6 +70,8 @@ export class StreamingContext {
   readonly clock: Clock;
   readonly name: string;
   readonly batchInterval: number;
+  /** How often receivers cut blocks, ms. */
+  readonly blockInterval: number;
   readonly checkpointDir: string | undefined;
   /** @internal */
   readonly graph: DStreamGraph;
@@ -92,12 +94,23 @@ export class StreamingContext {
     this.clock = options.clock ?? new SystemClock();
     this.name = options.name ?? 'kindling';
     this.batchInterval = options.batchInterval;
+    this.blockInterval = options.blockInterval ?? 200;
+    if (!(this.blockInterval > 0)) {
+      throw new ConfigurationError(
+        `blockInterval must be a positive number of ms, got ${this.blockInterval}`,
+      );
+    }
     this.checkpointDir = options.checkpointDir;
     this.events = this.eventSubject.asObservable();
     this.graph = new DStreamGraph(options.batchInterval, this.name);
-    this.scheduler = new JobScheduler(this.clock, this.eventSubject, (time, error) => this.batchDone(time, error));
+    this.scheduler = new JobScheduler(this.clock, this.eventSubject, (time, error) =>
+      this.batchDone(time, error),
+    );
     this.generator = new JobGenerator(this.clock, this.graph, this.scheduler, (time, error) =>
-      this.batchDone(time, error instanceof KindlingError ? error : new KindlingError(String(error), { cause: error })),
+      this.batchDone(
+        time,
+        error instanceof KindlingError ? error : new KindlingError(String(error), { cause: error }),
+      ),
     );
     this.termination = new Promise<void>((resolve) => (this.terminated = resolve));
     const progress = options.progress;
@@ -129,9 +142,17 @@ export class StreamingContext {
 
   /**
    * Lines of text from a TCP server at `host:port`, read by a receiver that reconnects with
-   * back-off when the connection drops.
+   * back-off when the connection drops (reported on `events` as `receiverError` with `restartIn`).
+   *
+   * @param options `encoding` (default utf8) and `maxRate` (records per second).
+   * @example
+   * ssc.socketTextStream('127.0.0.1', 9999).flatMap((line) => line.split(' ')).countByValue().print();
    */
-  socketTextStream(host: string, port: number, options: SocketTextStreamOptions & ReceiverOptions = {}): DStream<string> {
+  socketTextStream(
+    host: string,
+    port: number,
+    options: SocketTextStreamOptions & ReceiverOptions = {},
+  ): DStream<string> {
     return this.receiverStream(new SocketReceiver(host, port, options), options, 'socketTextStream');
   }
 
@@ -144,17 +165,40 @@ export class StreamingContext {
     return this.input(new FileInputNode(this.graph, dir, options));
   }
 
-  /** The records stored by any {@link Receiver}. */
-  receiverStream<T>(receiver: Receiver<T>, options: ReceiverOptions = {}, kind = 'receiverStream'): DStream<T> {
+  /**
+   * The records stored by any {@link Receiver}: each batch holds what was stored before its batch
+   * time. The receiver runs under a supervisor that restarts it with the `receiverRestart`
+   * back-off and reports its life on `events`.
+   *
+   * @param options `maxRate`: most records per second; further stores wait, in order.
+   * @example
+   * ssc.receiverStream(new MyReceiver('feed'), { maxRate: 10_000 }).count().print();
+   *
+   * Gotcha: a receiver object serves one stream; create one per call.
+   */
+  receiverStream<T>(
+    receiver: Receiver<T>,
+    options: ReceiverOptions = {},
+    kind = 'receiverStream',
+  ): DStream<T> {
     const maxRate = options.maxRate;
-    if (maxRate !== undefined && !(maxRate > 0)) {
+    if (maxRate !== undefined && !(maxRate > 0 && Number.isFinite(maxRate))) {
       throw new ConfigurationError(`maxRate must be a positive number of records per second, got ${maxRate}`);
     }
     const gate = maxRate === undefined ? undefined : () => new RateLimiter(this.clock, maxRate);
     return this.input(new ReceiverInputNode<T>(this.graph, receiver, kind, gate));
   }
 
-  /** Every record emitted by an RxJS Observable, cut into batches by time of arrival. */
+  /**
+   * Every record an RxJS Observable emits, cut into batches by time of arrival. An error from the
+   * observable restarts the receiver, which subscribes again; completion stops it.
+   *
+   * @example
+   * const ticks = new Subject<number>();
+   * ssc.fromObservable(ticks).reduce((a, b) => a + b).print();
+   *
+   * Gotcha: a failed `Subject` fails again on every subscription; use `defer` to make a new source.
+   */
   fromObservable<T>(source: Observable<T>, options: ReceiverOptions = {}): DStream<T> {
     return this.receiverStream(new ObservableReceiver(source), options, 'fromObservable');
   }
@@ -179,7 +223,9 @@ export class StreamingContext {
    */
   async start(): Promise<void> {
     if (this.lifecycle === 'active') {
-      throw new IllegalStateError(`context '${this.name}' has already been started; start() may be called once`);
+      throw new IllegalStateError(
+        `context '${this.name}' has already been started; start() may be called once`,
+      );
     }
     if (this.lifecycle === 'stopped') {
       throw new IllegalStateError(
@@ -195,17 +241,25 @@ export class StreamingContext {
     const first = this.generator.firstBatchTime();
     this.graph.start(first - this.batchInterval);
     this.lifecycle = 'active';
-    const blockInterval = this.options.blockInterval ?? 200;
-    if (!(blockInterval > 0)) throw new ConfigurationError(`blockInterval must be > 0 ms, got ${blockInterval}`);
     const env = {
       clock: this.clock,
       events: this.eventSubject,
-      blockInterval,
+      blockInterval: this.blockInterval,
       restartBackoff: this.options.receiverRestart ?? { initialDelay: 100, maxDelay: 10_000 },
     };
-    for (const [streamId, input] of this.graph.inputs.entries()) {
-      await input.start();
-      if (input instanceof ReceiverInputNode) input.startReceiver(env, streamId);
+    const started: InputNode<unknown>[] = [];
+    try {
+      for (const [streamId, input] of this.graph.inputs.entries()) {
+        await input.start();
+        started.push(input);
+        if (input instanceof ReceiverInputNode) input.startReceiver(env, streamId);
+      }
+    } catch (error) {
+      await Promise.allSettled(started.map((input) => input.stop()));
+      this.lifecycle = 'stopped';
+      this.scheduler.close();
+      this.finish();
+      throw error;
     }
     this.generator.start(first);
   }
@@ -269,11 +323,14 @@ export class StreamingContext {
       this.finish();
       return;
     }
-    const receivers = this.graph.inputs.filter((i): i is ReceiverInputNode<unknown> => i instanceof ReceiverInputNode);
+    const receivers = this.graph.inputs.filter(
+      (i): i is ReceiverInputNode<unknown> => i instanceof ReceiverInputNode,
+    );
     await Promise.all(this.graph.inputs.map((input) => input.stop()));
     if (graceful) {
       while (!this.failure && this.generator.running && receivers.some((r) => r.hasUnallocatedBlocks)) {
-        await this.clock.sleep(this.batchInterval);
+        const now = this.clock.now();
+        await this.clock.sleep(this.generator.firstBatchTime() - now);
         await this.generator.generated();
       }
     } else {

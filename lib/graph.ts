@@ -118,15 +118,20 @@ export class DStreamGraph implements GraphScope {
     for (const node of [...this.outputs, ...this.inputs]) node.clearMetadata(time);
   }
 
-  /** Every node reachable from an output or input, each once. */
+  /**
+   * Every node reachable from an output or input, each once, parents before children (so that
+   * `validate()` reports the first wrong node, not a child that inherited its slide).
+   */
   allNodes(): Node<unknown>[] {
     const seen = new Set<Node<unknown>>();
+    const ordered: Node<unknown>[] = [];
     const visit = (node: Node<unknown>): void => {
       if (seen.has(node)) return;
       seen.add(node);
       node.dependencies.forEach(visit);
+      ordered.push(node);
     };
     [...this.outputs, ...this.inputs].forEach(visit);
-    return [...seen];
+    return ordered;
   }
 }

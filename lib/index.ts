@@ -35,3 +35,9 @@ export type {
   EventOf,
   BatchTimings,
 } from './types.js';
+export { StateSpec } from './dstream/state-spec.js';
+export type { MappingFunction, TimedMappingFunction } from './dstream/state-spec.js';
+export type { State } from './dstream/state.js';
+export type { MapWithStateDStream } from './dstream/map-with-state.js';
+export type { UpdateFunction, UpdateStateOptions } from './dstream/update-state.js';
+export type { ReduceByKeyAndWindowOptions } from './dstream/reduced-window.js';

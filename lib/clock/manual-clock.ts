@@ -98,7 +98,8 @@ export class ManualClock implements Clock {
   private nextDue(target: number): number | undefined {
     let due: number | undefined;
     for (const t of this.timers) if (t.next <= target && (due === undefined || t.next < due)) due = t.next;
-    for (const s of this.sleepers) if (s.until <= target && (due === undefined || s.until < due)) due = s.until;
+    for (const s of this.sleepers)
+      if (s.until <= target && (due === undefined || s.until < due)) due = s.until;
     return due;
   }
 

@@ -47,7 +47,9 @@ export class RepartitionNode<T> extends Node<T> {
     readonly slices: number,
   ) {
     if (!Number.isInteger(slices) || slices < 1) {
-      throw new ConfigurationError(`repartition(${slices}): the number of slices must be a whole number >= 1`);
+      throw new ConfigurationError(
+        `repartition(${slices}): the number of slices must be a whole number >= 1`,
+      );
     }
     super(parent.scope, 'repartition', [parent]);
   }

@@ -12,9 +12,37 @@ import type { Node } from './node.js';
 import { OutputNode, type BatchFunction } from './output.js';
 import type { Key } from './pairs.js';
 import { CombineByKeyNode, reducer, type Combiner } from './reduce-by-key.js';
+import { grouper } from './group-by-key.js';
+import {
+  CoGroupNode,
+  cogroupEmitter,
+  fullOuterJoinEmitter,
+  joinEmitter,
+  leftOuterJoinEmitter,
+  rightOuterJoinEmitter,
+  type CoGroupEmitter,
+  type CoGroupKind,
+} from './join.js';
 import { UnionNode } from './union.js';
+import {
+  countByValueAndWindow,
+  countByWindow,
+  reduceByKeyAndWindowIncremental,
+  reduceByWindowIncremental,
+  type ReduceByKeyAndWindowOptions,
+} from './reduced-window.js';
+import {
+  groupByKeyAndWindow,
+  reduceByKeyAndWindowNaive,
+  reduceByWindowNaive,
+  requireWindow,
+  windowStream,
+} from './window.js';
 import { formatBatch } from './print.js';
 import { saveAsTextFiles } from './save-text.js';
+import { mapWithState, type MapWithStateDStream } from './map-with-state.js';
+import type { StateSpec } from './state-spec.js';
+import { UpdateStateNode, type UpdateFunction, type UpdateStateOptions } from './update-state.js';
 
 /** One batch as `asObservable()` emits it. */
 export interface TimedBatch<T> {
@@ -109,7 +137,10 @@ export class DStream<T> {
   }
 
   /** Combines this stream's batch and `other`'s batch of the same time with `f`. */
-  transformWith<U, R>(other: DStream<U>, f: (a: T[], b: U[], time: number) => R[] | Promise<R[]>): DStream<R> {
+  transformWith<U, R>(
+    other: DStream<U>,
+    f: (a: T[], b: U[], time: number) => R[] | Promise<R[]>,
+  ): DStream<R> {
     other.assertContext(this.context, 'transformWith');
     return this.derive(new TransformWithNode<T, U, R>(this.node, other.node, f));
   }
@@ -144,11 +175,158 @@ export class DStream<T> {
   /** A one-record batch: the records of each batch reduced with `f` (no record for an empty batch). */
   reduce(f: (a: T, b: T) => T): DStream<T> {
     return this.derive(
-      new TransformNode<T, T>(this.node, 'reduce', (records) => (records.length === 0 ? [] : [records.reduce(f)])),
+      new TransformNode<T, T>(this.node, 'reduce', (records) =>
+        records.length === 0 ? [] : [records.reduce(f)],
+      ),
     );
   }
 
   // ---- windows (see lib/dstream/window*.ts) -------------------------------------------------
+
+  /**
+   * Each batch holds the records of this stream's batches in the window (t - windowDuration, t],
+   * oldest batch first, one batch every `slideDuration`. Windows are checked at `start()`: both
+   * durations must be whole multiples of this stream's slide (the batch interval for an input).
+   * @param windowDuration how far back each window reaches, ms.
+   * @param slideDuration how often a window is produced, ms; default: this stream's slide.
+   *
+   * @example
+   * // every 10 s, the lines of the last 30 s
+   * lines.window(seconds(30), seconds(10))
+   */
+  window(windowDuration: number, slideDuration: number = this.slideDuration): DStream<T> {
+    return windowStream(this, windowDuration, slideDuration);
+  }
+
+  /**
+   * A one-record batch per window: how many records the window holds (0 for an empty window;
+   * Spark gives no record for windows before the first record). Kept up incrementally.
+   *
+   * @example
+   * events.countByWindow(minutes(1), seconds(10))
+   */
+  countByWindow(windowDuration: number, slideDuration: number = this.slideDuration): DStream<number> {
+    return countByWindow(this, windowDuration, slideDuration);
+  }
+
+  /**
+   * A one-record batch per window: the window's records reduced with `f` (associative and
+   * commutative); no record for an empty window. Its cost grows with the window.
+   *
+   * @example
+   * latencies.reduceByWindow((a, b) => Math.max(a, b), seconds(30), seconds(10))
+   */
+  reduceByWindow(f: (a: T, b: T) => T, windowDuration: number, slideDuration?: number): DStream<T>;
+  /**
+   * A one-record batch per window: the window's records reduced with `f`, kept up incrementally:
+   * `invF` takes out the batches that left the window (`invF(f(a, b), b)` must equal `a`), so
+   * the cost grows with the slide, not the window. Gotcha: once a record has been seen, every
+   * window has one record, the neutral value (such as 0) when nothing is in it.
+   *
+   * @example
+   * amounts.reduceByWindow((a, b) => a + b, (a, b) => a - b, minutes(10), seconds(10))
+   */
+  reduceByWindow(
+    f: (a: T, b: T) => T,
+    invF: (a: T, b: T) => T,
+    windowDuration: number,
+    slideDuration?: number,
+  ): DStream<T>;
+  reduceByWindow(
+    f: (a: T, b: T) => T,
+    invFOrWindow: ((a: T, b: T) => T) | number,
+    windowOrSlide?: number,
+    slideDuration?: number,
+  ): DStream<T> {
+    if (typeof invFOrWindow === 'function') {
+      const window = requireWindow('reduceByWindow', windowOrSlide);
+      return reduceByWindowIncremental(this, f, invFOrWindow, window, slideDuration ?? this.slideDuration);
+    }
+    return reduceByWindowNaive(this, f, invFOrWindow, windowOrSlide ?? this.slideDuration);
+  }
+
+  /**
+   * `[value, count]` for each distinct record in the window, kept up incrementally; values whose
+   * count drops to 0 are removed.
+   *
+   * @example
+   * hashtags.countByValueAndWindow(minutes(5), seconds(10))
+   */
+  countByValueAndWindow(
+    windowDuration: number,
+    slideDuration: number = this.slideDuration,
+  ): DStream<[T & Key, number]> {
+    return countByValueAndWindow(this, windowDuration, slideDuration);
+  }
+
+  /**
+   * `[key, values]` for each key in the window, values in batch order.
+   *
+   * @example
+   * clicks.groupByKeyAndWindow(minutes(1), seconds(10))
+   */
+  groupByKeyAndWindow<K extends Key, V>(
+    this: DStream<[K, V]>,
+    windowDuration: number,
+    slideDuration: number = this.slideDuration,
+  ): DStream<[K, V[]]> {
+    return groupByKeyAndWindow(this, windowDuration, slideDuration);
+  }
+
+  /**
+   * Merges the values of each key over the window with `f` (associative and commutative). Each
+   * window is reduced from its batches' per-key results, so the cost grows with the window; keys
+   * leave with their last batch. For long windows, give an inverse function (the other overload).
+   *
+   * @example
+   * pairs.reduceByKeyAndWindow((a, b) => a + b, seconds(30), seconds(10))
+   */
+  reduceByKeyAndWindow<K extends Key, V>(
+    this: DStream<[K, V]>,
+    f: (a: V, b: V) => V,
+    windowDuration: number,
+    slideDuration?: number,
+  ): DStream<[K, V]>;
+  /**
+   * Merges the values of each key over the window incrementally: from the previous window's
+   * values, `invF` takes out the batches that left the window and `f` adds those that entered
+   * it, so the cost per batch grows with the slide, not the window (Spark's
+   * ReducedWindowedDStream). `invF(f(a, b), b)` must equal `a`.
+   *
+   * Gotchas: a key stays after its records left the window (with e.g. the value 0) unless
+   * `options.filter` removes it; remove only keys whose batches have all left the window, since
+   * the next window starts from the filtered output (a key removed too early fails the batch).
+   *
+   * @example
+   * words
+   *   .map((w) => [w, 1] as [string, number])
+   *   .reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, minutes(10), seconds(10), {
+   *     filter: ([, n]) => n !== 0,
+   *   })
+   */
+  reduceByKeyAndWindow<K extends Key, V>(
+    this: DStream<[K, V]>,
+    f: (a: V, b: V) => V,
+    invF: (a: V, b: V) => V,
+    windowDuration: number,
+    slideDuration?: number,
+    options?: ReduceByKeyAndWindowOptions<K, V>,
+  ): DStream<[K, V]>;
+  reduceByKeyAndWindow<K extends Key, V>(
+    this: DStream<[K, V]>,
+    f: (a: V, b: V) => V,
+    invFOrWindow: ((a: V, b: V) => V) | number,
+    windowOrSlide?: number,
+    slideDuration?: number,
+    options?: ReduceByKeyAndWindowOptions<K, V>,
+  ): DStream<[K, V]> {
+    if (typeof invFOrWindow === 'function') {
+      const window = requireWindow('reduceByKeyAndWindow', windowOrSlide);
+      const slide = slideDuration ?? this.slideDuration;
+      return reduceByKeyAndWindowIncremental(this, f, invFOrWindow, window, slide, options);
+    }
+    return reduceByKeyAndWindowNaive(this, f, invFOrWindow, windowOrSlide ?? this.slideDuration);
+  }
 
   // ---- storage ------------------------------------------------------------------------------
 
@@ -212,7 +390,12 @@ export class DStream<T> {
   /** Applies `f` to every value, keeping keys. Fused with neighbouring narrow operators. */
   mapValues<K extends Key, V, W>(this: DStream<[K, V]>, f: (value: V) => W): DStream<[K, W]> {
     const fn = (pair: [K, V]): [K, W] => [pair[0], f(pair[1])];
-    return this.narrow<[K, W]>({ kind: 'map', label: 'mapValues', name: '', fn: fn as (record: never) => unknown });
+    return this.narrow<[K, W]>({
+      kind: 'map',
+      label: 'mapValues',
+      name: '',
+      fn: fn as (record: never) => unknown,
+    });
   }
 
   /** Applies `f` to every value and pairs the key with each result. */
@@ -237,7 +420,11 @@ export class DStream<T> {
    * @example
    * words.map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b)
    */
-  reduceByKey<K extends Key, V>(this: DStream<[K, V]>, f: (a: V, b: V) => V, numPartitions?: number): DStream<[K, V]> {
+  reduceByKey<K extends Key, V>(
+    this: DStream<[K, V]>,
+    f: (a: V, b: V) => V,
+    numPartitions?: number,
+  ): DStream<[K, V]> {
     const reduced = this.derive(new CombineByKeyNode<K, V, V>(this.node, 'reduceByKey', reducer(f)));
     return numPartitions === undefined ? reduced : reduced.repartition(numPartitions);
   }
@@ -258,9 +445,163 @@ export class DStream<T> {
 
   // ---- joins and grouping (see lib/dstream/join.ts) ------------------------------------------
 
+  /**
+   * The values of each key within each batch, in arrival order: one `[key, values]` per key.
+   * To aggregate, prefer reduceByKey or combineByKey, which keep one value per key instead of all.
+   * @param numPartitions slices for parallel stages; on one thread it changes nothing.
+   *
+   * @example
+   * clicks.map((c) => [c.user, c.url] as [string, string]).groupByKey() // [user, urls][]
+   */
+  groupByKey<K extends Key, V>(this: DStream<[K, V]>, numPartitions?: number): DStream<[K, V[]]> {
+    const grouped = this.derive(new CombineByKeyNode<K, V, V[]>(this.node, 'groupByKey', grouper<V>()));
+    return numPartitions === undefined ? grouped : grouped.repartition(numPartitions);
+  }
+
+  /**
+   * For each key in either stream's batch of the same time, both sides' values:
+   * `[key, [values here, values in other]]` (a side without the key gives `[]`). Both streams
+   * must belong to this context and slide alike (checked at start). Records come in the order
+   * their keys first appear, this stream's keys first.
+   *
+   * @example
+   * clicks.cogroup(views) // ['u1', [[click1, click2], [view1]]]
+   */
+  cogroup<K extends Key, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>): DStream<[K, [V[], W[]]]> {
+    return this.coGroupWith(other, 'cogroup', cogroupEmitter<K, V, W>());
+  }
+
+  /**
+   * Inner join of each batch with `other`'s batch of the same time: `[key, [v, w]]` for every
+   * pair of values of a key in both (a key with m and n values gives m * n records). Both streams
+   * must belong to this context and slide alike (checked at start).
+   *
+   * @example
+   * tweets.map((t) => [t.user, t] as [string, Tweet]).join(profiles) // [user, [tweet, profile]]
+   */
+  join<K extends Key, V, W>(this: DStream<[K, V]>, other: DStream<[K, W]>): DStream<[K, [V, W]]> {
+    return this.coGroupWith(other, 'join', joinEmitter<K, V, W>());
+  }
+
+  /**
+   * As {@link join}, and every value of this stream whose key `other`'s batch lacks is kept,
+   * paired with `undefined`. Gotcha: a `W` that is itself `undefined` looks the same.
+   *
+   * @example
+   * orders.leftOuterJoin(payments) // ['o1', [order, undefined]] while unpaid
+   */
+  leftOuterJoin<K extends Key, V, W>(
+    this: DStream<[K, V]>,
+    other: DStream<[K, W]>,
+  ): DStream<[K, [V, W | undefined]]> {
+    return this.coGroupWith(other, 'leftOuterJoin', leftOuterJoinEmitter<K, V, W>());
+  }
+
+  /**
+   * As {@link join}, and every value of `other` whose key this stream's batch lacks is kept,
+   * paired with `undefined`.
+   *
+   * @example
+   * orders.rightOuterJoin(payments) // ['o9', [undefined, payment]] for a payment without order
+   */
+  rightOuterJoin<K extends Key, V, W>(
+    this: DStream<[K, V]>,
+    other: DStream<[K, W]>,
+  ): DStream<[K, [V | undefined, W]]> {
+    return this.coGroupWith(other, 'rightOuterJoin', rightOuterJoinEmitter<K, V, W>());
+  }
+
+  /**
+   * As {@link join}, and every value of either stream whose key the other batch lacks is kept,
+   * paired with `undefined`.
+   *
+   * @example
+   * orders.fullOuterJoin(payments) // [k, [order, payment]], [k, [order, undefined]] or [k, [undefined, payment]]
+   */
+  fullOuterJoin<K extends Key, V, W>(
+    this: DStream<[K, V]>,
+    other: DStream<[K, W]>,
+  ): DStream<[K, [V | undefined, W | undefined]]> {
+    return this.coGroupWith(other, 'fullOuterJoin', fullOuterJoinEmitter<K, V, W>());
+  }
+
+  private coGroupWith<K extends Key, V, W, R>(
+    this: DStream<[K, V]>,
+    other: DStream<[K, W]>,
+    kind: CoGroupKind,
+    emit: CoGroupEmitter<K, V, W, R>,
+  ): DStream<R> {
+    other.assertContext(this.context, kind);
+    return this.derive(new CoGroupNode<K, V, W, R>(this.node, other.node, kind, emit));
+  }
+
   // ---- state (see lib/dstream/state*.ts) -----------------------------------------------------
 
+  /**
+   * Keeps a state per key across batches (Spark's updateStateByKey): each batch, `update` gets
+   * every key that has a state or data, with the key's values of the batch (`[]` if none) and
+   * its state (`undefined` if none); what it returns is the new state, and `undefined` removes
+   * the key. Each batch holds every `[key, state]` after the update.
+   * @param options.initialState the state before the first batch.
+   *
+   * @example
+   * const totals = words.map((w) => [w, 1] as [string, number])
+   *   .updateStateByKey((ones: number[], total: number | undefined) => (total ?? 0) + ones.length);
+   *
+   * Gotchas: annotate `state` (or give `S`): TypeScript cannot infer it from the function alone.
+   * `update` runs for every key every batch, so its cost grows with the state; prefer mapWithState
+   * for large state. Mutating a state object in place also changes earlier batches.
+   */
+  updateStateByKey<K extends Key, V, S>(
+    this: DStream<[K, V]>,
+    update: UpdateFunction<V, S>,
+    options: UpdateStateOptions<K, S> = {},
+  ): DStream<[K, S]> {
+    return this.derive(new UpdateStateNode<K, V, S>(this.node, update, options.initialState));
+  }
+
+  /**
+   * Maps each record with a state per key (Spark's mapWithState): the spec's function is called
+   * once per record, in arrival order, and can read, update or remove the key's state; what it
+   * returns (unless `undefined`) is a record of the returned stream. With a timeout, each key idle
+   * longer than it gets one last call (value `undefined`, `state.isTimingOut()` true) and is
+   * removed. `stateSnapshots()` on the result gives every `[key, state]` after each batch.
+   *
+   * @example
+   * const spec = StateSpec.function((word: string, one: number | undefined, state: State<number>) => {
+   *   const count = (state.getOption() ?? 0) + (one ?? 0);
+   *   state.update(count);
+   *   return [word, count] as [string, number];
+   * });
+   * const counts = words.map((w) => [w, 1] as [string, number]).mapWithState(spec);
+   * counts.stateSnapshots().print();
+   */
+  mapWithState<K extends Key, V, S, U>(
+    this: DStream<[K, V]>,
+    spec: StateSpec<K, V, S, U>,
+  ): MapWithStateDStream<K, S, U> {
+    return mapWithState(this, spec);
+  }
+
   // ---- checkpointing -----------------------------------------------------------------------
+
+  /**
+   * Checkpoints this stream's data every `interval` ms (a multiple of its slide, checked at
+   * start), and keeps its batches for two intervals, as Spark does.
+   *
+   * Gotcha: writing checkpoint files is not built yet; a context given a `checkpointDir` fails at
+   * start and says so. Until then this sets the interval and the retention only.
+   */
+  checkpoint(interval: number): this {
+    if (!(interval > 0)) {
+      throw new ConfigurationError(
+        `checkpoint(${interval}) on '${this.node.name}': the interval must be > 0 ms`,
+      );
+    }
+    this.context.assertBuilding('checkpoint');
+    this.node.checkpointInterval = interval;
+    return this;
+  }
 
   // ---- internals ----------------------------------------------------------------------------
 

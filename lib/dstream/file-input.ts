@@ -17,6 +17,18 @@ export interface TextFileStreamOptions {
   readonly includeExisting?: boolean;
 }
 
+/**
+ * The node behind `ssc.textFileStream`: lists the directory at each batch time and reads the
+ * files it has not seen, in name order, one record per line (`\n` or `\r\n`).
+ *
+ * @example
+ * ssc.textFileStream('/data/incoming').count().print();
+ * // elsewhere: write /data/incoming/.part-1, then rename it to /data/incoming/part-1
+ *
+ * Gotchas: a file is read whole in the first batch after it appears; writing it in place may
+ * give half a file. Names are remembered while the file exists, so a file removed and moved in
+ * again under the same name is read again. Subdirectories are not read.
+ */
 export class FileInputNode extends InputNode<string> {
   private readonly seen = new Set<string>();
 
@@ -31,8 +43,9 @@ export class FileInputNode extends InputNode<string> {
   override async start(): Promise<void> {
     const info = await stat(this.directory).catch(() => undefined);
     if (!info?.isDirectory()) {
+      const what = info ? 'is not a directory' : 'does not exist';
       throw new ConfigurationError(
-        `textFileStream: '${this.directory}' is not a directory; create it before start() or pass another path`,
+        `textFileStream: '${this.directory}' ${what}; create the directory before start() or pass another path`,
       );
     }
     if (!this.options.includeExisting) for (const name of await this.list()) this.seen.add(name);
@@ -45,8 +58,13 @@ export class FileInputNode extends InputNode<string> {
     const fresh = names.filter((name) => !this.seen.has(name)).sort();
     const lines: string[] = [];
     for (const name of fresh) {
+      const text = await readFile(join(this.directory, name), 'utf8').catch((error: unknown) => {
+        // Removed between listing and reading: not an error, and not seen.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (text === undefined) continue;
       this.seen.add(name);
-      const text = await readFile(join(this.directory, name), 'utf8');
       const fileLines = text.split('\n');
       if (fileLines[fileLines.length - 1] === '') fileLines.pop();
       for (const line of fileLines) lines.push(line.endsWith('\r') ? line.slice(0, -1) : line);

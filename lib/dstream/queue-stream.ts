@@ -10,8 +10,16 @@ export interface QueueStreamOptions<T> {
 }
 
 /**
- * A stream that replays queued batches: the n-th queued batch becomes the n-th batch time's
- * input. More batches may be pushed onto `queue` while the context runs.
+ * The node behind `ssc.queueStream`: the n-th queued batch becomes the n-th batch time's input
+ * (every batch time takes one, whether or not an output asks for it). More batches may be pushed
+ * onto `queue` while the context runs; they are taken from the next batch time on.
+ *
+ * @example
+ * const queue = [[1, 2]];
+ * ssc.queueStream(queue).print(); // batch 1000: [1, 2]
+ * queue.push([3]);                // a later batch: [3]
+ *
+ * Gotcha: the array is the queue: batches are taken off it (`shift`), so it is empty afterwards.
  */
 export class QueueNode<T> extends InputNode<T> {
   constructor(

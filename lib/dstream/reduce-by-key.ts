@@ -31,7 +31,9 @@ export class CombineByKeyNode<K extends Key, V, C> extends Node<[K, C]> {
       const current = combined.get(key);
       combined.set(
         key,
-        current === undefined && !combined.has(key) ? createCombiner(pair[1]) : mergeValue(current as C, pair[1]),
+        current === undefined && !combined.has(key)
+          ? createCombiner(pair[1])
+          : mergeValue(current as C, pair[1]),
       );
     });
     return Array.from(combined);

@@ -15,7 +15,9 @@ export class UnionNode<T> extends Node<T> {
     const slides = new Set(this.dependencies.map((d) => d.slideDuration));
     if (slides.size > 1) {
       const list = this.dependencies.map((d) => `'${d.name}' ${formatDuration(d.slideDuration)}`).join(', ');
-      throw new ConfigurationError(`union '${this.name}': its streams slide at different intervals (${list}); window them alike first`);
+      throw new ConfigurationError(
+        `union '${this.name}': its streams slide at different intervals (${list}); window them alike first`,
+      );
     }
   }
 

@@ -14,7 +14,10 @@ import type { ReceiverHost } from '../types.js';
  * @example
  * class TickReceiver extends Receiver<number> {
  *   private timer?: NodeJS.Timeout;
- *   onStart() { let n = 0; this.timer = setInterval(() => void this.store([n++]), 10); }
+ *   onStart() {
+ *     let n = 0;
+ *     this.timer = setInterval(() => this.store([n++]).catch((e) => this.reportError('tick lost', e)), 10);
+ *   }
  *   onStop() { clearInterval(this.timer); }
  * }
  * ssc.receiverStream(new TickReceiver('ticks')).print();
@@ -32,14 +35,19 @@ export abstract class Receiver<T> {
   abstract onStop(): void | Promise<void>;
 
   /**
-   * Hands records to the engine. Resolves once they are buffered (and rate-limited): a reliable
-   * receiver acknowledges its source only then.
+   * Hands records to the engine, in order. Resolves once they are buffered (after `maxRate` let
+   * them pass): a reliable receiver acknowledges its source only then. Rejects with a
+   * `ReceiverError` when the receiver has stopped; the records were not taken.
    */
   store(records: readonly T[]): Promise<void> {
     return this.attached('store').store(records);
   }
 
-  /** Stops the receiver and starts it again after a back-off delay. */
+  /**
+   * Stops the receiver (`onStop`) and starts it again (`onStart`) after a back-off delay that
+   * grows while restarts follow each other without a successful `store`. Reported on
+   * `ssc.events` as `receiverError` with `restartIn`.
+   */
   restart(reason: string, error?: unknown): void {
     this.attached('restart').restart(reason, error);
   }
@@ -49,7 +57,7 @@ export abstract class Receiver<T> {
     this.attached('reportError').reportError(message, error);
   }
 
-  /** Stops the receiver for good. */
+  /** Stops the receiver for good (`onStop`, then `receiverStopped` on `ssc.events`); the context runs on. */
   stop(reason: string, error?: unknown): void {
     this.attached('stop').stop(reason, error);
   }
@@ -62,7 +70,9 @@ export abstract class Receiver<T> {
   /** @internal Binds the receiver to the engine; called by the supervisor. */
   attach(host: ReceiverHost<T>): void {
     if (this.#host && this.#host !== host) {
-      throw new IllegalStateError(`receiver '${this.name}' is already used by another stream; create one per stream`);
+      throw new IllegalStateError(
+        `receiver '${this.name}' is already used by another stream; create one per stream`,
+      );
     }
     this.#host = host;
   }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { filter, firstValueFrom, toArray } from 'rxjs';
+import { Subject, filter, firstValueFrom, toArray } from 'rxjs';
 import {
   BatchError,
   ConfigurationError,
@@ -24,13 +24,20 @@ test('start without an output operation fails and says how to fix it', async (t)
 });
 
 test('a batch interval that is not a positive whole number fails at construction', (t) => {
-  t.throws(() => new StreamingContext({ batchInterval: 0 }), { instanceOf: ConfigurationError, message: /seconds\(1\)/ });
+  t.throws(() => new StreamingContext({ batchInterval: 0 }), {
+    instanceOf: ConfigurationError,
+    message: /seconds\(1\)/,
+  });
   t.throws(() => new StreamingContext({ batchInterval: 1.5 }), { instanceOf: ConfigurationError });
 });
 
 test('a checkpoint interval that is not a multiple of the slide fails at start', async (t) => {
   const { ssc } = context();
-  ssc.queueStream([[1]]).map((x) => x).checkpoint(1500).foreachBatch(() => {});
+  ssc
+    .queueStream([[1]])
+    .map((x) => x)
+    .checkpoint(1500)
+    .foreachBatch(() => {});
   const error = await t.throwsAsync(ssc.start(), { instanceOf: ConfigurationError });
   t.regex(error.message, /checkpoint interval 1500 ms of '.*' is not a multiple of its slide 1000 ms/);
 });
@@ -55,7 +62,10 @@ test('starting twice, or again after stop, fails', async (t) => {
   await ssc.start();
   await t.throwsAsync(ssc.start(), { instanceOf: IllegalStateError, message: /already been started/ });
   await ssc.stop();
-  await t.throwsAsync(ssc.start(), { instanceOf: IllegalStateError, message: /create a new StreamingContext/ });
+  await t.throwsAsync(ssc.start(), {
+    instanceOf: IllegalStateError,
+    message: /create a new StreamingContext/,
+  });
 });
 
 test('adding operators, inputs or outputs after start fails', async (t) => {
@@ -80,7 +90,10 @@ test('operator names are unique; default names come from the place in the graph'
   t.is(twice.operatorName, 'queueStream/map#2');
   words.name('words');
   t.is(words.map((w) => w).operatorName, 'words/map');
-  t.throws(() => lengths.name('words'), { instanceOf: ConfigurationError, message: /'words' is already used/ });
+  t.throws(() => lengths.name('words'), {
+    instanceOf: ConfigurationError,
+    message: /'words' is already used/,
+  });
 });
 
 test('a throwing user function fails its batch with the operator and time, then the context stops', async (t) => {
@@ -187,7 +200,7 @@ for (const graceful of [true, false]) {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const processed: number[] = [];
-    ssc.queueStream([[1], [2], [3]]).foreachBatch(async (records, time) => {
+    ssc.queueStream([[1], [2], [3]]).foreachBatch(async (_records, time) => {
       if (time === 1000) await gate;
       processed.push(time);
     });
@@ -216,11 +229,32 @@ test('awaitTerminationOrTimeout says whether the context stopped', async (t) => 
 test('progress prints one line per batch', async (t) => {
   const lines: string[] = [];
   const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'job', progress: (l) => lines.push(l) });
+  const ssc = new StreamingContext({
+    batchInterval: 1000,
+    clock,
+    name: 'job',
+    progress: (l) => lines.push(l),
+  });
   ssc.queueStream([[1, 2]]).foreachBatch(() => {});
   await ssc.start();
   await clock.advance(2000);
   await ssc.stop();
   t.is(lines.length, 2);
   t.regex(lines[0] ?? '', /^\[job\] batch 00:00:01\.000 records=2 scheduling=0ms processing=0ms total=0ms$/);
+});
+
+test('a start that fails in an input stops the inputs already started and leaves the context stopped', async (t) => {
+  const { ssc } = context();
+  const subject = new Subject<number>();
+  ssc.fromObservable(subject).foreachBatch(() => {});
+  ssc.textFileStream('/nonexistent/kindling-input').foreachBatch(() => {});
+  const events: string[] = [];
+  ssc.events.subscribe((e) => events.push(e.type));
+  await t.throwsAsync(ssc.start(), {
+    instanceOf: ConfigurationError,
+    message: /does not exist|not a directory/,
+  });
+  t.is(ssc.state, 'stopped');
+  t.false(subject.observed, 'the observable receiver was unsubscribed');
+  t.deepEqual(events, ['receiverStarted', 'receiverStopped', 'contextStopped']);
 });

@@ -3,7 +3,10 @@ import { ManualClock, backoffDelay, retry } from '../../lib/index.js';
 
 test('backoff grows by the factor up to the maximum, with jitter from the given randomness', (t) => {
   const policy = { initialDelay: 100, factor: 2, maxDelay: 1000, jitter: 0 };
-  t.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy)), [100, 200, 400, 800, 1000]);
+  t.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy)),
+    [100, 200, 400, 800, 1000],
+  );
   t.is(backoffDelay(1, { initialDelay: 100, jitter: 0.5, random: () => 0 }), 50);
   t.is(backoffDelay(1, { initialDelay: 100, jitter: 0.5, random: () => 0.999999 }), 150);
 });

@@ -14,7 +14,16 @@ function context() {
 test('print shows the first n records under the batch time, as Spark does', async (t) => {
   const { clock, ssc } = context();
   const printed: string[] = [];
-  ssc.queueStream([[['a', 1], ['b', 2], ['c', 3]], []]).print(2, (text) => printed.push(text));
+  ssc
+    .queueStream([
+      [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ],
+      [],
+    ])
+    .print(2, (text) => printed.push(text));
   await ssc.start();
   await clock.advance(2000);
   await ssc.stop();
@@ -50,7 +59,12 @@ test('saving the same batch again replaces it, leaving no duplicates or temporar
 
 test('asObservable emits each batch with its time and completes when the context stops', async (t) => {
   const { clock, ssc } = context();
-  const batches = lastValueFrom(ssc.queueStream([[1, 2], [3]]).asObservable().pipe(toArray()));
+  const batches = lastValueFrom(
+    ssc
+      .queueStream([[1, 2], [3]])
+      .asObservable()
+      .pipe(toArray()),
+  );
   await ssc.start();
   await clock.advance(3000);
   await ssc.stop();

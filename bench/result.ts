@@ -1,0 +1,79 @@
+/**
+ * What a benchmark reports, and how `bench/run.ts` prints and stores it. Benchmarks measure;
+ * they do not assert timings. They do assert correctness: `correct` is false when the system
+ * under test and its baseline disagree, and `npm run bench` then exits non-zero.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+
+/** One measured figure. */
+export interface BenchRow {
+  /** Who was measured: `kindling`, or a baseline such as `plain-js`. */
+  readonly system: string;
+  /** What was measured, with its unit: `words/s`, `empty batch (µs)`. */
+  readonly metric: string;
+  readonly value: number;
+}
+
+/** A benchmark's result, as written to `bench/results/<name>.json`. */
+export interface BenchResult {
+  readonly name: string;
+  readonly rows: readonly BenchRow[];
+  /** Named ratios between rows, e.g. `{ 'kindling / plain-js (words/s)': 0.93 }`. */
+  readonly ratios: Readonly<Record<string, number>>;
+  /** True when every output checked against its baseline agreed. */
+  readonly correct: boolean;
+}
+
+/** Options every benchmark takes. */
+export interface BenchOptions {
+  /** A short run (under 30 s in all) with fewer repetitions, for CI and a first look. */
+  readonly quick: boolean;
+  /** Where progress lines go. Default: nowhere. */
+  readonly log?: (line: string) => void;
+}
+
+/** A benchmark module's default export. */
+export type Benchmark = (options: BenchOptions) => Promise<BenchResult>;
+
+/**
+ * The result as a plain-text table, one row per figure, then the ratios and the check.
+ *
+ * @example
+ * console.log(formatTable(result));
+ */
+export function formatTable(result: BenchResult): string {
+  const header = ['system', 'metric', 'value'] as const;
+  const body = result.rows.map((r) => [r.system, r.metric, formatNumber(r.value)] as const);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
+  const out = [`== ${result.name}`, line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (const row of body) out.push(line(row));
+  for (const [name, value] of Object.entries(result.ratios)) out.push(`ratio ${name}: ${value.toFixed(3)}`);
+  out.push(`correct: ${result.correct ? 'yes' : 'NO: outputs disagree with the baseline'}`);
+  return out.join('\n');
+}
+
+/** Numbers as the table shows them: thousands separated, at most 3 significant decimals. */
+export function formatNumber(value: number): string {
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  return Number(value.toPrecision(4)).toString();
+}
+
+/** Writes `result` to `<dir>/<name>.json` and returns the file's path. */
+export async function writeResult(dir: string, result: BenchResult): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = `${dir}/${result.name}.json`;
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}

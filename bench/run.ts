@@ -1,0 +1,74 @@
+/**
+ * `npm run bench [-- <name>...] [-- --quick]`: runs the benchmarks under `bench/` (each folder
+ * with a `benchmark.ts`), prints a table per benchmark and writes `bench/results/<name>.json`.
+ * Exits 1 when a benchmark's outputs disagree with its baseline, 2 on a bad argument.
+ */
+import { readdir, access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatTable, writeResult, type Benchmark } from './result.js';
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const RESULTS_DIR = `${BENCH_DIR}results`;
+
+const USAGE = `Usage: npm run bench [-- [--quick] [name ...]]
+
+Runs every benchmark under bench/ (or only those named), prints a table of
+(system, metric, value) each, and writes bench/results/<name>.json.
+
+Options:
+  --quick      fewer repetitions; the whole run takes under 30 s
+  -h, --help   print this help
+`;
+
+/** The benchmarks found under `bench/`: folders with a `benchmark.ts`. */
+async function available(): Promise<string[]> {
+  const names: string[] = [];
+  for (const entry of await readdir(BENCH_DIR, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === 'results') continue;
+    try {
+      await access(`${BENCH_DIR}${entry.name}/benchmark.ts`);
+      names.push(entry.name);
+    } catch {
+      // not a benchmark folder
+    }
+  }
+  return names.sort();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const all = await available();
+  const unknown = positionals.filter((name) => !all.includes(name));
+  if (unknown.length > 0) {
+    console.error(`unknown benchmark ${unknown.join(', ')}; available: ${all.join(', ')}\n\n${USAGE}`);
+    return 2;
+  }
+  let failed = 0;
+  for (const name of positionals.length > 0 ? positionals : all) {
+    const module = (await import(`./${name}/benchmark.ts`)) as { default: Benchmark };
+    const result = await module.default({ quick: values.quick, log: (line) => console.log(line) });
+    console.log(formatTable(result));
+    console.log(`wrote ${await writeResult(RESULTS_DIR, result)}\n`);
+    if (!result.correct) failed++;
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 2;
+}

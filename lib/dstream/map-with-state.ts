@@ -1,0 +1,122 @@
+/**
+ * mapWithState (Spark's MapWithStateDStream): the mapping function is called once per record, in
+ * arrival order, with the key's state; then, with a timeout, once more for each key idle too
+ * long, which is then removed. One internal node computes per batch the new state map and the
+ * mapped records; the returned stream reads the mapped records, `stateSnapshots()` the states.
+ *
+ * Each batch's state is a delta layer over the previous batch's ({@link StateMap}), so a batch
+ * costs what its records touch, plus, with a timeout, one pass over the state to find idle keys.
+ */
+import { KindlingError } from '../errors.js';
+import type { DStream } from './dstream.js';
+import { Node } from './node.js';
+import type { Key } from './pairs.js';
+import { StateMap } from './state-map.js';
+import type { StateSpec } from './state-spec.js';
+import { StateImpl } from './state.js';
+
+/**
+ * The mapped stream of a mapWithState operation, which also gives the full state of every batch.
+ */
+export interface MapWithStateDStream<K, S, U> extends DStream<U> {
+  /**
+   * A stream of every `[key, state]` after each batch (not only the keys the batch touched).
+   * Each call returns the same stream.
+   */
+  stateSnapshots(): DStream<[K, S]>;
+}
+
+/** One batch of the internal stream: the state after the batch and what the calls returned. */
+interface StateBatch<K, S, U> {
+  readonly states: StateMap<K, S>;
+  readonly mapped: U[];
+}
+
+/** @internal Computes each batch's state map and mapped records; its batches hold one record. */
+export class MapWithStateNode<K extends Key, V, S, U> extends Node<StateBatch<K, S, U>> {
+  constructor(
+    parent: Node<[K, V]>,
+    readonly spec: StateSpec<K, V, S, U>,
+    private readonly compactAfter?: number,
+  ) {
+    super(parent.scope, 'mapWithState', [parent]);
+  }
+
+  protected async compute(time: number): Promise<StateBatch<K, S, U>[]> {
+    const parent = this.dependencies[0] as Node<[K, V]>;
+    const previous = this.getOrCompute(time - this.slideDuration);
+    const before =
+      previous === undefined
+        ? StateMap.from(this.spec.initialPairs, time, this.compactAfter)
+        : (await previous)[0]?.states;
+    if (before === undefined) {
+      throw new KindlingError(`mapWithState: the batch before ${time} holds no state`);
+    }
+    const states = before.copy();
+    const mapping = this.spec.mapping;
+    const timeout = this.spec.timeoutDuration;
+    const state = new StateImpl<S>();
+    const mapped: U[] = [];
+    await parent.forEachRecord(time, (pair) => {
+      const key = pair[0];
+      const current = states.get(key);
+      const exists = current !== undefined || states.has(key);
+      const out = mapping(time, key, pair[1], state.wrap(exists, current));
+      if (state.isRemoved()) {
+        states.remove(key);
+      } else if (state.isUpdated() || (timeout !== undefined && state.exists())) {
+        states.put(key, state.get(), time); // with a timeout, any record counts as activity
+      }
+      if (out !== undefined) mapped.push(out);
+    });
+    if (timeout !== undefined) {
+      for (const [key, current] of Array.from(states.updatedBefore(time - timeout))) {
+        const out = mapping(time, key, undefined, state.wrapTimingOut(current));
+        states.remove(key);
+        if (out !== undefined) mapped.push(out);
+      }
+    }
+    return [{ states, mapped }];
+  }
+}
+
+/** @internal Reads one part of each batch of a {@link MapWithStateNode}. */
+class StateBatchReader<K extends Key, S, U, R> extends Node<R> {
+  constructor(
+    source: MapWithStateNode<K, unknown, S, U>,
+    kind: string,
+    private readonly read: (batch: StateBatch<K, S, U>) => R[],
+  ) {
+    super(source.scope, kind, [source]);
+  }
+
+  protected async compute(time: number): Promise<R[]> {
+    const batch = (await this.dependencies[0]?.getOrCompute(time)) as StateBatch<K, S, U>[] | undefined;
+    const first = batch?.[0];
+    return first === undefined ? [] : this.read(first);
+  }
+}
+
+/**
+ * @internal Builds the mapWithState operator on `stream`; `DStream.mapWithState` calls it.
+ * @param compactAfter state layers before a full copy (tests lower it).
+ */
+export function mapWithState<K extends Key, V, S, U>(
+  stream: DStream<[K, V]>,
+  spec: StateSpec<K, V, S, U>,
+  compactAfter?: number,
+): MapWithStateDStream<K, S, U> {
+  const internal = new MapWithStateNode<K, V, S, U>(stream.node, spec, compactAfter);
+  const source = internal as MapWithStateNode<K, unknown, S, U>;
+  const mapped = stream.derive(new StateBatchReader<K, S, U, U>(source, 'mapped', (batch) => batch.mapped));
+  let snapshots: DStream<[K, S]> | undefined;
+  const stateSnapshots = (): DStream<[K, S]> => {
+    snapshots ??= stream.derive(
+      new StateBatchReader<K, S, U, [K, S]>(source, 'stateSnapshots', (batch) =>
+        Array.from(batch.states.pairs()),
+      ),
+    );
+    return snapshots;
+  };
+  return Object.assign(mapped, { stateSnapshots }) as MapWithStateDStream<K, S, U>;
+}

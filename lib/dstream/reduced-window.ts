@@ -1,0 +1,180 @@
+/**
+ * The incremental window reductions (Spark's ReducedWindowedDStream): reduceByKeyAndWindow and
+ * reduceByWindow with an inverse function, and countByWindow and countByValueAndWindow built on
+ * them. Each output starts from the previous window's value per key, takes out (with the inverse)
+ * the batches that left the window and adds the batches that entered it, so its cost per batch
+ * grows with the slide, not the window.
+ */
+import { KindlingError } from '../errors.js';
+import { TransformNode } from './batch.js';
+import type { DStream } from './dstream.js';
+import { Node } from './node.js';
+import type { Key } from './pairs.js';
+import { CombineByKeyNode, reducer } from './reduce-by-key.js';
+import { validateWindow } from './window.js';
+
+/** Options of the incremental `reduceByKeyAndWindow`. */
+export interface ReduceByKeyAndWindowOptions<K extends Key, V> {
+  /**
+   * Keeps the pairs for which it returns true. Without it a key stays (with e.g. the value 0)
+   * after all its records left the window, as in Spark. Remove only keys whose batches have all
+   * left the window (a count of 0): the next windows start from the filtered output.
+   */
+  readonly filter?: (pair: [K, V]) => boolean;
+}
+
+/** The windowed per-key reduction, kept up to date with `reduce` and `invReduce`. */
+export class ReducedWindowNode<K extends Key, V> extends Node<[K, V]> {
+  /** The parent reduced by key per batch, cached: the batches that enter and leave the window. */
+  readonly perBatch: Node<[K, V]>;
+
+  constructor(
+    parent: Node<[K, V]>,
+    kind: string,
+    private readonly reduce: (a: V, b: V) => V,
+    private readonly invReduce: (a: V, b: V) => V,
+    readonly windowDuration: number,
+    slideDuration: number,
+    private readonly filter?: (pair: [K, V]) => boolean,
+  ) {
+    const perBatch = new CombineByKeyNode<K, V, V>(parent, 'reduceByKey', reducer(reduce));
+    perBatch.cached = true;
+    super(parent.scope, kind, [perBatch], parent);
+    this.perBatch = perBatch;
+    this.slideDuration = slideDuration;
+  }
+
+  override validate(): void {
+    validateWindow(this, this.windowDuration, this.slideDuration);
+    super.validate();
+  }
+
+  protected override parentRememberDuration(): number {
+    return this.rememberDuration + this.windowDuration;
+  }
+
+  protected async compute(time: number): Promise<[K, V][]> {
+    const window = this.windowDuration;
+    const slide = this.slideDuration;
+    const step = this.perBatch.slideDuration;
+    // With slide >= window the windows do not overlap: nothing carries over, reduce the window.
+    const overlaps = slide < window;
+    // The previous output is undefined at or before zero time: an empty previous window.
+    const [previous, leaving, entering] = await Promise.all([
+      overlaps ? this.getOrCompute(time - slide) : undefined,
+      overlaps ? this.perBatch.slice(time - slide - window + step, time - window) : [],
+      this.perBatch.slice(Math.max(time - slide, time - window) + step, time),
+    ]);
+    const left = reduceBatches(leaving, this.reduce);
+    const added = reduceBatches(entering, this.reduce);
+    const out = new Map<K, V>();
+    for (const [key, value] of previous ?? []) {
+      let v = value;
+      if (left.has(key)) v = this.invReduce(v, left.get(key) as V);
+      if (added.has(key)) v = this.reduce(v, added.get(key) as V);
+      out.set(key, v);
+    }
+    for (const [key, value] of added) if (!out.has(key)) out.set(key, value);
+    for (const key of left.keys()) if (!out.has(key)) throw missingPrevious(this.kind, key);
+    const pairs = Array.from(out);
+    return this.filter ? pairs.filter(this.filter) : pairs;
+  }
+}
+
+/** Merges the values of each key over several per-batch results, oldest first. */
+function reduceBatches<K, V>(batches: [K, V][][], f: (a: V, b: V) => V): Map<K, V> {
+  const merged = new Map<K, V>();
+  for (const batch of batches) {
+    for (const [key, value] of batch)
+      merged.set(key, merged.has(key) ? f(merged.get(key) as V, value) : value);
+  }
+  return merged;
+}
+
+function missingPrevious(kind: string, key: Key): KindlingError {
+  return new KindlingError(
+    `${kind}: key ${JSON.stringify(String(key))} is in a batch leaving the window, but neither the previous ` +
+      "window's output nor the batches entering the window hold a value for it, so the inverse function " +
+      'has nothing to subtract from. This happens when the filter removed the key while batches holding ' +
+      'it were still in the window: filter out only keys whose batches have all left the window (such as ' +
+      'a count of 0), or use reduceByKeyAndWindow without an inverse function',
+  );
+}
+
+/** `reduceByKeyAndWindow(f, invF, window, slide, { filter })`: see {@link ReducedWindowNode}. */
+export function reduceByKeyAndWindowIncremental<K extends Key, V>(
+  stream: DStream<[K, V]>,
+  f: (a: V, b: V) => V,
+  invF: (a: V, b: V) => V,
+  windowDuration: number,
+  slideDuration: number,
+  options: ReduceByKeyAndWindowOptions<K, V> = {},
+  kind = 'reduceByKeyAndWindow',
+): DStream<[K, V]> {
+  return stream.derive(
+    new ReducedWindowNode<K, V>(stream.node, kind, f, invF, windowDuration, slideDuration, options.filter),
+  );
+}
+
+/**
+ * `reduceByWindow(f, invF, window, slide)`: every record under one key, reduced incrementally.
+ * Once a record has been seen, every window gives one record (its value may be the neutral one,
+ * such as 0, for an empty window); before that, windows are empty.
+ */
+export function reduceByWindowIncremental<T>(
+  stream: DStream<T>,
+  f: (a: T, b: T) => T,
+  invF: (a: T, b: T) => T,
+  windowDuration: number,
+  slideDuration: number,
+): DStream<T> {
+  const keyed = stream.map((record): [0, T] => [0, record]);
+  return reduceByKeyAndWindowIncremental(
+    keyed,
+    f,
+    invF,
+    windowDuration,
+    slideDuration,
+    {},
+    'reduceByWindow',
+  ).map((pair) => pair[1]);
+}
+
+/** `countByWindow(window, slide)`: a one-record batch with the number of records in the window. */
+export function countByWindow<T>(
+  stream: DStream<T>,
+  windowDuration: number,
+  slideDuration: number,
+): DStream<number> {
+  const ones = stream.map(() => 1);
+  const counts = reduceByWindowIncremental(
+    ones,
+    (a, b) => a + b,
+    (a, b) => a - b,
+    windowDuration,
+    slideDuration,
+  );
+  return counts.derive(
+    new TransformNode<number, number>(counts.node, 'countByWindow', (records) =>
+      records.length === 0 ? [0] : records,
+    ),
+  );
+}
+
+/** `countByValueAndWindow(window, slide)`: `[value, count]` for each distinct record in the window. */
+export function countByValueAndWindow<T>(
+  stream: DStream<T>,
+  windowDuration: number,
+  slideDuration: number,
+): DStream<[T & Key, number]> {
+  const pairs = stream.map((record) => [record, 1] as [T & Key, number]);
+  return reduceByKeyAndWindowIncremental(
+    pairs,
+    (a, b) => a + b,
+    (a, b) => a - b,
+    windowDuration,
+    slideDuration,
+    { filter: (pair) => pair[1] !== 0 },
+    'countByValueAndWindow',
+  );
+}

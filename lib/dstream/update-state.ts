@@ -1,0 +1,73 @@
+/**
+ * updateStateByKey (Spark's StateDStream): each batch, every key that has a state or data is
+ * passed to the update function with its values of the batch; the batch holds the new state.
+ *
+ * The state lives in one private Map that each batch updates in place; the batch it outputs is a
+ * fresh array of `[key, state]` pairs, so an earlier batch (still read by a window, say) never
+ * changes. The map is reused only when it holds exactly the state of time − slide; otherwise (a
+ * batch recomputed out of order, or after a failed batch) it is rebuilt from that batch's pairs.
+ * The states themselves are shared: an update function that mutates a state object in place also
+ * changes what earlier batches hold, as in Spark.
+ */
+import { Node } from './node.js';
+import type { Key } from './pairs.js';
+
+/** The update function of updateStateByKey: the key's values of this batch, and its state. */
+export type UpdateFunction<V, S> = (values: V[], state: S | undefined) => S | undefined;
+
+/** Options of `updateStateByKey`. */
+export interface UpdateStateOptions<K, S> {
+  /** The state before the first batch (read once, when the operator is built). */
+  readonly initialState?: Iterable<readonly [K, S]> | ReadonlyMap<K, S>;
+}
+
+export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
+  private readonly initial: readonly (readonly [K, S])[];
+  /** The state as of `time`, owned by this node; `undefined` when it must be rebuilt. */
+  private latest: { time: number; states: Map<K, S> } | undefined;
+
+  constructor(
+    parent: Node<[K, V]>,
+    private readonly update: UpdateFunction<V, S>,
+    initialState: UpdateStateOptions<K, S>['initialState'],
+  ) {
+    super(parent.scope, 'updateStateByKey', [parent]);
+    this.initial = initialState === undefined ? [] : Array.from(initialState);
+  }
+
+  protected async compute(time: number): Promise<[K, S][]> {
+    const parent = this.dependencies[0] as Node<[K, V]>;
+    const previousTime = time - this.slideDuration;
+    const previous = this.getOrCompute(previousTime);
+    const before = previous === undefined ? this.initial : await previous;
+    const groups = new Map<K, V[]>();
+    await parent.forEachRecord(time, (pair) => {
+      const values = groups.get(pair[0]);
+      if (values === undefined) groups.set(pair[0], [pair[1]]);
+      else values.push(pair[1]);
+    });
+    const latest = this.latest;
+    const reuse = latest !== undefined && latest.time === previousTime;
+    const states = reuse ? latest.states : new Map<K, S>(before);
+    if (reuse) this.latest = undefined; // half-updated if the update function throws
+    this.apply(states, groups);
+    if (this.latest === undefined || time > this.latest.time) this.latest = { time, states };
+    return Array.from(states);
+  }
+
+  /** Updates `states` in place: keys with a state first, then keys new in this batch. */
+  private apply(states: Map<K, S>, groups: Map<K, V[]>): void {
+    const update = this.update;
+    for (const [key, state] of states) {
+      const values = groups.get(key);
+      if (values !== undefined) groups.delete(key);
+      const next = update(values ?? [], state);
+      if (next === undefined) states.delete(key);
+      else if (next !== state) states.set(key, next);
+    }
+    for (const [key, values] of groups) {
+      const next = update(values, undefined);
+      if (next !== undefined) states.set(key, next);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * `kindling/receivers`: streaming inputs. Each system will get its own folder here
+ * (`receivers/kafka/`, `receivers/kinesis/`, `receivers/rabbitmq/`, `receivers/mqtt/`, ...); none
+ * exists yet.
+ *
+ * What exists today lives in the core and is re-exported here so that connector code can import
+ * it from one place: the {@link Receiver} base class (the receiver contract), and the options of
+ * the TCP line receiver behind `ssc.socketTextStream`. The built-in inputs themselves are methods
+ * of `StreamingContext`: `queueStream`, `socketTextStream`, `textFileStream`, `fromObservable`
+ * and `receiverStream`.
+ *
+ * @example
+ * import { Receiver } from 'kindling/receivers';
+ * class Ticks extends Receiver<number> {
+ *   private timer?: NodeJS.Timeout;
+ *   onStart() { let n = 0; this.timer = setInterval(() => void this.store([n++]), 10); }
+ *   onStop() { clearInterval(this.timer); }
+ * }
+ */
+export { Receiver } from '../lib/index.js';
+export type { ReceiverHost, ReceiverOptions, SocketTextStreamOptions } from '../lib/index.js';
