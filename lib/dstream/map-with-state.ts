@@ -118,5 +118,14 @@ export function mapWithState<K extends Key, V, S, U>(
     );
     return snapshots;
   };
-  return Object.assign(mapped, { stateSnapshots }) as MapWithStateDStream<K, S, U>;
+  // Naming the result names the state too (`name/state`): checkpoints match state by that name.
+  const nameMapped = mapped.name.bind(mapped);
+  const name = (name: string): MapWithStateDStream<K, S, U> => {
+    stream.context.graph.rename(internal, `${name}/state`);
+    internal.name = `${name}/state`;
+    nameMapped(name);
+    return result;
+  };
+  const result = Object.assign(mapped, { stateSnapshots, name }) as MapWithStateDStream<K, S, U>;
+  return result;
 }

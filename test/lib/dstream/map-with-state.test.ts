@@ -393,3 +393,14 @@ test('mapWithState gives the same states when its state map is compacted every o
   // a, b and c reach 3 and are removed at 12000; d timed out at 11000 and came back.
   t.deepEqual(compacted.at(-1), JSON.stringify([['d', 1]]));
 });
+
+test('naming a mapWithState stream names its state node too', (t) => {
+  const ssc = new StreamingContext({ batchInterval: 1000, clock: new ManualClock() });
+  const named = ssc
+    .queueStream<[string, number]>([])
+    .mapWithState(StateSpec.function((_key: string, value: number | undefined) => value ?? 0))
+    .name('totals');
+  t.is(named.operatorName, 'totals');
+  t.is(named.node.dependencies[0]?.name, 'totals/state');
+  t.is(named.stateSnapshots().node.dependencies[0]?.name, 'totals/state');
+});
