@@ -94,3 +94,75 @@ export type StreamingEventType = StreamingEvent['type'];
 
 /** The event of a given type. */
 export type EventOf<K extends StreamingEventType> = Extract<StreamingEvent, { type: K }>;
+
+/** Where a checkpoint store found a checkpoint it could not use, and why. */
+export interface SkippedCheckpoint {
+  /** The checkpoint's name in the store (a file name, an object key). */
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** One checkpoint as a store holds it: the batch time it was taken at and its bytes. */
+export interface StoredCheckpoint {
+  readonly time: number;
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+/**
+ * Durable storage of checkpoints (a local directory by default; S3 and HDFS stores follow the
+ * same contract). A store writes atomically (a reader never sees half a checkpoint), checks each
+ * checkpoint's checksum on read, and keeps only the newest few.
+ */
+export interface CheckpointStore {
+  /** A description for messages, e.g. `directory /var/ckpt`. */
+  readonly description: string;
+  /** Writes the checkpoint of batch time `time`, replacing one of the same time; atomic. */
+  write(time: number, data: Uint8Array): Promise<void>;
+  /**
+   * The newest checkpoints that read back intact, newest first, with the ones skipped as corrupt
+   * (truncated, bad checksum). Empty when there is none.
+   */
+  readAll(): Promise<{ readonly checkpoints: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }>;
+  /** Removes every checkpoint (for tests and for starting afresh). */
+  clear(): Promise<void>;
+}
+
+/** Where one record of a write-ahead log lies, to read it back. */
+export interface WalPointer {
+  readonly segment: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** When a write-ahead log forces its writes to disk. */
+export type FsyncPolicy =
+  /** fsync before every append resolves (safest, slowest). */
+  | 'always'
+  /** fsync at most every `intervalMs`; appends resolve after the write, before the fsync. */
+  | { readonly intervalMs: number }
+  /** leave it to the operating system. */
+  | 'never';
+
+/**
+ * An append-only log of records in segment files, each record with a checksum, for data that
+ * cannot be read again from its source (receiver blocks).
+ */
+export interface WriteAheadLog {
+  /** Appends `data`, stamped with batch-clock time `time`; resolves once written (per the fsync policy). */
+  append(data: Uint8Array, time: number): Promise<WalPointer>;
+  /** Reads one record back; throws if it is missing or fails its checksum. */
+  read(pointer: WalPointer): Promise<Uint8Array>;
+  /**
+   * Every intact record in append order. A torn or corrupt tail of a segment ends that segment's
+   * records and is reported through `onCorrupt`, never thrown.
+   */
+  readAll(onCorrupt?: (segment: string, offset: number, reason: string) => void): AsyncIterable<{
+    readonly pointer: WalPointer;
+    readonly time: number;
+    readonly data: Uint8Array;
+  }>;
+  /** Deletes the segments whose every record is older than `time`. */
+  clean(time: number): Promise<void>;
+  close(): Promise<void>;
+}
