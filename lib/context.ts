@@ -10,9 +10,12 @@ import { wrap, type DStream } from './dstream/dstream.js';
 import type { InputNode } from './dstream/input.js';
 import { QueueNode, type QueueStreamOptions } from './dstream/queue-stream.js';
 import { ReceiverInputNode } from './dstream/receiver-stream.js';
+import { RejectingReceiverInputNode } from './dstream/rejecting-receiver-stream.js';
+import { isRejectingReceiver, type DeadLetter } from './dstream/dead-letter-log.js';
+import { ContextDeadLettersNode } from './dstream/dead-letters.js';
 import { UnionNode } from './dstream/union.js';
 import { ObservableReceiver } from './receiver/observable-receiver.js';
-import { RateLimiter } from './receiver/rate-limiter.js';
+import { RateController, type BackpressureOptions } from './rate/rate-controller.js';
 import type { Receiver } from './receiver/receiver.js';
 import { SocketReceiver, type SocketTextStreamOptions } from './receiver/socket-receiver.js';
 import { FileInputNode, type TextFileStreamOptions } from './dstream/file-input.js';
@@ -20,7 +23,17 @@ import type { BackoffPolicy } from './retry.js';
 import { JobGenerator } from './scheduler/job-generator.js';
 import { JobScheduler } from './scheduler/job-scheduler.js';
 import { progressLine } from './scheduler/progress.js';
-import type { Clock, StreamingEvent } from './types.js';
+import type { CheckpointStore, Clock, FsyncPolicy, SkippedCheckpoint, StreamingEvent } from './types.js';
+import { ReceivedBlockLog } from './dstream/received-block-log.js';
+import { FileWriteAheadLog } from './wal/file-wal.js';
+import { join } from 'node:path';
+import { restoreCheckpoint, type Restored } from './checkpoint/checkpoint.js';
+import { Checkpointer } from './checkpoint/checkpointer.js';
+import { DirectoryCheckpointStore } from './checkpoint/directory-store.js';
+import { readNewestCheckpoint } from './checkpoint/recovery.js';
+import { consoleLogger, type Logger } from './logger.js';
+import { formatDuration, isMultipleOf } from './duration.js';
+import { onShutdownSignal } from './shutdown.js';
 
 /** Options of a {@link StreamingContext}. */
 export interface StreamingContextOptions {
@@ -28,8 +41,29 @@ export interface StreamingContextOptions {
   readonly batchInterval: number;
   /** The source of time. Default: a {@link SystemClock}; tests pass a `ManualClock`. */
   readonly clock?: Clock;
-  /** Where checkpoints are written (see the fault-tolerance docs). */
+  /**
+   * A directory to write checkpoints to: state, pending batches and source positions, so that
+   * `StreamingContext.getOrCreate` can resume the job after a crash.
+   */
   readonly checkpointDir?: string;
+  /** Another place for checkpoints (S3, HDFS); instead of `checkpointDir`. */
+  readonly checkpointStore?: CheckpointStore;
+  /** How often to checkpoint, ms: a multiple of the batch interval. Default: every batch. */
+  readonly checkpointInterval?: number;
+  /**
+   * On SIGTERM or SIGINT, stop gracefully (stop receivers, finish queued batches, write a last
+   * checkpoint) and end the process with code 0 once the code after `awaitTermination()` has
+   * run. A second signal exits at once. Default false.
+   */
+  readonly stopGracefullyOnShutdown?: boolean;
+  /** Where warnings and errors go for people to read. Default: stderr. */
+  readonly logger?: Logger;
+  /**
+   * Writes every receiver block to a write-ahead log under `checkpointDir` before it counts as
+   * received, so a crash loses nothing a receiver stored (a reliable receiver's `store` resolves
+   * once logged). `true`, or the fsync policy (default `'always'`). Needs `checkpointDir`.
+   */
+  readonly writeAheadLog?: boolean | { readonly fsync?: FsyncPolicy };
   /** The job's name, in events, errors and progress lines. Default `kindling`. */
   readonly name?: string;
   /** Print a progress line per batch (`true`), or hand each line to a function. Default off. */
@@ -40,6 +74,16 @@ export interface StreamingContextOptions {
   readonly blockInterval?: number;
   /** How a failed receiver's restarts back off. */
   readonly receiverRestart?: BackoffPolicy;
+  /**
+   * Backpressure: a PID estimator sets each receiver's rate from the last batches' delays
+   * (Spark's `spark.streaming.backpressure.*`). Default off.
+   */
+  readonly backpressure?: BackpressureOptions;
+  /**
+   * Most bytes (estimated) a receiver holds before a batch takes them; past it `store` waits and
+   * the socket receiver stops reading. Default 64 MiB.
+   */
+  readonly receiverBufferBytes?: number;
 }
 
 /** Options shared by receiver-based inputs. */
@@ -83,6 +127,13 @@ export class StreamingContext {
   private stopping: Promise<void> | undefined;
   private terminated!: () => void;
   private readonly termination: Promise<void>;
+  private readonly rateController: RateController;
+  private readonly logger: Logger;
+  private readonly checkpointer: Checkpointer | undefined;
+  private recovered: (Restored & { skipped: SkippedCheckpoint[] }) | undefined;
+  private lastCompleted: number | undefined;
+  private removeSignalHandlers: (() => void) | undefined;
+  private closeLogs: () => Promise<void> = async () => undefined;
 
   constructor(private readonly options: StreamingContextOptions) {
     if (!(options.batchInterval > 0) || !Number.isInteger(options.batchInterval)) {
@@ -101,8 +152,12 @@ export class StreamingContext {
       );
     }
     this.checkpointDir = options.checkpointDir;
+    this.rateController = new RateController(this.clock, this.batchInterval, options.backpressure);
+    checkBufferBytes(options.receiverBufferBytes);
     this.events = this.eventSubject.asObservable();
+    this.logger = options.logger ?? consoleLogger(this.name);
     this.graph = new DStreamGraph(options.batchInterval, this.name);
+    this.checkpointer = this.createCheckpointer();
     this.scheduler = new JobScheduler(this.clock, this.eventSubject, (time, error) =>
       this.batchDone(time, error),
     );
@@ -144,25 +199,60 @@ export class StreamingContext {
    * Lines of text from a TCP server at `host:port`, read by a receiver that reconnects with
    * back-off when the connection drops (reported on `events` as `receiverError` with `restartIn`).
    *
-   * @param options `encoding` (default utf8) and `maxRate` (records per second).
+   * Each line is a string, or with `decode: 'json'` a parsed JSON value (give its type as `T`).
+   * Lines that are not UTF-8, not JSON, or longer than `maxRecordBytes` (default 1 MiB) are not
+   * records: they are the stream's dead letters (`stream.deadLetters()`), with origin
+   * `socket host:port`, and counted in `batchCompleted.deadLetters`.
+   *
+   * @param options `decode`, `maxRecordBytes`, `encoding` (utf8 or latin1) and `maxRate`
+   *   (records per second; rejected lines count too).
    * @example
    * ssc.socketTextStream('127.0.0.1', 9999).flatMap((line) => line.split(' ')).countByValue().print();
+   * const events = ssc.socketTextStream<Click>('127.0.0.1', 9998, { decode: 'json', maxRecordBytes: 65_536 });
+   * events.deadLetters().print();
    */
   socketTextStream(
     host: string,
     port: number,
+    options?: SocketTextStreamOptions & ReceiverOptions & { readonly decode?: 'text' },
+  ): DStream<string>;
+  socketTextStream<T = unknown>(
+    host: string,
+    port: number,
+    options: SocketTextStreamOptions & ReceiverOptions & { readonly decode: 'json' },
+  ): DStream<T>;
+  socketTextStream(
+    host: string,
+    port: number,
     options: SocketTextStreamOptions & ReceiverOptions = {},
-  ): DStream<string> {
-    return this.receiverStream(new SocketReceiver(host, port, options), options, 'socketTextStream');
+  ): DStream<unknown> {
+    const receiver = new SocketReceiver<unknown>(host, port, options);
+    return this.receiverStream(receiver, options, 'socketTextStream');
   }
 
   /**
    * Lines of the files that appear in directory `dir` after start. A file must appear complete:
    * write it elsewhere and move it in with a rename, or it may be read half-written. Names that
    * start with `.` or `_` are ignored.
+   *
+   * Each line is a string, or with `decode: 'json'` a parsed JSON value (give its type as `T`).
+   * Lines that are not UTF-8, not JSON, or longer than `maxRecordBytes` (default 1 MiB) are not
+   * records: they are the stream's dead letters (`stream.deadLetters()`), with origin
+   * `path:line`, and counted in `batchCompleted.deadLetters`.
+   *
+   * @example
+   * ssc.textFileStream<Order>('/data/orders', { decode: 'json' }).deadLetters().saveAsTextFiles('/data/rejected');
    */
-  textFileStream(dir: string, options: TextFileStreamOptions = {}): DStream<string> {
-    return this.input(new FileInputNode(this.graph, dir, options));
+  textFileStream(
+    dir: string,
+    options?: TextFileStreamOptions & { readonly decode?: 'text' },
+  ): DStream<string>;
+  textFileStream<T = unknown>(
+    dir: string,
+    options: TextFileStreamOptions & { readonly decode: 'json' },
+  ): DStream<T>;
+  textFileStream(dir: string, options: TextFileStreamOptions = {}): DStream<unknown> {
+    return this.input(new FileInputNode<unknown>(this.graph, dir, options));
   }
 
   /**
@@ -185,8 +275,10 @@ export class StreamingContext {
     if (maxRate !== undefined && !(maxRate > 0 && Number.isFinite(maxRate))) {
       throw new ConfigurationError(`maxRate must be a positive number of records per second, got ${maxRate}`);
     }
-    const gate = maxRate === undefined ? undefined : () => new RateLimiter(this.clock, maxRate);
-    return this.input(new ReceiverInputNode<T>(this.graph, receiver, kind, gate));
+    const gate = this.rateController.gate(receiver, maxRate);
+    // A receiver that stores RejectedRecords gets an input that turns them into dead letters.
+    const Input = isRejectingReceiver(receiver) ? RejectingReceiverInputNode : ReceiverInputNode;
+    return this.input(new Input<T>(this.graph, receiver, kind, gate));
   }
 
   /**
@@ -210,12 +302,72 @@ export class StreamingContext {
     return wrap(this, new UnionNode<T>(streams.map((s) => s.node)));
   }
 
+  /**
+   * Every dead letter of the context (see `DStream.deadLetters()`): at each batch time, those
+   * that any operator or source wrote for batch times up to then, each once.
+   *
+   * @example
+   * ssc.deadLetters().foreachBatch((letters) => letters.forEach((l) => log.warn(l.operator, l.error.message)));
+   */
+  deadLetters(): DStream<DeadLetter> {
+    return wrap(this, new ContextDeadLettersNode(this.graph, this.graph));
+  }
+
   /** Keeps every stream's batches for at least `duration` ms, so `slice` can reach back that far. */
   remember(duration: number): void {
     this.graph.remember(duration);
   }
 
   // ---- life cycle -------------------------------------------------------------------------------
+
+  /**
+   * Resumes a job from its newest checkpoint, or creates it. `build` makes the context and its
+   * whole graph, the same way each time; with no checkpoint in `checkpointDir` that is all.
+   * With one, the graph's state, the batches generated but not completed (which run again) and
+   * each source's position are restored from it before `start()`. A corrupt newest checkpoint is
+   * skipped for the one before it, and said so on `events` (`checkpointRestored.skipped`) and in
+   * the log. A checkpoint from a different graph is refused, naming the operators that differ,
+   * unless `allowMissingState` is set.
+   *
+   * @example
+   * const ssc = await StreamingContext.getOrCreate('/var/lib/job/ckpt', () => {
+   *   const ssc = new StreamingContext({ batchInterval: seconds(1), checkpointDir: '/var/lib/job/ckpt' });
+   *   ssc.socketTextStream('127.0.0.1', 9999).map((w) => [w, 1] as [string, number])
+   *     .updateStateByKey((ones: number[], n: number | undefined) => (n ?? 0) + ones.length).print();
+   *   return ssc;
+   * });
+   * await ssc.start();
+   */
+  static async getOrCreate(
+    checkpointDir: string,
+    build: () => StreamingContext | Promise<StreamingContext>,
+    options: { readonly allowMissingState?: boolean } = {},
+  ): Promise<StreamingContext> {
+    const ssc = await build();
+    const store = ssc.checkpointer?.store;
+    if (!store || (ssc.checkpointDir !== undefined && ssc.checkpointDir !== checkpointDir)) {
+      throw new ConfigurationError(
+        `getOrCreate('${checkpointDir}'): the context that build() returned writes its checkpoints ` +
+          `${store ? `to ${store.description}` : 'nowhere'}; give it checkpointDir: '${checkpointDir}'`,
+      );
+    }
+    const found = await readNewestCheckpoint(store);
+    for (const skip of found.skipped) {
+      ssc.logger.warn(`skipped checkpoint ${skip.name} in ${store.description}: ${skip.reason}`);
+    }
+    if (found.data) {
+      const restored = restoreCheckpoint(ssc.graph, found.data, options);
+      ssc.recovered = { ...restored, skipped: found.skipped };
+      ssc.lastCompleted = restored.time;
+      const rerun = restored.pending.length > 0 ? `; batches ${restored.pending.join(', ')} run again` : '';
+      const missing =
+        restored.missingState.length > 0 ? `; no state for ${restored.missingState.join(', ')}` : '';
+      ssc.logger.warn(
+        `resuming from the checkpoint of time ${restored.time} in ${store.description}${rerun}${missing}`,
+      );
+    }
+    return ssc;
+  }
 
   /**
    * Validates the graph and starts the receivers and the batch timer. Fails with a message that
@@ -232,23 +384,31 @@ export class StreamingContext {
         `context '${this.name}' has been stopped and cannot be started again; create a new StreamingContext`,
       );
     }
-    if (this.checkpointDir !== undefined) {
-      throw new ConfigurationError(
-        `context '${this.name}' has checkpointDir '${this.checkpointDir}', but writing checkpoints and ` +
-          'recovering from them is not built yet; start without checkpointDir',
-      );
-    }
-    const first = this.generator.firstBatchTime();
-    this.graph.start(first - this.batchInterval);
+    const recovered = this.recovered;
+    const first = recovered ? recovered.time + this.batchInterval : this.generator.firstBatchTime();
+    const zeroTime = recovered ? recovered.zeroTime : first - this.batchInterval;
+    this.graph.start(zeroTime);
+    this.checkpointer?.start(zeroTime);
     this.lifecycle = 'active';
+    if (recovered) {
+      const { time, pending, skipped, missingState } = recovered;
+      this.eventSubject.next({ type: 'checkpointRestored', batchTime: time, pending, skipped, missingState });
+    }
+    if (this.options.stopGracefullyOnShutdown) {
+      this.removeSignalHandlers = onShutdownSignal((signal) => this.stopOnSignal(signal));
+    }
     const env = {
       clock: this.clock,
       events: this.eventSubject,
       blockInterval: this.blockInterval,
       restartBackoff: this.options.receiverRestart ?? { initialDelay: 100, maxDelay: 10_000 },
+      ...(this.options.receiverBufferBytes === undefined
+        ? {}
+        : { receiverBufferBytes: this.options.receiverBufferBytes }),
     };
     const started: InputNode<unknown>[] = [];
     try {
+      await this.openWriteAheadLogs(recovered?.time);
       for (const [streamId, input] of this.graph.inputs.entries()) {
         await input.start();
         started.push(input);
@@ -261,6 +421,7 @@ export class StreamingContext {
       this.finish();
       throw error;
     }
+    this.rateController.start(this.eventSubject, this.graph.inputs);
     this.generator.start(first);
   }
 
@@ -311,7 +472,11 @@ export class StreamingContext {
 
   private batchDone(time: number, error: KindlingError | undefined): void {
     this.graph.clearMetadata(time);
-    if (!error) return;
+    if (!error) {
+      this.lastCompleted = time;
+      this.checkpointer?.afterBatch(time);
+      return;
+    }
     if (this.options.onBatchError === 'continue') return;
     this.failure ??= error;
     void this.stop({ graceful: false });
@@ -338,15 +503,90 @@ export class StreamingContext {
     }
     await this.generator.stop();
     await this.scheduler.whenIdle();
+    await this.checkpointer?.flush(graceful && !this.failure ? this.lastCompleted : undefined);
     for (const r of receivers) r.close();
+    await this.closeLogs();
     this.scheduler.close();
     this.lifecycle = 'stopped';
     this.finish();
   }
 
+  /** Opens a write-ahead log per receiver stream and reads back what a crashed run left in it. */
+  private async openWriteAheadLogs(completed: number | undefined): Promise<void> {
+    const option = this.options.writeAheadLog;
+    if (!option) return;
+    const dir = this.checkpointDir;
+    if (dir === undefined) {
+      throw new ConfigurationError(
+        'writeAheadLog needs checkpointDir: the log lives beside the checkpoints that say which blocks are done',
+      );
+    }
+    const fsync = (option === true ? undefined : option.fsync) ?? 'always';
+    const logs: FileWriteAheadLog[] = [];
+    for (const input of this.graph.inputs) {
+      if (!(input instanceof ReceiverInputNode)) continue;
+      const safe = input.name.replace(/[^A-Za-z0-9._-]+/g, '_');
+      const wal = await FileWriteAheadLog.open(join(dir, 'received', safe), { fsync, clock: this.clock });
+      logs.push(wal);
+      const damage = await input.attachLog(new ReceivedBlockLog(wal), this.clock, completed);
+      for (const detail of damage) {
+        this.logger.warn(
+          `write-ahead log of '${input.name}': kept the records before the damage in ${detail}`,
+        );
+        this.eventSubject.next({ type: 'writeAheadLogDamaged', stream: input.name, detail });
+      }
+    }
+    this.closeLogs = () => Promise.all(logs.map((wal) => wal.close())).then(() => undefined);
+    if (this.checkpointer) {
+      this.checkpointer.onWritten = async (time) => {
+        await Promise.all(logs.map((wal) => wal.clean(time)));
+      };
+    }
+  }
+
+  private createCheckpointer(): Checkpointer | undefined {
+    const { checkpointDir, checkpointStore } = this.options;
+    if (checkpointDir !== undefined && checkpointStore !== undefined) {
+      throw new ConfigurationError('give either checkpointDir or checkpointStore, not both');
+    }
+    const store =
+      checkpointStore ??
+      (checkpointDir === undefined ? undefined : new DirectoryCheckpointStore(checkpointDir));
+    const interval = this.options.checkpointInterval ?? this.batchInterval;
+    if (!isMultipleOf(interval, this.batchInterval)) {
+      throw new ConfigurationError(
+        `checkpointInterval ${formatDuration(interval)} is not a multiple of the batch interval ` +
+          `${formatDuration(this.batchInterval)}; use a multiple of it`,
+      );
+    }
+    if (!store) return undefined;
+    return new Checkpointer(store, this.graph, this.clock, this.eventSubject, this.logger, interval);
+  }
+
+  /**
+   * Stops gracefully, then lets the process end with code 0 (1 if a batch failed): code after
+   * `awaitTermination()` still runs; whatever keeps the process alive is cut off after 10 s.
+   */
+  private async stopOnSignal(signal: string): Promise<void> {
+    this.logger.warn(`${signal} received: stopping gracefully (a second ${signal} exits at once)`);
+    await this.stop({ graceful: true });
+    process.exitCode = this.failure ? 1 : 0;
+    setTimeout(() => process.exit(), 10_000).unref();
+  }
+
   private finish(): void {
+    this.removeSignalHandlers?.();
     this.eventSubject.next({ type: 'contextStopped', ...(this.failure ? { error: this.failure } : {}) });
     this.eventSubject.complete();
     this.terminated();
+  }
+}
+
+/** Throws unless `bytes` (the `receiverBufferBytes` option) is absent or a positive number. */
+function checkBufferBytes(bytes: number | undefined): void {
+  if (bytes !== undefined && !(bytes > 0 && Number.isFinite(bytes))) {
+    throw new ConfigurationError(
+      `receiverBufferBytes must be a positive number of bytes, got ${bytes}; the default is 64 MiB`,
+    );
   }
 }

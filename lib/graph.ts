@@ -4,6 +4,7 @@
  */
 import { formatDuration } from './duration.js';
 import { ConfigurationError, IllegalStateError } from './errors.js';
+import { DeadLetterLedger } from './dstream/dead-letters.js';
 import type { InputNode } from './dstream/input.js';
 import type { GraphScope, Node } from './dstream/node.js';
 import type { OutputNode } from './dstream/output.js';
@@ -20,11 +21,15 @@ export interface JobSet {
   readonly time: number;
   readonly records: number;
   readonly jobs: readonly Job[];
+  /** Counts the dead letters of batch times up to this one not counted yet (for `batchCompleted`). */
+  readonly countDeadLetters?: () => number;
 }
 
 export class DStreamGraph implements GraphScope {
   readonly inputs: InputNode<unknown>[] = [];
   readonly outputs: OutputNode<unknown>[] = [];
+  /** Counts dead letters per batch and lets their logs forget them. */
+  readonly deadLetters = new DeadLetterLedger();
   private readonly names = new Map<string, Node<unknown> | undefined>();
   private ids = 0;
   private building = true;
@@ -99,6 +104,7 @@ export class DStreamGraph implements GraphScope {
     this.building = false;
     for (const node of [...this.outputs, ...this.inputs]) node.initialize(zeroTime);
     for (const node of [...this.outputs, ...this.inputs]) node.remember(this.extraRemember);
+    this.deadLetters.start(this.allNodes(), this.batchInterval);
   }
 
   /** Materialises every input for `time` and returns the output jobs due then. */
@@ -110,12 +116,13 @@ export class DStreamGraph implements GraphScope {
       const run = output.job(time);
       if (run) jobs.push({ outputOperation: index, operator: output.name, run });
     });
-    return { time, records, jobs };
+    return { time, records, jobs, countDeadLetters: () => this.deadLetters.count(time) };
   }
 
   /** Forgets batches no longer needed once the batch at `time` is done. */
   clearMetadata(time: number): void {
     for (const node of [...this.outputs, ...this.inputs]) node.clearMetadata(time);
+    this.deadLetters.clear(time);
   }
 
   /**

@@ -41,3 +41,13 @@ export type { State } from './dstream/state.js';
 export type { MapWithStateDStream } from './dstream/map-with-state.js';
 export type { UpdateFunction, UpdateStateOptions } from './dstream/update-state.js';
 export type { ReduceByKeyAndWindowOptions } from './dstream/reduced-window.js';
+export { RejectedRecord } from './dstream/dead-letter-log.js';
+export type {
+  DeadLetter,
+  DeadLetterOrigin,
+  DeadLetterReason,
+  OnRecordError,
+  RecordErrorOptions,
+  RejectingReceiver,
+} from './dstream/dead-letter-log.js';
+export type { LineDecodingOptions } from './receiver/line-decoder.js';

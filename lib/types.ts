@@ -25,8 +25,13 @@ export interface Clock {
 
 /** What the engine offers a running receiver (see `Receiver` in `lib/receiver/receiver.ts`). */
 export interface ReceiverHost<T> {
-  /** Hands records to the engine; resolves once they are buffered (a reliable receiver acks then). */
-  store(records: readonly T[]): Promise<void>;
+  /**
+   * Hands records to the engine; resolves once they are buffered, or with a write-ahead log once
+   * they are logged (a reliable receiver acks then). `position`: where the source stands after them.
+   */
+  store(records: readonly T[], position?: unknown): Promise<void>;
+  /** The position given with the last stored records; after a crash, the last one logged. */
+  readonly position: unknown;
   /** Stops the receiver and starts it again after a back-off delay. */
   restart(reason: string, error?: unknown): void;
   /** Reports an error without stopping the receiver. */
@@ -55,6 +60,12 @@ export type StreamingEvent =
       readonly type: 'batchCompleted';
       readonly batchTime: number;
       readonly records: number;
+      /**
+       * Records rejected into dead letters (see `DStream.deadLetters()`) during this batch, each
+       * counted once: those of this batch time, and those of earlier ones written late (a window
+       * runs its upstream operators for older batches).
+       */
+      readonly deadLetters: number;
       readonly error?: KindlingError;
     } & BatchTimings)
   | {
@@ -86,6 +97,31 @@ export type StreamingEvent =
       readonly receiver: string;
       readonly streamId: number;
       readonly reason: string;
+    }
+  | { readonly type: 'checkpointWritten'; readonly batchTime: number; readonly bytes: number }
+  | { readonly type: 'checkpointFailed'; readonly batchTime: number; readonly error: KindlingError }
+  | {
+      readonly type: 'checkpointRestored';
+      /** The batch time of the checkpoint the job resumed from. */
+      readonly batchTime: number;
+      /** Batches generated before the crash but not completed: they run again. */
+      readonly pending: readonly number[];
+      /** Newer checkpoints that could not be used (truncated, corrupt), and why. */
+      readonly skipped: readonly SkippedCheckpoint[];
+      /** Stateful operators that start empty (only with `allowMissingState`). */
+      readonly missingState: readonly string[];
+    }
+  | {
+      /** Backpressure set a receiver's rate after a batch (records per second, capped at maxRate). */
+      readonly type: 'rateUpdated';
+      readonly streamId: number;
+      readonly rate: number;
+    }
+  | {
+      readonly type: 'writeAheadLogDamaged';
+      readonly stream: string;
+      /** Where the damage is (segment and byte) and what it is; the records before it were kept. */
+      readonly detail: string;
     }
   | { readonly type: 'contextStopped'; readonly error?: KindlingError };
 

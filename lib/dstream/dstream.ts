@@ -7,6 +7,9 @@ import { Subject, type Observable } from 'rxjs';
 import { ConfigurationError } from '../errors.js';
 import type { StreamingContext } from '../context.js';
 import { RepartitionNode, TransformNode, TransformWithNode } from './batch.js';
+import { batchFunctionNode } from './batch-dead-letters.js';
+import { checkRecordErrorOptions, type DeadLetter, type RecordErrorOptions } from './dead-letter-log.js';
+import { DeadLettersNode } from './dead-letters.js';
 import { NarrowNode } from './narrow.js';
 import type { Node } from './node.js';
 import { OutputNode, type BatchFunction } from './output.js';
@@ -90,29 +93,46 @@ export class DStream<T> {
 
   /**
    * Applies `f` to every record.
+   * @param options `onRecordError: 'deadLetter'`: a record on which `f` throws is skipped and
+   *   becomes a dead letter (see {@link deadLetters}) instead of failing the batch (`'fail'`, the default).
    *
    * @example
    * lines.map((line) => line.length)
+   * lines.map((line) => JSON.parse(line) as Click, { onRecordError: 'deadLetter' })
    */
-  map<U>(f: (record: T) => U): DStream<U> {
-    return this.narrow<U>({ kind: 'map', name: '', fn: f as (record: never) => unknown });
+  map<U>(f: (record: T) => U, options: RecordErrorOptions = {}): DStream<U> {
+    return this.narrow<U>({ kind: 'map', name: '', fn: f as (record: never) => unknown, ...options });
   }
 
   /**
    * Applies `f` to every record and flattens the results (any iterable; arrays are fastest).
+   * @param options `onRecordError: 'deadLetter'`: a record on which `f` throws is skipped and
+   *   becomes a dead letter (see {@link deadLetters}) instead of failing the batch (`'fail'`, the default).
+   *   With it, another iterable than an array is drained at once, so what its iteration throws
+   *   is caught too.
    *
    * @example
    * lines.flatMap((line) => line.split(' '))
    */
-  flatMap<U>(f: (record: T) => Iterable<U>): DStream<U> {
-    return this.narrow<U>({ kind: 'flatMap', name: '', fn: f as (record: never) => Iterable<unknown> });
+  flatMap<U>(f: (record: T) => Iterable<U>, options: RecordErrorOptions = {}): DStream<U> {
+    const fn = f as (record: never) => Iterable<unknown>;
+    return this.narrow<U>({ kind: 'flatMap', name: '', fn, ...options });
   }
 
-  /** Keeps the records for which `predicate` is true. */
-  filter<S extends T>(predicate: (record: T) => record is S): DStream<S>;
-  filter(predicate: (record: T) => boolean): DStream<T>;
-  filter(predicate: (record: T) => boolean): DStream<T> {
-    return this.narrow<T>({ kind: 'filter', name: '', fn: predicate as (record: never) => boolean });
+  /**
+   * Keeps the records for which `predicate` is true.
+   * @param options `onRecordError: 'deadLetter'`: a record on which `predicate` throws is skipped
+   *   and becomes a dead letter (see {@link deadLetters}) instead of failing the batch.
+   */
+  filter<S extends T>(predicate: (record: T) => record is S, options?: RecordErrorOptions): DStream<S>;
+  filter(predicate: (record: T) => boolean, options?: RecordErrorOptions): DStream<T>;
+  filter(predicate: (record: T) => boolean, options: RecordErrorOptions = {}): DStream<T> {
+    return this.narrow<T>({
+      kind: 'filter',
+      name: '',
+      fn: predicate as (record: never) => boolean,
+      ...options,
+    });
   }
 
   // ---- batch operators ---------------------------------------------------------------------
@@ -120,20 +140,28 @@ export class DStream<T> {
   /**
    * Applies `f` to each batch as a whole (Spark's mapPartitions over the batch). Treat `records`
    * as read-only: other operators may share the array.
+   * @param options `onRecordError: 'deadLetter'`: when `f` throws, the batch is empty and the
+   *   input batch becomes one dead letter (its `record` is the whole array) instead of failing.
    */
-  mapBatch<U>(f: (records: T[], time: number) => U[]): DStream<U> {
-    return this.derive(new TransformNode<T, U>(this.node, 'mapBatch', f));
+  mapBatch<U>(f: (records: T[], time: number) => U[], options: RecordErrorOptions = {}): DStream<U> {
+    return this.derive(batchFunctionNode<T, U>(this.node, 'mapBatch', f, options));
   }
 
   /**
    * Turns each batch into another with any function, sync or async: the escape hatch for what
    * no operator does (joining with a table fetched per batch, say).
+   * @param options `onRecordError: 'deadLetter'`: when `f` throws or its promise rejects, the
+   *   batch is empty and the input batch becomes one dead letter (its `record` is the whole
+   *   array, even an empty one) instead of failing the batch.
    *
    * @example
    * events.transform(async (records) => enrich(records, await fetchTable()))
    */
-  transform<U>(f: (records: T[], time: number) => U[] | Promise<U[]>): DStream<U> {
-    return this.derive(new TransformNode<T, U>(this.node, 'transform', f));
+  transform<U>(
+    f: (records: T[], time: number) => U[] | Promise<U[]>,
+    options: RecordErrorOptions = {},
+  ): DStream<U> {
+    return this.derive(batchFunctionNode<T, U>(this.node, 'transform', f, options));
   }
 
   /** Combines this stream's batch and `other`'s batch of the same time with `f`. */
@@ -387,19 +415,36 @@ export class DStream<T> {
 
   // ---- key-value operators (this: DStream<[K, V]>) -------------------------------------------
 
-  /** Applies `f` to every value, keeping keys. Fused with neighbouring narrow operators. */
-  mapValues<K extends Key, V, W>(this: DStream<[K, V]>, f: (value: V) => W): DStream<[K, W]> {
+  /**
+   * Applies `f` to every value, keeping keys. Fused with neighbouring narrow operators.
+   * @param options `onRecordError: 'deadLetter'`: a pair on which `f` throws is skipped and
+   *   becomes a dead letter (the whole pair) instead of failing the batch.
+   */
+  mapValues<K extends Key, V, W>(
+    this: DStream<[K, V]>,
+    f: (value: V) => W,
+    options: RecordErrorOptions = {},
+  ): DStream<[K, W]> {
     const fn = (pair: [K, V]): [K, W] => [pair[0], f(pair[1])];
     return this.narrow<[K, W]>({
       kind: 'map',
       label: 'mapValues',
       name: '',
       fn: fn as (record: never) => unknown,
+      ...options,
     });
   }
 
-  /** Applies `f` to every value and pairs the key with each result. */
-  flatMapValues<K extends Key, V, W>(this: DStream<[K, V]>, f: (value: V) => Iterable<W>): DStream<[K, W]> {
+  /**
+   * Applies `f` to every value and pairs the key with each result.
+   * @param options `onRecordError: 'deadLetter'`: a pair on which `f` (or iterating what it
+   *   returns) throws is skipped and becomes a dead letter instead of failing the batch.
+   */
+  flatMapValues<K extends Key, V, W>(
+    this: DStream<[K, V]>,
+    f: (value: V) => Iterable<W>,
+    options: RecordErrorOptions = {},
+  ): DStream<[K, W]> {
     const fn = (pair: [K, V]): [K, W][] => {
       const out: [K, W][] = [];
       for (const w of f(pair[1])) out.push([pair[0], w]);
@@ -410,6 +455,7 @@ export class DStream<T> {
       label: 'flatMapValues',
       name: '',
       fn: fn as (record: never) => Iterable<unknown>,
+      ...options,
     });
   }
 
@@ -583,14 +629,34 @@ export class DStream<T> {
     return mapWithState(this, spec);
   }
 
+  // ---- dead letters ----
+
+  /**
+   * The dead letters of this stream's lineage: at each of its batch times, every record that this
+   * stream's operator, any operator upstream of it (through joins, unions and windows) or a source
+   * rejected (see `onRecordError` and the sources' `decode`), for batch times up to then. Each
+   * dead letter comes once per dead-letter stream, however many readers ran the operators.
+   *
+   * @example
+   * const clicks = ssc.socketTextStream<Click>('127.0.0.1', 9999, { decode: 'json' })
+   *   .map(enrich, { onRecordError: 'deadLetter' });
+   * clicks.deadLetters().foreachBatch((letters) => letters.forEach((l) => console.warn(l.reason, l.origin)));
+   *
+   * Gotchas: it computes this stream's batch (shared with its other readers) so that the batch's
+   * dead letters are all there. A windowed stream's dead letters include those of every batch
+   * since its previous window. Dead letters are also counted in `batchCompleted.deadLetters`.
+   */
+  deadLetters(): DStream<DeadLetter> {
+    return this.derive(new DeadLettersNode(this.node as Node<unknown>));
+  }
+
   // ---- checkpointing -----------------------------------------------------------------------
 
   /**
-   * Checkpoints this stream's data every `interval` ms (a multiple of its slide, checked at
-   * start), and keeps its batches for two intervals, as Spark does.
-   *
-   * Gotcha: writing checkpoint files is not built yet; a context given a `checkpointDir` fails at
-   * start and says so. Until then this sets the interval and the retention only.
+   * Saves this stream's batches in every checkpoint (as stateful operators always do), and keeps
+   * them for two intervals, as Spark does. `interval` must be a multiple of the stream's slide
+   * (checked at start). Checkpoints are written when the context has a `checkpointDir`, every
+   * `checkpointInterval` of the context.
    */
   checkpoint(interval: number): this {
     if (!(interval > 0)) {
@@ -621,6 +687,7 @@ export class DStream<T> {
   }
 
   private narrow<U>(stage: ConstructorParameters<typeof NarrowNode>[1]): DStream<U> {
+    checkRecordErrorOptions(stage.label ?? stage.kind, stage);
     return this.derive(new NarrowNode<U>(this.node as Node<unknown>, stage));
   }
 

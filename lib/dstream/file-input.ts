@@ -3,18 +3,28 @@
  * since the previous batch. Files present at start are skipped. A file must appear complete
  * (moved in by rename); names starting with `.` or `_` are ignored, as temporary files.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigurationError } from '../errors.js';
+import { checkLineDecoding, readLines, type LineDecodingOptions } from '../receiver/line-decoder.js';
+import { DeadLetterLog, RejectedRecord, type DeadLetter } from './dead-letter-log.js';
 import { InputNode } from './input.js';
 import type { GraphScope } from './node.js';
 
-/** Options of `ssc.textFileStream`. */
-export interface TextFileStreamOptions {
+/**
+ * Options of `ssc.textFileStream`, among them `decode` (`'text'` or `'json'`) and
+ * `maxRecordBytes` (see {@link LineDecodingOptions}).
+ */
+export interface TextFileStreamOptions extends LineDecodingOptions {
   /** Only files whose name passes. Default: every name not starting with `.` or `_`. */
   readonly filter?: (name: string) => boolean;
   /** Also read the files already there at start. Default false. */
   readonly includeExisting?: boolean;
+  /**
+   * Most bytes of files one batch reads (backpressure): further new files wait for the next
+   * batches, in name order, never skipped. A single larger file is read alone. Default: no limit.
+   */
+  readonly maxBytesPerBatch?: number;
 }
 
 /**
@@ -25,11 +35,15 @@ export interface TextFileStreamOptions {
  * ssc.textFileStream('/data/incoming').count().print();
  * // elsewhere: write /data/incoming/.part-1, then rename it to /data/incoming/part-1
  *
+ * Lines are cut and checked as bytes: a line that is not UTF-8, not JSON (`decode: 'json'`) or
+ * longer than `maxRecordBytes` becomes a dead letter of the stream, with origin detail
+ * `path:line`, and the file's other lines are read on.
+ *
  * Gotchas: a file is read whole in the first batch after it appears; writing it in place may
  * give half a file. Names are remembered while the file exists, so a file removed and moved in
  * again under the same name is read again. Subdirectories are not read.
  */
-export class FileInputNode extends InputNode<string> {
+export class FileInputNode<T = string> extends InputNode<T> {
   private readonly seen = new Set<string>();
 
   constructor(
@@ -38,6 +52,14 @@ export class FileInputNode extends InputNode<string> {
     private readonly options: TextFileStreamOptions,
   ) {
     super(scope, 'textFileStream');
+    checkLineDecoding('textFileStream', options);
+    this.deadLetterLog = new DeadLetterLog();
+    const max = options.maxBytesPerBatch;
+    if (max !== undefined && !(max > 0)) {
+      throw new ConfigurationError(
+        `textFileStream: maxBytesPerBatch must be a positive number of bytes, got ${max}; leave it out for no limit`,
+      );
+    }
   }
 
   override async start(): Promise<void> {
@@ -48,33 +70,71 @@ export class FileInputNode extends InputNode<string> {
         `textFileStream: '${this.directory}' ${what}; create the directory before start() or pass another path`,
       );
     }
-    if (!this.options.includeExisting) for (const name of await this.list()) this.seen.add(name);
+    if (!this.options.includeExisting && !this.restored) {
+      for (const name of await this.list()) this.seen.add(name);
+    }
   }
 
-  protected async compute(): Promise<string[]> {
+  /** The names seen so far: after a restart, files that arrived meanwhile are read. */
+  protected override position(): string[] {
+    return [...this.seen];
+  }
+
+  protected override restorePosition(position: unknown): void {
+    this.seen.clear();
+    if (Array.isArray(position))
+      for (const name of position) if (typeof name === 'string') this.seen.add(name);
+  }
+
+  protected async compute(time: number): Promise<T[]> {
     const names = await this.list();
     const present = new Set(names);
     for (const name of this.seen) if (!present.has(name)) this.seen.delete(name);
     const fresh = names.filter((name) => !this.seen.has(name)).sort();
-    const lines: string[] = [];
+    const lines: T[] = [];
+    const letters: DeadLetter[] = [];
+    const maxBytes = this.options.maxBytesPerBatch;
+    let bytes = 0;
     for (const name of fresh) {
-      const text = await readFile(join(this.directory, name), 'utf8').catch((error: unknown) => {
-        // Removed between listing and reading: not an error, and not seen.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      });
-      if (text === undefined) continue;
+      if (maxBytes !== undefined) {
+        // Backpressure: files past the batch's byte budget wait, in order, for the next batch.
+        const size = await fileSize(join(this.directory, name));
+        if (size === undefined) continue;
+        if (bytes > 0 && bytes + size > maxBytes) break;
+        bytes += size;
+      }
+      const records = await readLines(join(this.directory, name), this.options);
+      // Removed between listing and reading: not an error, and not seen.
+      if (records === undefined) continue;
       this.seen.add(name);
-      const fileLines = text.split('\n');
-      if (fileLines[fileLines.length - 1] === '') fileLines.pop();
-      for (const line of fileLines) lines.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+      for (const record of records) {
+        if (record instanceof RejectedRecord) letters.push(this.deadLetter(record, time));
+        else lines.push(record as T);
+      }
     }
+    this.deadLetterLog?.write(time, letters);
     return lines;
+  }
+
+  private deadLetter(rejected: RejectedRecord, batchTime: number): DeadLetter {
+    const { record, error, reason } = rejected;
+    const origin = { input: this.name, detail: rejected.detail ?? `directory ${this.directory}` };
+    return { record, error, reason, operator: this.name, batchTime, origin };
   }
 
   private async list(): Promise<string[]> {
     const entries = await readdir(this.directory, { withFileTypes: true });
     const accept = this.options.filter ?? ((name: string) => !name.startsWith('.') && !name.startsWith('_'));
     return entries.filter((e) => e.isFile() && accept(e.name)).map((e) => e.name);
+  }
+}
+
+/** The size of the file at `path`, or undefined if it is gone. */
+async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

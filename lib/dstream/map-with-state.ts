@@ -40,6 +40,20 @@ export class MapWithStateNode<K extends Key, V, S, U> extends Node<StateBatch<K,
     private readonly compactAfter?: number,
   ) {
     super(parent.scope, 'mapWithState', [parent]);
+    this.mustCheckpoint = true;
+  }
+
+  /** A checkpoint holds each batch's states flat, `[key, state, updateTime]`, and its mapped records. */
+  protected override encodeBatch(batch: StateBatch<K, S, U>[]): unknown {
+    return batch.map(({ states, mapped }) => ({ states: Array.from(states.entries()), mapped }));
+  }
+
+  protected override decodeBatch(data: unknown): StateBatch<K, S, U>[] {
+    const saved = data as { states: [K, S, number][]; mapped: U[] }[];
+    return saved.map(({ states, mapped }) => ({
+      states: StateMap.fromEntries(states, this.compactAfter),
+      mapped,
+    }));
   }
 
   protected async compute(time: number): Promise<StateBatch<K, S, U>[]> {

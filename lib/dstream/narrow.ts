@@ -3,13 +3,27 @@
  * chain of them is one node whose stages run fused, in one loop per batch, with no array between
  * stages; see DESIGN.md, "Execution model".
  */
+import {
+  asError,
+  DeadLetterLog,
+  type DeadLetter,
+  type DeadLetterOrigin,
+  type OnRecordError,
+} from './dead-letter-log.js';
+import { lineageOrigin } from './dead-letters.js';
 import { Node, asBatchError, type Sink } from './node.js';
 
 /**
  * One step of a fused loop. `label` is the operator as users call it (`mapValues` is a `map`
- * stage); `name` is the operator's name, for errors, which the node sets.
+ * stage); `name` is the operator's name, for errors, which the node sets. With `onRecordError:
+ * 'deadLetter'` a record on which `fn` throws is skipped and written to `log`, which the node sets.
  */
-export type Stage = { name: string; readonly label?: string } & (
+export type Stage = {
+  name: string;
+  readonly label?: string;
+  readonly onRecordError?: OnRecordError;
+  log?: DeadLetterLog;
+} & (
   | { readonly kind: 'map'; readonly fn: (record: never) => unknown }
   | { readonly kind: 'filter'; readonly fn: (record: never) => boolean }
   | { readonly kind: 'flatMap'; readonly fn: (record: never) => Iterable<unknown> }
@@ -19,15 +33,24 @@ export class NarrowNode<T> extends Node<T> {
   /** The node the loop reads from: never itself a fusable narrow node. */
   readonly source: Node<unknown>;
   readonly stages: readonly Stage[];
+  private originOfRecords: DeadLetterOrigin | undefined;
 
   /** A node for `stage` applied to `parent`, fused with `parent`'s own stages when it has any. */
   constructor(parent: Node<unknown>, stage: Stage) {
     const fuse = parent instanceof NarrowNode && !parent.cached;
     const source: Node<unknown> = fuse ? parent.source : parent;
     super(parent.scope, stage.label ?? stage.kind, [source], parent);
-    const own = { ...stage, name: this.name };
+    const own: Stage = { ...stage, name: this.name };
+    if (stage.onRecordError === 'deadLetter') own.log = this.deadLetterLog = new DeadLetterLog();
     this.source = source;
     this.stages = fuse ? [...parent.stages, own] : [own];
+  }
+
+  /** The logs of every stage of the loop that sends records to dead letters. */
+  override deadLetterLogs(): readonly DeadLetterLog[] {
+    const logs: DeadLetterLog[] = [];
+    for (const stage of this.stages) if (stage.log) logs.push(stage.log);
+    return logs;
   }
 
   /** Renames the operator this node ends with (as `.name()` on the DStream does). */
@@ -50,18 +73,35 @@ export class NarrowNode<T> extends Node<T> {
     await this.runLoop(time, sink);
   }
 
-  private runLoop(time: number, sink: Sink<T>): Promise<void> {
-    return this.source.forEachRecord(time, compose(this.stages, sink as Sink<unknown>, time));
+  /**
+   * Runs the loop over the batch at `time`. Stages that send records to dead letters collect them
+   * for this run and write them once it has gone through the whole batch; a log keeps the first
+   * run's letters of a batch time, so a loop run by two readers writes them once.
+   */
+  private async runLoop(time: number, sink: Sink<T>): Promise<void> {
+    const runs: [DeadLetterLog, DeadLetter[]][] = [];
+    let next = sink as Sink<unknown>;
+    for (let i = this.stages.length - 1; i >= 0; i--) {
+      const stage = this.stages[i] as Stage;
+      if (stage.log) {
+        const letters: DeadLetter[] = [];
+        runs.push([stage.log, letters]);
+        next = linkRecovering(stage, next, time, letters, () => this.origin());
+      } else {
+        next = link(stage, next, time);
+      }
+    }
+    await this.source.forEachRecord(time, next);
+    for (const [log, letters] of runs) log.write(time, letters);
+  }
+
+  /** Where this loop's records come from, for its dead letters; found on the first one. */
+  private origin(): DeadLetterOrigin {
+    return (this.originOfRecords ??= lineageOrigin(this.source));
   }
 }
 
-/** Builds the fused loop body: each stage calls the next directly, the last calls `sink`. */
-function compose(stages: readonly Stage[], sink: Sink<unknown>, time: number): Sink<unknown> {
-  let next = sink;
-  for (let i = stages.length - 1; i >= 0; i--) next = link(stages[i] as Stage, next, time);
-  return next;
-}
-
+/** A stage with `onRecordError: 'fail'`: what `fn` throws fails the batch, naming the stage. */
 function link(stage: Stage, next: Sink<unknown>, time: number): Sink<unknown> {
   const fail = (error: unknown): never => {
     throw asBatchError(error, stage.name, time);
@@ -105,6 +145,74 @@ function link(stage: Stage, next: Sink<unknown>, time: number): Sink<unknown> {
         } else {
           for (const item of out) next(item);
         }
+      };
+    }
+  }
+}
+
+/**
+ * A stage with `onRecordError: 'deadLetter'`: a record on which the function throws goes to
+ * `letters` instead of failing the batch. The loop of records that do not throw is the same as
+ * {@link link}'s: the cost is paid only in the `catch`.
+ */
+function linkRecovering(
+  stage: Stage,
+  next: Sink<unknown>,
+  time: number,
+  letters: DeadLetter[],
+  origin: () => DeadLetterOrigin,
+): Sink<unknown> {
+  const reject = (record: unknown, error: unknown): void => {
+    const reason = 'userFunction';
+    letters.push({
+      record,
+      error: asError(error),
+      reason,
+      operator: stage.name,
+      batchTime: time,
+      origin: origin(),
+    });
+  };
+  switch (stage.kind) {
+    case 'map': {
+      const fn = stage.fn as (record: unknown) => unknown;
+      return (record) => {
+        let out;
+        try {
+          out = fn(record);
+        } catch (error) {
+          reject(record, error);
+          return;
+        }
+        next(out);
+      };
+    }
+    case 'filter': {
+      const fn = stage.fn as (record: unknown) => boolean;
+      return (record) => {
+        let keep;
+        try {
+          keep = fn(record);
+        } catch (error) {
+          reject(record, error);
+          return;
+        }
+        if (keep) next(record);
+      };
+    }
+    case 'flatMap': {
+      const fn = stage.fn as (record: unknown) => Iterable<unknown>;
+      return (record) => {
+        let out: unknown[];
+        try {
+          const items = fn(record);
+          // Another iterable is drained here, so that what its iteration throws is caught too.
+          out = Array.isArray(items) ? items : Array.from(items);
+        } catch (error) {
+          reject(record, error);
+          return;
+        }
+        for (let i = 0; i < out.length; i++) next(out[i]);
       };
     }
   }

@@ -5,6 +5,7 @@
  */
 import { formatDuration, isMultipleOf } from '../duration.js';
 import { BatchError, ConfigurationError, KindlingError } from '../errors.js';
+import type { DeadLetterLog } from './dead-letter-log.js';
 
 /** What a node needs to know of the graph it belongs to. */
 export interface GraphScope {
@@ -35,6 +36,18 @@ export abstract class Node<T> {
   /** Set by `checkpoint(interval)`: how often this stream's data is checkpointed, ms. */
   checkpointInterval: number | undefined;
   private readonly generated = new Map<number, Promise<T[]>>();
+  /** The batches of `generated` that have resolved, for checkpoints (taken synchronously). */
+  private readonly settled = new Map<number, T[]>();
+  /**
+   * True when this node's batches cannot be recomputed from the inputs after a restart (state,
+   * incremental windows): a checkpoint saves its remembered batches.
+   */
+  mustCheckpoint = false;
+  /**
+   * Set when the graph was restored from the checkpoint of this time: batches up to it that the
+   * checkpoint did not hold are before this run's start, like times before zero time.
+   */
+  restoredTime: number | undefined;
 
   constructor(
     readonly scope: GraphScope,
@@ -103,8 +116,15 @@ export abstract class Node<T> {
     const cached = this.generated.get(time);
     if (cached) return cached;
     if (!this.isTimeValid(time)) return undefined;
+    if (this.restoredTime !== undefined && time <= this.restoredTime) return undefined;
     const batch = this.computeGuarded(time);
     this.generated.set(time, batch);
+    batch.then(
+      (records) => {
+        if (this.generated.get(time) === batch) this.settled.set(time, records);
+      },
+      () => undefined,
+    );
     return batch;
   }
 
@@ -142,8 +162,54 @@ export abstract class Node<T> {
 
   /** Forgets batches older than the remember duration, here and upstream. */
   clearMetadata(time: number): void {
-    for (const t of this.generated.keys()) if (t <= time - this.rememberDuration) this.generated.delete(t);
+    for (const t of this.generated.keys()) {
+      if (t <= time - this.rememberDuration) {
+        this.generated.delete(t);
+        this.settled.delete(t);
+      }
+    }
     for (const d of this.dependencies) d.clearMetadata(time);
+  }
+
+  // ---- checkpoints ------------------------------------------------------------------------
+
+  /** @internal The remembered batches that have resolved, encoded for a checkpoint, oldest first. */
+  checkpointBatches(): [number, unknown][] {
+    return [...this.settled]
+      .sort((a, b) => a[0] - b[0])
+      .map(([time, batch]) => [time, this.encodeBatch(batch)]);
+  }
+
+  /** @internal Puts batches read from a checkpoint back, as if computed. */
+  restoreBatches(entries: readonly (readonly [number, unknown])[]): void {
+    for (const [time, data] of entries) {
+      const batch = this.decodeBatch(data);
+      this.generated.set(time, Promise.resolve(batch));
+      this.settled.set(time, batch);
+    }
+  }
+
+  /** Turns a batch into what `v8.serialize` can write; the default keeps it as it is. */
+  protected encodeBatch(batch: T[]): unknown {
+    return batch;
+  }
+
+  /** The inverse of {@link encodeBatch}. */
+  protected decodeBatch(data: unknown): T[] {
+    return data as T[];
+  }
+
+  // ---- dead letters (see dead-letters.ts) ----------------------------------------------------
+
+  /**
+   * The log of the records this operator rejects itself: set by an operator with
+   * `onRecordError: 'deadLetter'` and by an input that decodes (`decode`, `maxRecordBytes`).
+   */
+  deadLetterLog: DeadLetterLog | undefined;
+
+  /** Every dead-letter log this node writes to: its own, and a fused narrow node's fused stages'. */
+  deadLetterLogs(): readonly DeadLetterLog[] {
+    return this.deadLetterLog ? [this.deadLetterLog] : [];
   }
 
   /** Runs `fn`, turning what it throws into a {@link BatchError} that names this operator. */

@@ -22,6 +22,9 @@ export interface QueueStreamOptions<T> {
  * Gotcha: the array is the queue: batches are taken off it (`shift`), so it is empty afterwards.
  */
 export class QueueNode<T> extends InputNode<T> {
+  /** Queued batches taken so far: the position a restart resumes from. */
+  private taken = 0;
+
   constructor(
     scope: GraphScope,
     readonly queue: T[][],
@@ -33,9 +36,23 @@ export class QueueNode<T> extends InputNode<T> {
   protected compute(): T[] {
     if (this.options.oneAtATime ?? true) {
       const next = this.queue.shift();
+      if (next) this.taken++;
       return next ? [...next] : [...(this.options.defaultBatch ?? [])];
     }
     if (this.queue.length === 0) return [...(this.options.defaultBatch ?? [])];
+    this.taken += this.queue.length;
     return this.queue.splice(0).flat();
+  }
+
+  /** The number of queued batches taken. */
+  protected override position(): number {
+    return this.taken;
+  }
+
+  /** Skips the batches a previous run took: the queue is rebuilt whole by the job's code. */
+  protected override restorePosition(position: unknown): void {
+    const taken = typeof position === 'number' ? position : 0;
+    this.queue.splice(0, taken);
+    this.taken = taken;
   }
 }

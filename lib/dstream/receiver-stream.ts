@@ -5,11 +5,27 @@
  */
 import type { Subscription } from 'rxjs';
 import { ConfigurationError, IllegalStateError } from '../errors.js';
-import type { Block } from '../receiver/block-generator.js';
+import type { Block, BlockGenerator } from '../receiver/block-generator.js';
 import type { Receiver } from '../receiver/receiver.js';
 import { ReceiverSupervisor, type ReceiverEnvironment, type StoreGate } from '../receiver/supervisor.js';
+import { describe } from '../errors.js';
+import type { Clock } from '../types.js';
 import { InputNode } from './input.js';
 import type { GraphScope } from './node.js';
+import type { ReceivedBlockLog } from './received-block-log.js';
+
+/** A receiver stream's write-ahead log, once attached. */
+interface Logging<T> {
+  readonly log: ReceivedBlockLog<T>;
+  readonly clock: Clock;
+  /** Block ids, in cut order. */
+  readonly ids: Map<Block<T>, number>;
+  /** Block writes not yet finished. */
+  readonly writes: Set<Promise<void>>;
+  nextId: number;
+  /** The newest position logged (a block without one keeps it). */
+  position: unknown;
+}
 
 /** Receivers already given to a stream: a receiver object runs for one stream only. */
 const used = new WeakSet<Receiver<unknown>>();
@@ -18,6 +34,7 @@ export class ReceiverInputNode<T> extends InputNode<T> {
   private supervisor: ReceiverSupervisor<T> | undefined;
   private subscription: Subscription | undefined;
   private received: Block<T>[] = [];
+  private logging: Logging<T> | undefined;
 
   constructor(
     scope: GraphScope,
@@ -48,12 +65,88 @@ export class ReceiverInputNode<T> extends InputNode<T> {
     return this.supervisor.blockGenerator.whenStored(total);
   }
 
+  /**
+   * Turns the write-ahead log on (before `startReceiver`): reads back what a crashed run logged
+   * after the checkpoint of time `completed`: batches to run again, blocks in no batch yet, and
+   * the source's position. Returns the damage found in the log, if any.
+   */
+  async attachLog(log: ReceivedBlockLog<T>, clock: Clock, completed: number | undefined): Promise<string[]> {
+    const recovered = await log.recover(completed);
+    this.logging = {
+      log,
+      clock,
+      ids: new Map(),
+      writes: new Set(),
+      nextId: recovered.nextId,
+      position: undefined,
+    };
+    if (recovered.batches.length > 0) this.restoreInput(recovered.batches, recovered.position);
+    for (const { id, records } of recovered.unallocated) {
+      // Logged again in the current segment: cleaning the old one must not take them along.
+      await log.addBlock(id, records, recovered.position, clock.now());
+      const block: Block<T> = { streamId: -1, time: clock.now(), records };
+      this.logging.ids.set(block, id);
+      this.received.push(block);
+    }
+    this.logging.position = recovered.position;
+    this.recoveredPosition = recovered.position;
+    return recovered.damage;
+  }
+
   /** Starts the receiver under a supervisor. */
   startReceiver(env: ReceiverEnvironment, streamId: number): void {
-    const supervisor = new ReceiverSupervisor(this.receiver, streamId, env, this.gate?.());
+    const logging = this.logging;
+    const durability = logging ? () => this.logNow(logging) : undefined;
+    const supervisor = new ReceiverSupervisor(
+      this.receiver,
+      streamId,
+      env,
+      this.gate?.(),
+      durability,
+      this.recoveredPosition,
+    );
     this.supervisor = supervisor;
-    this.subscription = supervisor.blockGenerator.blocks.subscribe((block) => this.received.push(block));
+    this.subscription = supervisor.blockGenerator.blocks.subscribe((block) => {
+      if (logging) this.logBlock(logging, block);
+      else this.received.push(block);
+    });
     supervisor.start();
+  }
+
+  private recoveredPosition: unknown;
+
+  /** Writes a block to the log; it counts as received once written. */
+  private logBlock(logging: Logging<T>, block: Block<T>): void {
+    const id = logging.nextId++;
+    logging.ids.set(block, id);
+    if (block.position !== undefined) logging.position = block.position;
+    const write = logging.log.addBlock(id, block.records, logging.position, logging.clock.now()).then(
+      () => {
+        this.received.push(block);
+      },
+      (error: unknown) => {
+        // Not durable, but still here: keep it, and say that a crash now would lose it.
+        this.supervisor?.reportError(
+          `block ${id} (${block.records.length} records) could not be written to the write-ahead log: ` +
+            `${describe(error)}; it is processed, but would be lost in a crash`,
+          error,
+        );
+        this.received.push(block);
+      },
+    );
+    logging.writes.add(write);
+    void write.then(() => logging.writes.delete(write));
+  }
+
+  /** Cuts what was stored into a block and resolves once it, and every block before it, is logged. */
+  private async logNow(logging: Logging<T>): Promise<void> {
+    this.supervisor?.blockGenerator.cut();
+    await Promise.all(logging.writes);
+  }
+
+  /** @internal The running receiver's block generator (for the rate controller); none before start. */
+  get blockGenerator(): BlockGenerator<T> | undefined {
+    return this.supervisor?.blockGenerator;
   }
 
   /** True while received records wait for a batch. */
@@ -82,10 +175,19 @@ export class ReceiverInputNode<T> extends InputNode<T> {
     this.subscription = undefined;
   }
 
-  protected compute(time: number): T[] {
+  protected async compute(time: number): Promise<T[]> {
     this.supervisor?.blockGenerator.cut(time);
+    const logging = this.logging;
+    if (logging) await Promise.all(logging.writes);
     const blocks = this.received;
     this.received = [];
+    if (logging) {
+      const ids = blocks.map((block) => logging.ids.get(block) ?? -1);
+      blocks.forEach((block) => logging.ids.delete(block));
+      await logging.log.allocate(time, ids, logging.position, logging.clock.now());
+    }
+    // The blocks' bytes no longer count against receiverBufferBytes (backpressure).
+    this.supervisor?.blockGenerator.taken(time, blocks);
     if (blocks.length === 1) return (blocks[0] as Block<T>).records;
     const records: T[] = [];
     for (const block of blocks) for (const record of block.records) records.push(record);

@@ -39,7 +39,9 @@ export class ReducedWindowNode<K extends Key, V> extends Node<[K, V]> {
   ) {
     const perBatch = new CombineByKeyNode<K, V, V>(parent, 'reduceByKey', reducer(reduce));
     perBatch.cached = true;
+    perBatch.mustCheckpoint = true;
     super(parent.scope, kind, [perBatch], parent);
+    this.mustCheckpoint = true;
     this.perBatch = perBatch;
     this.slideDuration = slideDuration;
   }

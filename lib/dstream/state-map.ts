@@ -53,6 +53,16 @@ export class StateMap<K, S> {
     return map;
   }
 
+  /** A map holding `[key, state, updateTime]` entries (as {@link entries} gives them). */
+  static fromEntries<K, S>(
+    entries: Iterable<readonly [K, S, number]>,
+    compactAfter?: number,
+  ): StateMap<K, S> {
+    const map = StateMap.empty<K, S>(compactAfter);
+    for (const [key, state, updateTime] of entries) map.put(key, state, updateTime);
+    return map;
+  }
+
   /** The state of `key`, or `undefined` if it has none. */
   get(key: K): S | undefined {
     return this.entry(key)?.state;

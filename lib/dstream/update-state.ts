@@ -32,6 +32,7 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
     initialState: UpdateStateOptions<K, S>['initialState'],
   ) {
     super(parent.scope, 'updateStateByKey', [parent]);
+    this.mustCheckpoint = true;
     this.initial = initialState === undefined ? [] : Array.from(initialState);
   }
 

@@ -36,11 +36,22 @@ export abstract class Receiver<T> {
 
   /**
    * Hands records to the engine, in order. Resolves once they are buffered (after `maxRate` let
-   * them pass): a reliable receiver acknowledges its source only then. Rejects with a
-   * `ReceiverError` when the receiver has stopped; the records were not taken.
+   * them pass), or, with the context's write-ahead log on, once they are in the log: a reliable
+   * receiver acknowledges its source only then. Rejects with a `ReceiverError` when the receiver
+   * has stopped; the records were not taken.
+   * @param position where the source stands after these records (an offset, a sequence number),
+   *   kept with them in the log so a restarted job resumes there (see {@link lastPosition}).
    */
-  store(records: readonly T[]): Promise<void> {
-    return this.attached('store').store(records);
+  store(records: readonly T[], position?: unknown): Promise<void> {
+    return this.attached('store').store(records, position);
+  }
+
+  /**
+   * Where the source stood after the last stored records (the `position` given to `store`). After
+   * a crash, with the write-ahead log on, it is the last position logged: `onStart` resumes there.
+   */
+  get lastPosition(): unknown {
+    return this.#host?.position;
   }
 
   /**

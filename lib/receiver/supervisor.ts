@@ -17,6 +17,8 @@ export interface ReceiverEnvironment {
   readonly blockInterval: number;
   /** How restarts back off. */
   readonly restartBackoff: BackoffPolicy;
+  /** Byte bound of the receiver's buffer (`receiverBufferBytes`); default 64 MiB. */
+  readonly receiverBufferBytes?: number;
 }
 
 /** Limits how fast a receiver may store; see `lib/receiver/rate-limiter.ts`. */
@@ -54,8 +56,16 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
     readonly streamId: number,
     private readonly env: ReceiverEnvironment,
     private readonly gate?: StoreGate,
+    /** With a write-ahead log: cuts what was stored into a block and resolves once it is logged. */
+    private readonly durability?: () => Promise<void>,
+    private lastPosition?: unknown,
   ) {
-    this.blockGenerator = new BlockGenerator<T>(streamId, env.clock, env.blockInterval);
+    this.blockGenerator = new BlockGenerator<T>(
+      streamId,
+      env.clock,
+      env.blockInterval,
+      env.receiverBufferBytes,
+    );
   }
 
   get isStopped(): boolean {
@@ -72,18 +82,38 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
     this.launch();
   }
 
-  /** Takes records until the block generator stops, which is after `onStop` has returned. */
-  store(records: readonly T[]): Promise<void> {
+  /**
+   * Takes records until the block generator stops, which is after `onStop` has returned. With a
+   * write-ahead log, resolves only once the records are in the log (a reliable receiver acks its
+   * source then); `position` says where the source stands after them, for a restart to resume.
+   */
+  store(records: readonly T[], position?: unknown): Promise<void> {
+    const taken = this.take(records, position);
+    const durability = this.durability;
+    if (!durability && position === undefined) return taken;
+    return taken.then(async () => {
+      if (durability) await durability();
+      if (position !== undefined) this.lastPosition = position;
+    });
+  }
+
+  /** Where the source stood after the last stored records (restored from the log after a crash). */
+  get position(): unknown {
+    return this.lastPosition;
+  }
+
+  private take(records: readonly T[], position: unknown): Promise<void> {
     if (!this.gate) {
       try {
-        this.blockGenerator.add(records);
+        this.blockGenerator.add(records, position);
       } catch (error) {
         return Promise.reject(this.notTaken(records.length, 'the receiver has stopped', error));
       }
       this.failures = 0;
-      return Promise.resolve();
+      // Past the byte bound, the store resolves only once a batch has taken blocks (backpressure).
+      return this.blockGenerator.whenRoom();
     }
-    const turn = this.storing.then(() => this.storeGated(records, this.gate as StoreGate));
+    const turn = this.storing.then(() => this.storeGated(records, this.gate as StoreGate, position));
     this.storing = turn.catch(() => undefined);
     return turn;
   }
@@ -160,7 +190,7 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
     });
   }
 
-  private async storeGated(records: readonly T[], gate: StoreGate): Promise<void> {
+  private async storeGated(records: readonly T[], gate: StoreGate, position: unknown): Promise<void> {
     let from = 0;
     while (from < records.length) {
       let granted: number;
@@ -175,11 +205,14 @@ export class ReceiverSupervisor<T> implements ReceiverHost<T> {
       }
       const chunk = from === 0 && granted >= records.length ? records : records.slice(from, from + granted);
       try {
-        this.blockGenerator.add(chunk);
+        // The position holds after the last record only: it goes with the last chunk.
+        this.blockGenerator.add(chunk, from + chunk.length >= records.length ? position : undefined);
       } catch (error) {
         throw this.notTaken(records.length - from, 'the receiver has stopped', error);
       }
       from += chunk.length;
+      // Past the byte bound, wait for a batch to take blocks (backpressure).
+      await this.blockGenerator.whenRoom();
     }
     this.failures = 0;
   }

@@ -100,6 +100,7 @@ export class JobScheduler {
       type: 'batchCompleted',
       batchTime: set.time,
       records: set.records,
+      deadLetters: set.countDeadLetters?.() ?? 0,
       schedulingDelay,
       processingDelay: end - started,
       totalDelay: Math.max(0, end - set.time),

@@ -42,10 +42,14 @@ test('a checkpoint interval that is not a multiple of the slide fails at start',
   t.regex(error.message, /checkpoint interval 1500 ms of '.*' is not a multiple of its slide 1000 ms/);
 });
 
-test('a checkpointDir fails at start because checkpoint writing is not built yet', async (t) => {
-  const ssc = new StreamingContext({ batchInterval: 1000, clock: new ManualClock(), checkpointDir: 'ckpt' });
-  ssc.queueStream([[1]]).foreachBatch(() => {});
-  await t.throwsAsync(ssc.start(), { instanceOf: ConfigurationError, message: /not built yet/ });
+test('a checkpoint interval that is not a multiple of the batch interval fails at construction', (t) => {
+  t.throws(
+    () => new StreamingContext({ batchInterval: 1000, checkpointDir: 'ckpt', checkpointInterval: 1500 }),
+    {
+      instanceOf: ConfigurationError,
+      message: /checkpointInterval 1500 ms is not a multiple of the batch interval 1000 ms/,
+    },
+  );
 });
 
 test('combining streams of two contexts fails and names both contexts', (t) => {

@@ -1,0 +1,228 @@
+/**
+ * The checkpoint store on a local directory: one file per checkpoint, written to a hidden temp
+ * file, fsynced, renamed into place; the newest few kept.
+ */
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigurationError, KindlingError, describe } from '../errors.js';
+import type { CheckpointStore, SkippedCheckpoint, StoredCheckpoint } from '../types.js';
+import { errorCode as code, syncDirectory, writeAll } from './durable-file.js';
+import { encodeCheckpointHeader, verifyCheckpoint } from './format.js';
+
+/** Digits of a time in a file name: enough for `Number.MAX_SAFE_INTEGER`, so names sort by time. */
+const TIME_DIGITS = 16;
+const CHECKPOINT_NAME = /^checkpoint-(\d{16})$/;
+const TEMP_NAME = /^\.checkpoint-(\d{16})\..+\.tmp$/;
+/** Errors of a write that may pass if tried again. */
+const RETRIABLE_CODES = new Set(['EAGAIN', 'EBUSY', 'EINTR', 'EMFILE', 'ENFILE', 'ENOSPC']);
+
+/** Options of a {@link DirectoryCheckpointStore}. */
+export interface DirectoryCheckpointStoreOptions {
+  /** How many checkpoints to keep; older ones are deleted after each write. Default 3. */
+  readonly keep?: number;
+}
+
+/**
+ * A {@link CheckpointStore} on a local directory: the checkpoint of time t is the file
+ * `checkpoint-<t, 16 digits>`, a 20-byte header (magic, format version, length, crc32) and the
+ * payload.
+ *
+ * A write goes to a temp file whose name starts with `.`, is fsynced, renamed into place, and the
+ * directory fsynced, so a reader sees the old file or the whole new one, even after a crash.
+ * Writes of one store run one at a time, in call order. After each write, all but the newest
+ * `keep` checkpoints (by time) are deleted, and so are leftover temp files of times up to the
+ * one written (a crash mid-write leaves one; reads never look at them).
+ *
+ * Gotchas: only one process may write a directory at a time. The checkpoint just written is
+ * never deleted by retention, even when `keep` newer ones exist (say, left by a run that is being
+ * recovered). `clear()` deletes only the store's own files, not the directory. Payloads read back
+ * are views into one buffer per file.
+ *
+ * @param dir - the checkpoint directory; created on the first write if missing.
+ * @param options - `keep` (default 3): how many checkpoints to keep.
+ * @example
+ * const store = new DirectoryCheckpointStore('/var/lib/job/checkpoints', { keep: 3 });
+ * await store.write(5000, encodeCheckpoint(state));
+ * const { checkpoints, skipped } = await store.readAll(); // newest first
+ */
+export class DirectoryCheckpointStore implements CheckpointStore {
+  readonly description: string;
+  readonly #dir: string;
+  readonly #keep: number;
+  #writes = 0;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(dir: string, options: DirectoryCheckpointStoreOptions = {}) {
+    const keep = options.keep ?? 3;
+    if (!Number.isSafeInteger(keep) || keep < 1) {
+      throw new ConfigurationError(`checkpoint keep must be a whole number of at least 1, got ${keep}`);
+    }
+    if (dir === '')
+      throw new ConfigurationError('checkpoint directory is empty; give the path of a directory');
+    this.#dir = resolve(dir);
+    this.#keep = keep;
+    this.description = `directory ${this.#dir}`;
+  }
+
+  /** Writes the checkpoint of batch time `time` atomically, replacing one of the same time. */
+  write(time: number, data: Uint8Array): Promise<void> {
+    if (!Number.isSafeInteger(time) || time < 0) {
+      return Promise.reject(
+        new KindlingError(`checkpoint time must be a whole number of ms, at least 0; got ${time}`),
+      );
+    }
+    const name = `checkpoint-${String(time).padStart(TIME_DIGITS, '0')}`;
+    const temp = `.${name}.${process.pid}-${++this.#writes}.tmp`;
+    return this.#serially(async () => {
+      await this.#writeDurably(name, temp, data);
+      await this.#clean(time, name);
+    });
+  }
+
+  /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
+  async readAll(): Promise<{
+    readonly checkpoints: StoredCheckpoint[];
+    readonly skipped: SkippedCheckpoint[];
+  }> {
+    const checkpoints: StoredCheckpoint[] = [];
+    const skipped: SkippedCheckpoint[] = [];
+    const files = (await this.#list()).checkpoints.sort((a, b) => b.time - a.time);
+    for (const { time, name } of files) {
+      let bytes: Uint8Array;
+      try {
+        const file = await readFile(join(this.#dir, name));
+        bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+      } catch (error) {
+        if (code(error) === 'ENOENT') continue; // deleted by retention since the listing
+        skipped.push({ name, reason: `unreadable: ${describe(error)}` });
+        continue;
+      }
+      const result = verifyCheckpoint(bytes);
+      if ('reason' in result) skipped.push({ name, reason: result.reason });
+      else checkpoints.push({ time, name, data: result.data });
+    }
+    return { checkpoints, skipped };
+  }
+
+  /** Deletes every checkpoint and temp file of this store; other files in the directory stay. */
+  clear(): Promise<void> {
+    return this.#serially(async () => {
+      const { checkpoints, temps } = await this.#list();
+      await this.#remove([...checkpoints, ...temps].map((file) => file.name));
+    });
+  }
+
+  #serially(work: () => Promise<void>): Promise<void> {
+    const run = this.#tail.then(work);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #writeDurably(name: string, temp: string, data: Uint8Array): Promise<void> {
+    const tempPath = join(this.#dir, temp);
+    try {
+      await this.#makeDirectory();
+      const handle = await open(tempPath, 'wx');
+      try {
+        await writeAll(handle, encodeCheckpointHeader(data), data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tempPath, join(this.#dir, name));
+      await syncDirectory(this.#dir);
+    } catch (error) {
+      await rm(tempPath, { force: true }).catch(() => undefined); // the write's own error says more
+      if (error instanceof KindlingError) throw error;
+      throw new KindlingError(
+        `could not write checkpoint ${name} to ${this.description}: ${describe(error)}`,
+        {
+          cause: error,
+          retriable: RETRIABLE_CODES.has(code(error) ?? ''),
+        },
+      );
+    }
+  }
+
+  /** Deletes all but the newest `keep` checkpoints (never `written`) and temp files up to `time`. */
+  async #clean(time: number, written: string): Promise<void> {
+    const { checkpoints, temps } = await this.#list();
+    const old = checkpoints
+      .sort((a, b) => b.time - a.time)
+      .slice(this.#keep)
+      .filter((file) => file.name !== written);
+    const stale = temps.filter((file) => file.time <= time);
+    await this.#remove(
+      [...old, ...stale].map((file) => file.name),
+      written,
+    );
+  }
+
+  async #remove(names: string[], written?: string): Promise<void> {
+    for (const name of names) {
+      try {
+        await rm(join(this.#dir, name), { force: true });
+      } catch (error) {
+        const done = written === undefined ? '' : ` (checkpoint ${written} was written)`;
+        throw new KindlingError(
+          `could not delete ${name} in ${this.description}${done}: ${describe(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+  }
+
+  async #list(): Promise<{ checkpoints: NamedFile[]; temps: NamedFile[] }> {
+    let names: string[];
+    try {
+      names = await readdir(this.#dir);
+    } catch (error) {
+      if (code(error) === 'ENOENT') return { checkpoints: [], temps: [] };
+      throw this.#directoryError('list', error);
+    }
+    const checkpoints: NamedFile[] = [];
+    const temps: NamedFile[] = [];
+    for (const name of names) {
+      const checkpoint = CHECKPOINT_NAME.exec(name);
+      if (checkpoint) checkpoints.push({ name, time: Number(checkpoint[1]) });
+      const temp = TEMP_NAME.exec(name);
+      if (temp) temps.push({ name, time: Number(temp[1]) });
+    }
+    return { checkpoints, temps };
+  }
+
+  /** Creates the directory, and makes the new entries durable in their parents. */
+  async #makeDirectory(): Promise<void> {
+    let created: string | undefined;
+    try {
+      created = await mkdir(this.#dir, { recursive: true });
+    } catch (error) {
+      throw this.#directoryError('create', error);
+    }
+    if (created === undefined) return;
+    for (let dir = this.#dir; ; dir = dirname(dir)) {
+      await syncDirectory(dirname(dir));
+      if (dir === created || dir === dirname(dir)) break;
+    }
+  }
+
+  #directoryError(action: string, error: unknown): KindlingError {
+    if (code(error) === 'ENOTDIR' || code(error) === 'EEXIST') {
+      return new ConfigurationError(
+        `checkpoint directory ${this.#dir} is a file or lies under one; give the path of a directory`,
+        { cause: error },
+      );
+    }
+    return new KindlingError(`could not ${action} checkpoint ${this.description}: ${describe(error)}`, {
+      cause: error,
+      retriable: RETRIABLE_CODES.has(code(error) ?? ''),
+    });
+  }
+}
+
+interface NamedFile {
+  readonly name: string;
+  readonly time: number;
+}
