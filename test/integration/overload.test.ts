@@ -6,8 +6,10 @@
  * Bands (chosen wide for a noisy shared 2-core machine): peak RSS of the job < 300 MB; the last
  * five rates during the overload within 0.3x..2x of the measured capacity (the median speed, in
  * records per second of processing, of the last 10 batches with records); over the last 20 s of
- * overload, the largest scheduling delay of the last 10 batches is at most 1 s above that of the
- * 10 before; after the sender stops, the job counts exactly the lines sent, in order, within 60 s.
+ * overload, the largest scheduling delay of the last 10 batches is at most 2 s above that of the
+ * 10 before (batches alternate between large and small, so single delays near 1 s are normal;
+ * without backpressure the delay would grow by seconds every batch); after the sender stops, the
+ * job counts exactly the lines sent, in order, within 60 s.
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
@@ -139,7 +141,7 @@ test('overload at 5x capacity for 60 s: bounded memory, rate near capacity, stab
     t.true(rate >= 0.3 * capacity && rate <= 2 * capacity, `rate ${rate} within 0.3x..2x of ${capacity}`);
   }
   t.true(last20s.length >= 15, `batches ran during the last 20 s: ${last20s.length}`);
-  t.true(later <= earlier + 1000, `scheduling delay stopped growing: ${later} ms after ${earlier} ms`);
+  t.true(later <= earlier + 2000, `scheduling delay stopped growing: ${later} ms after ${earlier} ms`);
   t.is(final?.counted, sent.lines, 'every line sent was counted');
   t.is(final?.outOfOrder, 0, 'in order, without gaps');
 });
