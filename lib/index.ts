@@ -51,3 +51,5 @@ export type {
   RejectingReceiver,
 } from './dstream/dead-letter-log.js';
 export type { LineDecodingOptions } from './receiver/line-decoder.js';
+export type { BackpressureOptions } from './rate/rate-controller.js';
+export type { PidGains } from './rate/pid-estimator.js';
