@@ -86,9 +86,13 @@ export class NarrowNode<T> extends Node<T> {
       if (stage.log) {
         const letters: DeadLetter[] = [];
         runs.push([stage.log, letters]);
-        next = linkRecovering(stage, next, time, letters, () => this.origin());
+        next = link(
+          stage,
+          next,
+          toDeadLetters(stage, time, letters, () => this.origin()),
+        );
       } else {
-        next = link(stage, next, time);
+        next = link(stage, next, failBatch(stage, time));
       }
     }
     await this.source.forEachRecord(time, next);
@@ -101,78 +105,17 @@ export class NarrowNode<T> extends Node<T> {
   }
 }
 
-/** A stage with `onRecordError: 'fail'`: what `fn` throws fails the batch, naming the stage. */
-function link(stage: Stage, next: Sink<unknown>, time: number): Sink<unknown> {
-  const fail = (error: unknown): never => {
-    throw asBatchError(error, stage.name, time);
-  };
-  switch (stage.kind) {
-    case 'map': {
-      const fn = stage.fn as (record: unknown) => unknown;
-      return (record) => {
-        let out;
-        try {
-          out = fn(record);
-        } catch (error) {
-          fail(error);
-        }
-        next(out);
-      };
-    }
-    case 'filter': {
-      const fn = stage.fn as (record: unknown) => boolean;
-      return (record) => {
-        let keep;
-        try {
-          keep = fn(record);
-        } catch (error) {
-          fail(error);
-        }
-        if (keep) next(record);
-      };
-    }
-    case 'flatMap': {
-      const fn = stage.fn as (record: unknown) => Iterable<unknown>;
-      return (record) => {
-        let out: Iterable<unknown> = [];
-        try {
-          out = fn(record);
-        } catch (error) {
-          fail(error);
-        }
-        if (Array.isArray(out)) {
-          for (let i = 0; i < out.length; i++) next(out[i]);
-        } else {
-          for (const item of out) next(item);
-        }
-      };
-    }
-  }
-}
-
 /**
- * A stage with `onRecordError: 'deadLetter'`: a record on which the function throws goes to
- * `letters` instead of failing the batch. The loop of records that do not throw is the same as
- * {@link link}'s: the cost is paid only in the `catch`.
+ * One stage of the fused loop: calls `fn` and hands what it gives to `next`. What `fn` throws
+ * goes to `onError`, which either throws (`onRecordError: 'fail'`: the batch fails, naming the
+ * stage) or keeps a dead letter and returns (the record is skipped). The loop of records that do
+ * not throw is the same either way: the cost is paid only in the `catch`.
  */
-function linkRecovering(
+function link(
   stage: Stage,
   next: Sink<unknown>,
-  time: number,
-  letters: DeadLetter[],
-  origin: () => DeadLetterOrigin,
+  onError: (record: unknown, error: unknown) => void,
 ): Sink<unknown> {
-  const reject = (record: unknown, error: unknown): void => {
-    const reason = 'userFunction';
-    letters.push({
-      record,
-      error: asError(error),
-      reason,
-      operator: stage.name,
-      batchTime: time,
-      origin: origin(),
-    });
-  };
   switch (stage.kind) {
     case 'map': {
       const fn = stage.fn as (record: unknown) => unknown;
@@ -181,7 +124,7 @@ function linkRecovering(
         try {
           out = fn(record);
         } catch (error) {
-          reject(record, error);
+          onError(record, error);
           return;
         }
         next(out);
@@ -194,7 +137,7 @@ function linkRecovering(
         try {
           keep = fn(record);
         } catch (error) {
-          reject(record, error);
+          onError(record, error);
           return;
         }
         if (keep) next(record);
@@ -209,11 +152,37 @@ function linkRecovering(
           // Another iterable is drained here, so that what its iteration throws is caught too.
           out = Array.isArray(items) ? items : Array.from(items);
         } catch (error) {
-          reject(record, error);
+          onError(record, error);
           return;
         }
         for (let i = 0; i < out.length; i++) next(out[i]);
       };
     }
   }
+}
+
+/** `onError` of a failing stage: the batch fails with an error naming the stage and time. */
+function failBatch(stage: Stage, time: number): (record: unknown, error: unknown) => void {
+  return (_record, error) => {
+    throw asBatchError(error, stage.name, time);
+  };
+}
+
+/** `onError` of a dead-lettering stage: the record and its error go to `letters`. */
+function toDeadLetters(
+  stage: Stage,
+  time: number,
+  letters: DeadLetter[],
+  origin: () => DeadLetterOrigin,
+): (record: unknown, error: unknown) => void {
+  return (record, error) => {
+    letters.push({
+      record,
+      error: asError(error),
+      reason: 'userFunction',
+      operator: stage.name,
+      batchTime: time,
+      origin: origin(),
+    });
+  };
 }

@@ -8,10 +8,10 @@
 import { KindlingError } from '../errors.js';
 import { TransformNode } from './batch.js';
 import type { DStream } from './dstream.js';
-import { Node } from './node.js';
+import type { Node } from './node.js';
 import type { Key } from './pairs.js';
 import { CombineByKeyNode, reducer } from './reduce-by-key.js';
-import { validateWindow } from './window.js';
+import { WindowedNode } from './window.js';
 
 /** Options of the incremental `reduceByKeyAndWindow`. */
 export interface ReduceByKeyAndWindowOptions<K extends Key, V> {
@@ -24,7 +24,7 @@ export interface ReduceByKeyAndWindowOptions<K extends Key, V> {
 }
 
 /** The windowed per-key reduction, kept up to date with `reduce` and `invReduce`. */
-export class ReducedWindowNode<K extends Key, V> extends Node<[K, V]> {
+export class ReducedWindowNode<K extends Key, V> extends WindowedNode<[K, V]> {
   /** The parent reduced by key per batch, cached: the batches that enter and leave the window. */
   readonly perBatch: Node<[K, V]>;
 
@@ -33,26 +33,16 @@ export class ReducedWindowNode<K extends Key, V> extends Node<[K, V]> {
     kind: string,
     private readonly reduce: (a: V, b: V) => V,
     private readonly invReduce: (a: V, b: V) => V,
-    readonly windowDuration: number,
+    windowDuration: number,
     slideDuration: number,
     private readonly filter?: (pair: [K, V]) => boolean,
   ) {
     const perBatch = new CombineByKeyNode<K, V, V>(parent, 'reduceByKey', reducer(reduce));
     perBatch.cached = true;
     perBatch.mustCheckpoint = true;
-    super(parent.scope, kind, [perBatch], parent);
+    super(parent, kind, [perBatch], windowDuration, slideDuration);
     this.mustCheckpoint = true;
     this.perBatch = perBatch;
-    this.slideDuration = slideDuration;
-  }
-
-  override validate(): void {
-    validateWindow(this, this.windowDuration, this.slideDuration);
-    super.validate();
-  }
-
-  protected override parentRememberDuration(): number {
-    return this.rememberDuration + this.windowDuration;
   }
 
   protected async compute(time: number): Promise<[K, V][]> {

@@ -12,17 +12,18 @@ import type { Key } from './pairs.js';
 import { CombineByKeyNode, reducer } from './reduce-by-key.js';
 
 /**
- * The parent's batches in (t - window, t], as one batch every slide. Spark's WindowedDStream.
- * Readers that only iterate (a reduce or group over the window) get the records straight from the
- * parent's cached batches, without one array for the whole window.
+ * What every windowed node shares: its window and slide, checked at start, and parents that
+ * keep their batches for a window longer.
  */
-export class WindowNode<T> extends Node<T> {
+export abstract class WindowedNode<T> extends Node<T> {
   constructor(
-    parent: Node<T>,
+    parent: Node<unknown>,
+    kind: string,
+    dependencies: readonly Node<unknown>[],
     readonly windowDuration: number,
     slideDuration: number,
   ) {
-    super(parent.scope, 'window', [parent]);
+    super(parent.scope, kind, dependencies, parent);
     this.slideDuration = slideDuration;
   }
 
@@ -33,6 +34,17 @@ export class WindowNode<T> extends Node<T> {
 
   protected override parentRememberDuration(): number {
     return this.rememberDuration + this.windowDuration;
+  }
+}
+
+/**
+ * The parent's batches in (t - window, t], as one batch every slide. Spark's WindowedDStream.
+ * Readers that only iterate (a reduce or group over the window) get the records straight from the
+ * parent's cached batches, without one array for the whole window.
+ */
+export class WindowNode<T> extends WindowedNode<T> {
+  constructor(parent: Node<T>, windowDuration: number, slideDuration: number) {
+    super(parent, 'window', [parent], windowDuration, slideDuration);
   }
 
   protected async compute(time: number): Promise<T[]> {
