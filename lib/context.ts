@@ -4,7 +4,7 @@
  */
 import { Subject, type Observable } from 'rxjs';
 import { SystemClock } from './clock/system-clock.js';
-import { ConfigurationError, IllegalStateError, KindlingError } from './errors.js';
+import { ConfigurationError, IllegalStateError, KindlingError, describe } from './errors.js';
 import { DStreamGraph } from './graph.js';
 import { wrap, type DStream } from './dstream/dstream.js';
 import type { InputNode } from './dstream/input.js';
@@ -23,7 +23,15 @@ import type { BackoffPolicy } from './retry.js';
 import { JobGenerator } from './scheduler/job-generator.js';
 import { JobScheduler } from './scheduler/job-scheduler.js';
 import { progressLine } from './scheduler/progress.js';
-import type { CheckpointStore, Clock, FsyncPolicy, SkippedCheckpoint, StreamingEvent } from './types.js';
+import type {
+  BatchSource,
+  CheckpointStore,
+  Clock,
+  FsyncPolicy,
+  SkippedCheckpoint,
+  StreamingEvent,
+} from './types.js';
+import { SourceInputNode } from './dstream/source-stream.js';
 import { ReceivedBlockLog } from './dstream/received-block-log.js';
 import { FileWriteAheadLog } from './wal/file-wal.js';
 import { join } from 'node:path';
@@ -256,6 +264,15 @@ export class StreamingContext {
   }
 
   /**
+   * The records a {@link BatchSource} gives for each batch: a source the engine asks, batch by
+   * batch (Kafka's direct stream), rather than a receiver that pushes. Its position is
+   * checkpointed, and `commit(time)` is called once the batch's outputs have all completed.
+   */
+  sourceStream<T>(source: BatchSource<T>): DStream<T> {
+    return this.input(new SourceInputNode<T>(this.graph, source));
+  }
+
+  /**
    * The records stored by any {@link Receiver}: each batch holds what was stored before its batch
    * time. The receiver runs under a supervisor that restarts it with the `receiverRestart`
    * back-off and reports its life on `events`.
@@ -422,6 +439,9 @@ export class StreamingContext {
       throw error;
     }
     this.rateController.start(this.eventSubject, this.graph.inputs);
+    for (const input of this.graph.inputs) {
+      if (input instanceof SourceInputNode) input.controlRate(this.events, this.options.backpressure);
+    }
     this.generator.start(first);
   }
 
@@ -475,6 +495,7 @@ export class StreamingContext {
     if (!error) {
       this.lastCompleted = time;
       this.checkpointer?.afterBatch(time);
+      this.commitSources(time);
       return;
     }
     if (this.options.onBatchError === 'continue') return;
@@ -509,6 +530,25 @@ export class StreamingContext {
     this.scheduler.close();
     this.lifecycle = 'stopped';
     this.finish();
+  }
+
+  /** Tells every batch source that the batch at `time` completed; a failed commit is reported. */
+  private commitSources(time: number): void {
+    for (const [streamId, input] of this.graph.inputs.entries()) {
+      if (!(input instanceof SourceInputNode)) continue;
+      const commit = input.commit(time).catch((error: unknown) => {
+        const message = `could not commit the batch of time ${time}: ${describe(error)}`;
+        this.logger.error(`source '${input.source.name}': ${message}`);
+        this.eventSubject.next({
+          type: 'receiverError',
+          receiver: input.source.name,
+          streamId,
+          message,
+          error,
+        });
+      });
+      this.clock.track(commit);
+    }
   }
 
   /** Opens a write-ahead log per receiver stream and reads back what a crashed run left in it. */

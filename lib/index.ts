@@ -34,7 +34,20 @@ export type {
   StreamingEventType,
   EventOf,
   BatchTimings,
+  BatchSource,
+  BatchLimit,
+  CheckpointStore,
+  StoredCheckpoint,
+  SkippedCheckpoint,
+  WriteAheadLog,
+  WalPointer,
+  FsyncPolicy,
 } from './types.js';
+export { DirectoryCheckpointStore } from './checkpoint/directory-store.js';
+export type { DirectoryCheckpointStoreOptions } from './checkpoint/directory-store.js';
+export { FileWriteAheadLog } from './wal/file-wal.js';
+export type { FileWalOptions } from './wal/file-wal.js';
+export type { Logger } from './logger.js';
 export { StateSpec } from './dstream/state-spec.js';
 export type { MappingFunction, TimedMappingFunction } from './dstream/state-spec.js';
 export type { State } from './dstream/state.js';

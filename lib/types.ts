@@ -202,3 +202,46 @@ export interface WriteAheadLog {
   clean(time: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What the engine tells a {@link BatchSource} about the batch it asks for. */
+export interface BatchLimit {
+  /** The batch interval, ms. */
+  readonly interval: number;
+  /**
+   * Records per second the backpressure estimator allows now (`undefined` without backpressure,
+   * or before its first estimate). A source reads at most about `rate * interval / 1000`.
+   */
+  readonly rate: number | undefined;
+}
+
+/**
+ * A source the engine asks for each batch's records, as Spark's direct streams do (Kafka): no
+ * receiver, no write-ahead log; the source decides what each batch holds from positions it can
+ * read again (offsets), so a batch re-run after a crash reads the same records.
+ *
+ * @example
+ * const counter: BatchSource<number> = {
+ *   name: 'counter',
+ *   next: 0,
+ *   async read() { return [this.next++]; },
+ *   position() { return this.next; },
+ *   restore(position) { this.next = position as number; },
+ * } as BatchSource<number> & { next: number };
+ * ssc.sourceStream(counter).print();
+ */
+export interface BatchSource<T> {
+  /** How the source is named in events and errors. */
+  readonly name: string;
+  /** Connects; called at start, after `restore` when resuming from a checkpoint. */
+  start?(): void | Promise<void>;
+  /** The records of the batch at `time`. Called once per batch time, in order. */
+  read(time: number, limit: BatchLimit): Promise<T[]>;
+  /** Where the source stands after the last `read` (checkpointed with that batch). */
+  position?(): unknown;
+  /** Moves the source to a checkpointed position, before `start`. */
+  restore?(position: unknown): void;
+  /** The batch at `time` and all its outputs completed: commit its positions (offsets) now. */
+  commit?(time: number): Promise<void>;
+  /** Disconnects. */
+  stop?(): void | Promise<void>;
+}

@@ -1,0 +1,75 @@
+/**
+ * The input stream of a {@link BatchSource}: a source the engine asks for each batch's records
+ * (Spark's direct streams, such as Kafka's), instead of a receiver that pushes them. The source
+ * decides what a batch holds (an offset range per partition, say); its position is
+ * checkpointed; it is told when a batch's outputs have all completed, to commit.
+ */
+import type { Subscription } from 'rxjs';
+import { PidRateEstimator } from '../rate/pid-estimator.js';
+import type { BatchLimit, BatchSource, StreamingEvent } from '../types.js';
+import type { BackpressureOptions } from '../rate/rate-controller.js';
+import type { Observable } from 'rxjs';
+import { InputNode } from './input.js';
+import type { GraphScope } from './node.js';
+
+export class SourceInputNode<T> extends InputNode<T> {
+  private rate: number | undefined;
+  private subscription: Subscription | undefined;
+
+  constructor(
+    scope: GraphScope,
+    readonly source: BatchSource<T>,
+  ) {
+    super(scope, 'sourceStream');
+  }
+
+  /**
+   * Called by the context before start: with backpressure on, a PID estimator sets the rate
+   * passed to `read` from each completed batch (this source's records, its delays).
+   */
+  controlRate(events: Observable<StreamingEvent>, backpressure: BackpressureOptions | undefined): void {
+    if (!backpressure?.enabled) return;
+    const estimator = new PidRateEstimator(this.scope.batchInterval, backpressure);
+    this.rate = backpressure.initialRate;
+    this.subscription = events.subscribe((event) => {
+      if (event.type !== 'batchCompleted' || event.error) return;
+      const records = this.recordsAt(event.batchTime);
+      if (records === undefined) return;
+      const end = event.batchTime + event.totalDelay;
+      const rate = estimator.compute(end, records, event.processingDelay, event.schedulingDelay);
+      if (rate !== undefined) this.rate = rate;
+    });
+  }
+
+  override async start(): Promise<void> {
+    await this.source.start?.();
+  }
+
+  override async stop(): Promise<void> {
+    this.subscription?.unsubscribe();
+    await this.source.stop?.();
+  }
+
+  /** Tells the source that the batch at `time` and all its outputs completed. */
+  async commit(time: number): Promise<void> {
+    await this.source.commit?.(time);
+  }
+
+  protected async compute(time: number): Promise<T[]> {
+    const limit: BatchLimit = { interval: this.scope.batchInterval, rate: this.rate };
+    return this.source.read(time, limit);
+  }
+
+  protected override position(): unknown {
+    return this.source.position?.();
+  }
+
+  protected override restorePosition(position: unknown): void {
+    this.source.restore?.(position);
+  }
+
+  private recordsAt(time: number): number | undefined {
+    const batch = this.checkpointBatches().find(([t]) => t === time);
+    return batch ? (batch[1] as T[]).length : undefined;
+  }
+}
