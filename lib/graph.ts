@@ -25,6 +25,7 @@ export interface JobSet {
   readonly countDeadLetters?: () => number;
 }
 
+/** One context's graph: inputs, outputs, unique names, validation at start, jobs per batch time. */
 export class DStreamGraph implements GraphScope {
   readonly inputs: InputNode<unknown>[] = [];
   readonly outputs: OutputNode<unknown>[] = [];

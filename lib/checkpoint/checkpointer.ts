@@ -12,6 +12,7 @@ import type { CheckpointStore, Clock, StreamingEvent } from '../types.js';
 import { takeCheckpoint } from './checkpoint.js';
 import { encodeCheckpoint } from './codec.js';
 
+/** Takes and writes one context's checkpoints; see the file summary. */
 export class Checkpointer {
   private writes: Promise<void> = Promise.resolve();
   private lastTaken: number | undefined;

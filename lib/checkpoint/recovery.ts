@@ -13,6 +13,7 @@ export interface FoundCheckpoint {
   readonly skipped: SkippedCheckpoint[];
 }
 
+/** The newest checkpoint of `store` that reads back and decodes, with the newer ones skipped and why. */
 export async function readNewestCheckpoint(store: CheckpointStore): Promise<FoundCheckpoint> {
   const { checkpoints, skipped } = await store.readAll();
   const passedOver = [...skipped];

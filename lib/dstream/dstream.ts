@@ -58,6 +58,20 @@ export function wrap<T>(context: StreamingContext, node: Node<T>): DStream<T> {
   return new DStream(context, node);
 }
 
+/**
+ * A discretized stream: one batch of records of type `T` per slide interval. Build it from a
+ * StreamingContext's inputs with the operators below; nothing runs until `ssc.start()`.
+ *
+ * @example
+ * const counts = ssc
+ *   .socketTextStream('127.0.0.1', 9999)
+ *   .flatMap((line) => line.split(' '))
+ *   .map((word): [string, number] => [word, 1])
+ *   .reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, seconds(30), seconds(5));
+ * counts.print();
+ *
+ * Gotcha: a batch's array may be shared by several readers; treat records as read-only.
+ */
 export class DStream<T> {
   /** @internal */
   constructor(

@@ -6,6 +6,7 @@
 import { KindlingError } from '../errors.js';
 import { Node, type GraphScope } from './node.js';
 
+/** Base of every input node: materialised once per batch time, with a position for checkpoints. */
 export abstract class InputNode<T> extends Node<T> {
   private latest = -Infinity;
   /** The source's position after each materialised batch, for checkpoints. */

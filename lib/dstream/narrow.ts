@@ -29,6 +29,7 @@ export type Stage = {
   | { readonly kind: 'flatMap'; readonly fn: (record: never) => Iterable<unknown> }
 );
 
+/** A chain of narrow stages over one source node, run as one fused loop per batch. */
 export class NarrowNode<T> extends Node<T> {
   /** The node the loop reads from: never itself a fusable narrow node. */
   readonly source: Node<unknown>;

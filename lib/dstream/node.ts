@@ -22,6 +22,7 @@ export interface GraphScope {
 /** Receives records one at a time, for fused loops. */
 export type Sink<T> = (record: T) => void;
 
+/** A node of the DStream graph: what each batch holds, computed once per time and remembered. */
 export abstract class Node<T> {
   readonly id: number;
   name: string;

@@ -7,6 +7,7 @@ import { Node, asBatchError } from './node.js';
 /** The user's function of an output operation. */
 export type BatchFunction<T> = (records: T[], time: number) => void | Promise<void>;
 
+/** An output operation: one job per batch time at which its parent has a batch. */
 export class OutputNode<T> extends Node<never> {
   constructor(
     readonly parent: Node<T>,

@@ -24,6 +24,7 @@ export interface RecoveredBlocks<T> {
   readonly damage: string[];
 }
 
+/** A receiver stream's blocks and batch allocations in a write-ahead log; see the file summary. */
 export class ReceivedBlockLog<T> {
   constructor(readonly log: WriteAheadLog) {}
 

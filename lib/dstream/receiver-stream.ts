@@ -30,6 +30,7 @@ interface Logging<T> {
 /** Receivers already given to a stream: a receiver object runs for one stream only. */
 const used = new WeakSet<Receiver<unknown>>();
 
+/** The input node of a receiver: its supervisor, its blocks, and optionally their write-ahead log. */
 export class ReceiverInputNode<T> extends InputNode<T> {
   private supervisor: ReceiverSupervisor<T> | undefined;
   private subscription: Subscription | undefined;

@@ -13,6 +13,7 @@ export interface Combiner<V, C> {
   readonly mergeCombiners?: (a: C, b: C) => C;
 }
 
+/** reduceByKey, combineByKey, countByValue, groupByKey: one combiner per key per batch. */
 export class CombineByKeyNode<K extends Key, V, C> extends Node<[K, C]> {
   constructor(
     parent: Node<[K, V]>,

@@ -6,6 +6,7 @@
 import { DeadLetterLog, isRejectedRecord, type DeadLetter, type RejectedRecord } from './dead-letter-log.js';
 import { ReceiverInputNode } from './receiver-stream.js';
 
+/** A receiver input whose rejected records become dead letters; see the file summary. */
 export class RejectingReceiverInputNode<T> extends ReceiverInputNode<T> {
   constructor(...args: ConstructorParameters<typeof ReceiverInputNode<T>>) {
     super(...args);

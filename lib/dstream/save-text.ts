@@ -11,6 +11,7 @@ export function batchDirectory(prefix: string, time: number, suffix?: string): s
   return suffix ? `${prefix}-${time}.${suffix}` : `${prefix}-${time}`;
 }
 
+/** Writes one batch as `prefix-TIME[.suffix]/part-00000` with `_SUCCESS`, atomically. */
 export async function saveAsTextFiles(
   records: readonly unknown[],
   time: number,

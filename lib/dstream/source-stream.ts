@@ -12,6 +12,7 @@ import type { Observable } from 'rxjs';
 import { InputNode } from './input.js';
 import type { GraphScope } from './node.js';
 
+/** The input node of a BatchSource: asks it for each batch, passes the rate, commits after. */
 export class SourceInputNode<T> extends InputNode<T> {
   private rate: number | undefined;
   private subscription: Subscription | undefined;

@@ -21,6 +21,7 @@ export interface UpdateStateOptions<K, S> {
   readonly initialState?: Iterable<readonly [K, S]> | ReadonlyMap<K, S>;
 }
 
+/** updateStateByKey: every key with a state or data is updated each batch; see the file summary. */
 export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
   private readonly initial: readonly (readonly [K, S])[];
   /** The state as of `time`, owned by this node; `undefined` when it must be rebuilt. */

@@ -7,6 +7,7 @@ import type { DStreamGraph } from '../graph.js';
 import type { Clock } from '../types.js';
 import type { JobScheduler } from './job-scheduler.js';
 
+/** Generates one job set per clock tick, in order, and submits it to the scheduler. */
 export class JobGenerator {
   private subscription: Subscription | undefined;
   private chain: Promise<unknown> = Promise.resolve();

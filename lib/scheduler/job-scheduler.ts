@@ -15,6 +15,7 @@ interface QueuedJobSet extends JobSet {
 /** What the scheduler tells its owner when a batch has finished. */
 export type BatchDone = (time: number, error: KindlingError | undefined) => void;
 
+/** Runs job sets one at a time in batch order and reports their life on the event stream. */
 export class JobScheduler {
   private readonly queue = new Subject<QueuedJobSet>();
   private readonly subscription: Subscription;
