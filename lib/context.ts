@@ -142,6 +142,8 @@ export class StreamingContext {
   private lastCompleted: number | undefined;
   private removeSignalHandlers: (() => void) | undefined;
   private closeLogs: () => Promise<void> = async () => undefined;
+  /** Commits to batch sources under way; a stop waits for them before it stops the sources. */
+  private readonly commits = new Set<Promise<void>>();
 
   constructor(private readonly options: StreamingContextOptions) {
     if (!(options.batchInterval > 0) || !Number.isInteger(options.batchInterval)) {
@@ -330,6 +332,27 @@ export class StreamingContext {
     return wrap(this, new ContextDeadLettersNode(this.graph, this.graph));
   }
 
+  /**
+   * Reports an error that a connector handles itself (a lost connection it retries) on `events`
+   * as `connectorError`, and in the log; nothing stops. For connector authors: batch sources and
+   * outputs have no supervisor to report to. Keep credentials out of `message`.
+   *
+   * @param retryIn ms until the connector tries again, when it does.
+   * @example
+   * ssc.reportError('kafka orders', `fetching offsets failed: ${e.message}; retrying`, e, 400);
+   */
+  reportError(connector: string, message: string, error?: unknown, retryIn?: number): void {
+    this.logger.warn(`${connector}: ${message}`);
+    if (this.lifecycle === 'stopped') return;
+    this.eventSubject.next({
+      type: 'connectorError',
+      connector,
+      message,
+      ...(error === undefined ? {} : { error }),
+      ...(retryIn === undefined ? {} : { retryIn }),
+    });
+  }
+
   /** Keeps every stream's batches for at least `duration` ms, so `slice` can reach back that far. */
   remember(duration: number): void {
     this.graph.remember(duration);
@@ -512,7 +535,10 @@ export class StreamingContext {
     const receivers = this.graph.inputs.filter(
       (i): i is ReceiverInputNode<unknown> => i instanceof ReceiverInputNode,
     );
-    await Promise.all(this.graph.inputs.map((input) => input.stop()));
+    // Batch sources stop last: the batches still queued read from them and commit to them.
+    const sources = this.graph.inputs.filter((i) => i instanceof SourceInputNode);
+    const others = this.graph.inputs.filter((i) => !(i instanceof SourceInputNode));
+    await Promise.all(others.map((input) => input.stop()));
     if (graceful) {
       while (!this.failure && this.generator.running && receivers.some((r) => r.hasUnallocatedBlocks)) {
         const now = this.clock.now();
@@ -524,6 +550,8 @@ export class StreamingContext {
     }
     await this.generator.stop();
     await this.scheduler.whenIdle();
+    await Promise.all(this.commits);
+    await Promise.all(sources.map((input) => input.stop()));
     await this.checkpointer?.flush(graceful && !this.failure ? this.lastCompleted : undefined);
     for (const r of receivers) r.close();
     await this.closeLogs();
@@ -547,6 +575,8 @@ export class StreamingContext {
           error,
         });
       });
+      this.commits.add(commit);
+      void commit.then(() => this.commits.delete(commit));
       this.clock.track(commit);
     }
   }

@@ -98,6 +98,18 @@ export type StreamingEvent =
       readonly streamId: number;
       readonly reason: string;
     }
+  | {
+      /**
+       * A connector (a batch source, an output) met an error it handles itself, typically a lost
+       * connection it retries: reported through `ssc.reportError`, nothing stops.
+       */
+      readonly type: 'connectorError';
+      readonly connector: string;
+      readonly message: string;
+      readonly error?: unknown;
+      /** Set when the connector tries again after this many ms. */
+      readonly retryIn?: number;
+    }
   | { readonly type: 'checkpointWritten'; readonly batchTime: number; readonly bytes: number }
   | { readonly type: 'checkpointFailed'; readonly batchTime: number; readonly error: KindlingError }
   | {
@@ -234,7 +246,11 @@ export interface BatchSource<T> {
   readonly name: string;
   /** Connects; called at start, after `restore` when resuming from a checkpoint. */
   start?(): void | Promise<void>;
-  /** The records of the batch at `time`. Called once per batch time, in order. */
+  /**
+   * The records of the batch at `time`. Called once per batch time, in order. A source that sets
+   * `storesRejectedRecords: true` may put `RejectedRecord`s among them: they leave the batch and
+   * become the stream's dead letters of that time (as for a receiver).
+   */
   read(time: number, limit: BatchLimit): Promise<T[]>;
   /** Where the source stands after the last `read` (checkpointed with that batch). */
   position?(): unknown;
@@ -242,6 +258,9 @@ export interface BatchSource<T> {
   restore?(position: unknown): void;
   /** The batch at `time` and all its outputs completed: commit its positions (offsets) now. */
   commit?(time: number): Promise<void>;
-  /** Disconnects. */
+  /**
+   * Disconnects. Called when the context stops, after the batches still queued have read from the
+   * source and their commits have finished (a stop waits for a read under way).
+   */
   stop?(): void | Promise<void>;
 }

@@ -12,3 +12,7 @@
  * counts.foreachBatch(async (records, time) => { await db.upsert(time, records); });
  */
 export {};
+export * from './kinesis/index.js';
+export * from './rabbitmq/index.js';
+export * from './mqtt/index.js';
+export * from './kafka/index.js';

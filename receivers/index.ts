@@ -19,3 +19,8 @@
  */
 export { Receiver } from '../lib/index.js';
 export type { ReceiverHost, ReceiverOptions, SocketTextStreamOptions } from '../lib/index.js';
+export * from './kinesis/index.js';
+export * from './rabbitmq/index.js';
+export * from './mqtt/index.js';
+export * from './kafka/index.js';
+export type { PayloadDecoder } from './payload.js';

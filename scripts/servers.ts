@@ -71,6 +71,14 @@ export function logTail(name: string, lines = 40): string {
   return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
+/** Settings for a log line, with secrets (keys, passwords, tokens) masked. */
+export function describeSettings(env: Readonly<Record<string, string>>): string {
+  const secret = /SECRET|PASSWORD|TOKEN|KEY_ID|ACCESS_KEY/i;
+  return Object.entries(env)
+    .map(([k, v]) => `${k}=${secret.test(k) ? '***' : v}`)
+    .join(' ');
+}
+
 const pidFile = (name: string): string => join(runDir, `${name}.pid`);
 
 function running(name: string): number | undefined {
@@ -99,17 +107,24 @@ async function waitReady(
   throw new Error(`not ready after ${spec.readyTimeoutMs} ms`);
 }
 
-async function up(spec: ServerSpec): Promise<void> {
+function up(spec: ServerSpec): Promise<void> {
+  return bringUp(spec, false);
+}
+
+/** Starts `spec` and waits until ready; `keepData` keeps its data folder and log (a restart). */
+async function bringUp(spec: ServerSpec, keepData: boolean): Promise<void> {
   const ctx = context(spec);
   if (running(spec.name) && (await spec.ready(ctx).catch(() => false))) {
     ctx.log('already running');
     return;
   }
   await down(spec);
-  rmSync(ctx.dataDir, { recursive: true, force: true });
+  if (!keepData) {
+    rmSync(ctx.dataDir, { recursive: true, force: true });
+    rmSync(ctx.logFile, { force: true });
+  }
   mkdirSync(ctx.dataDir, { recursive: true });
   mkdirSync(runDir, { recursive: true });
-  rmSync(ctx.logFile, { force: true });
   const started = Date.now();
   const child = await spec.start(ctx);
   if (child.pid !== undefined) writeFileSync(pidFile(spec.name), String(child.pid));
@@ -122,11 +137,7 @@ async function up(spec: ServerSpec): Promise<void> {
     await down(spec);
     throw error;
   }
-  ctx.log(
-    `ready in ${Date.now() - started} ms (${Object.entries(ctx.env)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')})`,
-  );
+  ctx.log(`ready in ${Date.now() - started} ms (${describeSettings(ctx.env)})`);
 }
 
 async function down(spec: ServerSpec): Promise<void> {
@@ -148,6 +159,21 @@ async function down(spec: ServerSpec): Promise<void> {
     signal('SIGKILL');
   }
   rmSync(pidFile(spec.name), { force: true });
+}
+
+/**
+ * Stops a running server, waits `downMs`, and starts it again on the same data (for tests of a
+ * lost server: topics, queues and offsets survive). Resolves once it is ready again.
+ *
+ * @example
+ * await restartServer('kafka', 10_000); // the broker is away for 10 s
+ */
+export async function restartServer(name: string, downMs: number): Promise<void> {
+  const [spec] = select([name]);
+  if (!spec) throw new Error(`unknown server '${name}'`);
+  await down(spec);
+  await new Promise((r) => setTimeout(r, downMs));
+  await bringUp(spec, true);
 }
 
 function select(names: readonly string[]): ServerSpec[] {

@@ -11,6 +11,7 @@ import type { BackpressureOptions } from '../rate/rate-controller.js';
 import type { Observable } from 'rxjs';
 import { InputNode } from './input.js';
 import type { GraphScope } from './node.js';
+import { DeadLetterLog, isRejectedRecord, isRejectingReceiver, type DeadLetter } from './dead-letter-log.js';
 
 /** The input node of a BatchSource: asks it for each batch, passes the rate, commits after. */
 export class SourceInputNode<T> extends InputNode<T> {
@@ -22,6 +23,8 @@ export class SourceInputNode<T> extends InputNode<T> {
     readonly source: BatchSource<T>,
   ) {
     super(scope, 'sourceStream');
+    // A source that declares `storesRejectedRecords` may return RejectedRecords: dead letters.
+    if (isRejectingReceiver(source)) this.deadLetterLog = new DeadLetterLog();
   }
 
   /**
@@ -58,7 +61,21 @@ export class SourceInputNode<T> extends InputNode<T> {
 
   protected async compute(time: number): Promise<T[]> {
     const limit: BatchLimit = { interval: this.scope.batchInterval, rate: this.rate };
-    return this.source.read(time, limit);
+    const read = await this.source.read(time, limit);
+    if (!this.deadLetterLog) return read;
+    const records: T[] = [];
+    const letters: DeadLetter[] = [];
+    for (const item of read) {
+      if (!isRejectedRecord(item)) {
+        records.push(item);
+        continue;
+      }
+      const { record, error, reason, detail } = item;
+      const origin = { input: this.name, detail: detail ?? this.source.name };
+      letters.push({ record, error, reason, operator: this.name, batchTime: time, origin });
+    }
+    this.deadLetterLog.write(time, letters);
+    return records;
   }
 
   protected override position(): unknown {

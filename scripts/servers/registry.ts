@@ -1,4 +1,8 @@
 /** Every test server, by name. Add a server by writing its spec beside this file and listing it here. */
 import type { ServerSpec } from './spec.js';
+import { rabbitmq } from './rabbitmq.js';
+import { mosquitto } from './mosquitto.js';
+import { kinesis } from './kinesis.js';
+import { kafka } from './kafka.js';
 
-export const servers: readonly ServerSpec[] = [];
+export const servers: readonly ServerSpec[] = [rabbitmq, mosquitto, kinesis, kafka];

@@ -1,0 +1,4 @@
+/** The Kafka output: `kafkaOutput(stream, options)`; see `output.ts`. */
+export { kafkaOutput } from './output.js';
+export type { KafkaOutputOptions } from './output.js';
+export type { KafkaMessageMapping } from './messages.js';

@@ -1,0 +1,103 @@
+/**
+ * What the Kafka direct stream and the Kafka output share: the connection options, how a kafkajs
+ * client is made from them, their validation, and error messages that never carry a credential.
+ */
+import type { ConnectionOptions } from 'node:tls';
+import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { ConfigurationError } from '../../lib/index.js';
+
+/** How to reach a Kafka cluster. TLS and SASL options go to kafkajs as they are. */
+export interface KafkaConnectionOptions {
+  /** Bootstrap brokers, `host:port`; write `127.0.0.1`, not `localhost` (Node may try ::1). */
+  readonly brokers: readonly string[];
+  /** The client id brokers see in their logs and quotas. Default `kindling`. */
+  readonly clientId?: string;
+  /** TLS: `true`, or Node's `tls.connect` options (ca, cert, key, servername, ...). */
+  readonly ssl?: ConnectionOptions | boolean;
+  /** SASL: `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }`, or aws/oauthbearer. */
+  readonly sasl?: SASLOptions;
+  /**
+   * Any other kafkajs client setting (`connectionTimeout`, `requestTimeout`, `retry`, `logLevel`,
+   * `logCreator`, `socketFactory`). kafkajs logs nothing by default here: Kindling reports the
+   * errors that matter on `ssc.events`; pass `logLevel` to see kafkajs's own lines.
+   */
+  readonly clientConfig?: Partial<Omit<KafkaConfig, 'brokers' | 'ssl' | 'sasl' | 'clientId'>>;
+}
+
+/** The kafkajs client the options describe. */
+export function createKafka(options: KafkaConnectionOptions): Kafka {
+  // kafkajs 2 prints a warning about its default partitioner on every producer otherwise.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  return new Kafka({
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    ...options.clientConfig,
+    brokers: [...options.brokers],
+    clientId: options.clientId ?? 'kindling',
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+    ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
+  });
+}
+
+/** Checks the connection options of `what` (a stream's or output's name); throws ConfigurationError. */
+export function checkConnectionOptions(what: string, options: KafkaConnectionOptions): void {
+  const brokers = options.brokers as unknown;
+  if (!Array.isArray(brokers) || brokers.length === 0) {
+    throw new ConfigurationError(
+      `${what}: brokers must list at least one 'host:port', e.g. ['127.0.0.1:9092']`,
+    );
+  }
+  for (const broker of brokers) {
+    if (typeof broker !== 'string' || !/^[^:\s]+:\d+$/.test(broker)) {
+      throw new ConfigurationError(
+        `${what}: broker '${String(broker)}' is not 'host:port'; write it as '127.0.0.1:9092'`,
+      );
+    }
+  }
+  const sasl = options.sasl as { mechanism?: unknown } | undefined;
+  if (sasl !== undefined) {
+    const known = ['plain', 'scram-sha-256', 'scram-sha-512', 'aws', 'oauthbearer'];
+    if (typeof sasl !== 'object' || sasl === null || !known.includes(String(sasl.mechanism))) {
+      throw new ConfigurationError(
+        `${what}: sasl.mechanism must be one of ${known.join(', ')}, got '${String(sasl?.mechanism)}'`,
+      );
+    }
+  }
+}
+
+/**
+ * The secrets in the options (SASL password, secret key, token), to keep out of messages.
+ * kafkajs does not put them in its errors; this makes sure of it.
+ */
+export function secretsOf(options: KafkaConnectionOptions): string[] {
+  const sasl = options.sasl as Record<string, unknown> | undefined;
+  if (!sasl) return [];
+  return ['password', 'secretAccessKey', 'sessionToken']
+    .map((key) => sasl[key])
+    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+/** The message of `error` (and its causes), with every secret replaced by `***`. */
+export function describeKafkaError(error: unknown, secrets: readonly string[]): string {
+  let message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
+  if (cause instanceof Error && !message.includes(cause.message)) message += ` (${cause.message})`;
+  for (const secret of secrets) message = message.split(secret).join('***');
+  return message;
+}
+
+/**
+ * True when trying again may help: kafkajs marks each error (a lost connection, a timeout, a
+ * leader moving are retriable; a failed login or an unknown topic are not). An error that says
+ * kafkajs ran out of retries is judged by the error it gave up on.
+ */
+export function isRetriableKafkaError(error: unknown): boolean {
+  let e = error;
+  while (e instanceof Error && e.name === 'KafkaJSNumberOfRetriesExceeded') {
+    const original = (e as { cause?: unknown }).cause;
+    if (original === undefined || original === e) break;
+    e = original;
+  }
+  if (!(e instanceof Error) || e.name === 'KafkaJSSASLAuthenticationError') return false;
+  return (e as { retriable?: boolean }).retriable ?? false;
+}

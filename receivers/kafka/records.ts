@@ -1,0 +1,99 @@
+/**
+ * The records of a Kafka direct stream and their deserializers: raw buffers, UTF-8 strings, or
+ * JSON. A key or value that is not UTF-8, or a value that is not JSON, is not a record: it
+ * becomes a {@link RejectedRecord}, which the engine turns into a dead letter.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { KafkaMessage } from 'kafkajs';
+import { KindlingError, RejectedRecord } from '../../lib/index.js';
+
+/** How record keys, values and headers are turned from bytes into values. */
+export type KafkaDeserializer = 'string' | 'json' | 'buffer';
+
+/**
+ * One record of a Kafka topic, as a direct stream gives it.
+ *
+ * - `V`: the value's type (`string`, a parsed JSON type, or `Buffer`).
+ * - `K`: the key's type (`string`, or `Buffer` with the `buffer` deserializer); `null` when absent.
+ * - `H`: a header value's type (`string`, or `Buffer` with the `buffer` deserializer).
+ */
+export interface KafkaRecord<V = string, K = string, H = string> {
+  readonly topic: string;
+  readonly partition: number;
+  /** The record's offset in its partition (a number: exact up to 2^53). */
+  readonly offset: number;
+  readonly key: K | null;
+  /** `null` for a tombstone (a record without a value). */
+  readonly value: V | null;
+  /** Header values by name; a header sent several times has an array. Strings are decoded leniently. */
+  readonly headers: Readonly<Record<string, H | H[]>>;
+  /** The record's timestamp, ms since the epoch (create time or log-append time, per the topic). */
+  readonly timestamp: number;
+}
+
+/** A record of any deserializer, as the source builds it before the caller's type is applied. */
+export type AnyKafkaRecord = KafkaRecord<unknown, string | Buffer, string | Buffer>;
+
+/**
+ * Turns the messages of one partition into records, or into rejected records for those that do
+ * not decode. `out` receives them in offset order.
+ */
+export function deserializeMessages(
+  topic: string,
+  partition: number,
+  messages: readonly KafkaMessage[],
+  deserializer: KafkaDeserializer,
+  out: (AnyKafkaRecord | RejectedRecord)[],
+): void {
+  for (const message of messages) out.push(deserialize(topic, partition, message, deserializer));
+}
+
+function deserialize(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  deserializer: KafkaDeserializer,
+): AnyKafkaRecord | RejectedRecord {
+  const offset = Number(message.offset);
+  const timestamp = Number(message.timestamp);
+  const raw = message.headers ?? {};
+  if (deserializer === 'buffer') {
+    const headers: Record<string, Buffer | Buffer[]> = {};
+    for (const [name, v] of Object.entries(raw)) {
+      if (v !== undefined) headers[name] = Array.isArray(v) ? v.map(toBuffer) : toBuffer(v);
+    }
+    return { topic, partition, offset, key: message.key, value: message.value, headers, timestamp };
+  }
+  const where = `${topic}/${partition}@${offset}`;
+  for (const [what, bytes] of [['key', message.key] as const, ['value', message.value] as const]) {
+    if (bytes !== null && !isUtf8(bytes)) {
+      const error = new KindlingError(`the ${what} of the record at ${where} is not valid UTF-8`);
+      return new RejectedRecord(Buffer.from(bytes), 'invalidUtf8', error, where);
+    }
+  }
+  const key = message.key === null ? null : message.key.toString('utf8');
+  const text = message.value === null ? null : message.value.toString('utf8');
+  let value: unknown = text;
+  if (deserializer === 'json' && text !== null) {
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      const error = new KindlingError(
+        `the value of the record at ${where} is not JSON: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+      return new RejectedRecord(text, 'malformedJson', error, where);
+    }
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, v] of Object.entries(raw)) {
+    if (v !== undefined) headers[name] = Array.isArray(v) ? v.map(String) : String(v);
+  }
+  return { topic, partition, offset, key, value, headers, timestamp };
+}
+
+function toBuffer(v: Buffer | string): Buffer {
+  return typeof v === 'string' ? Buffer.from(v) : v;
+}

@@ -1,0 +1,266 @@
+/**
+ * The batch source behind a Kafka direct stream: for each batch it reads the latest offsets,
+ * chooses an offset range per partition (capped by the rate limits) and returns exactly the
+ * records of those ranges, fetched by a {@link PartitionFetcher}. Its position (the next offset
+ * per partition, and the ranges of recent batches) is checkpointed; with `commit: 'kafka'` the
+ * ranges of each batch are committed to the group once the batch's outputs completed.
+ */
+import type { Admin, Kafka } from 'kafkajs';
+import {
+  ConfigurationError,
+  IllegalStateError,
+  KindlingError,
+  type BatchLimit,
+  type BatchSource,
+  type RejectedRecord,
+  type StreamingContext,
+} from '../../lib/index.js';
+import { createKafka, secretsOf } from './client.js';
+import { PartitionFetcher } from './fetcher.js';
+import { Retrier } from './retrier.js';
+import { partitionKey, planRanges, type OffsetRange, type PartitionOffset } from './offsets.js';
+import type { KafkaDirectStreamOptions } from './options.js';
+import { deserializeMessages, type AnyKafkaRecord } from './records.js';
+
+/** What the source's checkpointed position holds. */
+interface SavedPosition {
+  readonly offsets: PartitionOffset[];
+  readonly ranges: [number, OffsetRange[]][];
+}
+
+/** Ranges of batches already committed that are kept anyway, for `offsetRangesAt`. */
+const KEEP_COMMITTED = 16;
+
+/** The BatchSource of a Kafka direct stream; see the file summary. Made by `kafkaDirectStream`. */
+export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedRecord> {
+  readonly name: string;
+  readonly storesRejectedRecords = true as const;
+  readonly groupId: string;
+  private readonly kafka: Kafka;
+  private readonly retrier: Retrier;
+  /** The next offset to read per partition, in a stable partition order. */
+  private readonly positions = new Map<string, PartitionOffset>();
+  private readonly ranges = new Map<number, OffsetRange[]>();
+  private readonly committed = new Map<string, number>();
+  private readonly beforeStart: (() => Promise<void>)[] = [];
+  private admin: Admin | undefined;
+  private fetcher: PartitionFetcher | undefined;
+  private committing: Promise<void> = Promise.resolve();
+
+  constructor(
+    ssc: StreamingContext,
+    private readonly options: KafkaDirectStreamOptions,
+  ) {
+    this.name = options.name ?? `kafka ${options.topics.join(',')}`;
+    this.groupId = options.groupId;
+    this.kafka = createKafka({
+      ...options,
+      clientConfig: { retry: { initialRetryTime: 200, retries: 3 }, ...options.clientConfig },
+    });
+    this.retrier = new Retrier(ssc, this.name, secretsOf(options), {
+      initialDelay: 200,
+      maxDelay: 5000,
+      ...options.retry,
+    });
+  }
+
+  /** @internal Runs `hook` at start, before the group's offsets are read (a transactional output fences zombies there). */
+  runBeforeStart(hook: () => Promise<void>): void {
+    this.beforeStart.push(hook);
+  }
+
+  /** The offset ranges the batch at `time` read, while they are kept (see `offsetRangesAt`). */
+  offsetRangesAt(time: number): readonly OffsetRange[] | undefined {
+    return this.ranges.get(time);
+  }
+
+  async start(): Promise<void> {
+    this.retrier.stopped = false;
+    for (const hook of this.beforeStart) await hook();
+    const admin = this.kafka.admin();
+    this.admin = admin;
+    const attempts = { maxAttempts: this.options.retry?.maxAttempts ?? 8 };
+    await this.retrying('connecting to the brokers', () => admin.connect(), attempts);
+    const existing = new Set(await this.retrying('listing topics', () => admin.listTopics(), attempts));
+    const missing = this.options.topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      throw new ConfigurationError(
+        `${this.name}: topic(s) ${missing.join(', ')} do not exist on ${this.options.brokers.join(', ')}; create them first`,
+      );
+    }
+    const latest = await this.retrying(
+      'reading the offsets of the topics',
+      () => this.latestOffsets(),
+      attempts,
+    );
+    const fresh = [...latest.keys()].filter((k) => !this.positions.has(k));
+    if (fresh.length > 0) {
+      const committed = await this.retrying(
+        'reading the group offsets',
+        () => this.committedOffsets(),
+        attempts,
+      );
+      for (const key of fresh) {
+        const [topic, partition] = splitKey(key);
+        const offset = this.startingOffset(topic, partition, committed.get(key), latest.get(key));
+        this.positions.set(key, { topic, partition, offset });
+      }
+    }
+    const fetcher = new PartitionFetcher(this.kafka, {
+      groupId: this.groupId,
+      topics: this.options.topics,
+      maxBufferBytes: this.options.maxBufferBytes ?? 16 * 1024 * 1024,
+      sessionTimeout: this.options.sessionTimeout ?? 10_000,
+      stallTimeout: this.options.stallTimeout ?? 10_000,
+      report: (message, error) => this.report(message, error),
+    });
+    this.fetcher = fetcher;
+    for (const p of this.positions.values()) fetcher.track(p.topic, p.partition, p.offset);
+    await this.retrying('joining the consumer group', () => fetcher.start(), attempts);
+  }
+
+  async read(time: number, limit: BatchLimit): Promise<(AnyKafkaRecord | RejectedRecord)[]> {
+    const fetcher = this.fetcher;
+    if (!fetcher) throw new IllegalStateError(`${this.name}: read before start`);
+    const latest = await this.retrying('reading the latest offsets', () => this.latestOffsets());
+    for (const [key, { low }] of latest) {
+      if (this.positions.has(key)) continue;
+      const [topic, partition] = splitKey(key); // a partition added to a topic: read it all
+      this.positions.set(key, { topic, partition, offset: low });
+      fetcher.track(topic, partition, low);
+    }
+    for (const [key, p] of this.positions) {
+      const low = latest.get(key)?.low ?? 0;
+      if (p.offset < low) {
+        throw new KindlingError(
+          `${this.name}: offsets ${p.offset} to ${low - 1} of ${p.topic}/${p.partition} were deleted (retention) ` +
+            'before they were read; those records are lost. Start again from a newer offset (a new groupId, ' +
+            "startingOffsets: 'earliest', and no checkpoint), and keep records longer than a job may be down",
+        );
+      }
+    }
+    const highs = new Map([...latest].map(([k, v]) => [k, v.high]));
+    const ranges = planRanges([...this.positions.values()], highs, {
+      interval: limit.interval,
+      rate: limit.rate,
+      maxRatePerPartition: this.options.maxRatePerPartition,
+    });
+    const messages = await fetcher.take(ranges);
+    const records: (AnyKafkaRecord | RejectedRecord)[] = [];
+    const deserializer = this.options.deserializer ?? 'string';
+    ranges.forEach((r, i) =>
+      deserializeMessages(r.topic, r.partition, messages[i] ?? [], deserializer, records),
+    );
+    for (const r of ranges) {
+      this.positions.set(partitionKey(r.topic, r.partition), { ...r, offset: r.untilOffset });
+    }
+    this.ranges.set(time, ranges);
+    return records;
+  }
+
+  position(): SavedPosition {
+    return { offsets: [...this.positions.values()], ranges: [...this.ranges] };
+  }
+
+  restore(position: unknown): void {
+    const saved = position as Partial<SavedPosition> | undefined;
+    if (!saved || !Array.isArray(saved.offsets) || !Array.isArray(saved.ranges)) return;
+    this.positions.clear();
+    for (const p of saved.offsets) this.positions.set(partitionKey(p.topic, p.partition), p);
+    for (const [time, ranges] of saved.ranges) this.ranges.set(time, ranges);
+  }
+
+  /** Commits the ranges of the batch at `time` to the group (with `commit: 'kafka'`). */
+  commit(time: number): Promise<void> {
+    const ranges = this.ranges.get(time);
+    const older = [...this.ranges.keys()].filter((t) => t <= time);
+    for (const t of older.slice(0, Math.max(0, older.length - KEEP_COMMITTED))) this.ranges.delete(t);
+    if ((this.options.commit ?? 'kafka') !== 'kafka' || !ranges) return this.committing;
+    const offsets = ranges
+      .filter((r) => this.committed.get(partitionKey(r.topic, r.partition)) !== r.untilOffset)
+      .map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset }));
+    if (offsets.length === 0) return this.committing;
+    const fetcher = this.fetcher;
+    this.committing = this.committing.then(async () => {
+      if (!fetcher) return;
+      await this.retrying(
+        `committing the offsets of the batch of time ${time}`,
+        () => fetcher.commit(offsets),
+        {
+          maxAttempts: 10,
+        },
+      );
+      for (const o of offsets) this.committed.set(partitionKey(o.topic, o.partition), o.offset);
+    });
+    return this.committing;
+  }
+
+  async stop(): Promise<void> {
+    this.retrier.stopped = true;
+    await this.committing.catch(() => undefined);
+    await this.fetcher?.stop().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    this.fetcher = undefined;
+    this.admin = undefined;
+  }
+
+  /** The low (earliest) and high (latest stable) offset of every partition of the topics. */
+  private async latestOffsets(): Promise<Map<string, { low: number; high: number }>> {
+    const admin = this.admin as Admin;
+    const result = new Map<string, { low: number; high: number }>();
+    for (const topic of this.options.topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      offsets.sort((a, b) => a.partition - b.partition);
+      for (const o of offsets) {
+        result.set(partitionKey(topic, o.partition), { low: Number(o.low), high: Number(o.high) });
+      }
+    }
+    return result;
+  }
+
+  /** The group's committed offset per partition (those it has). */
+  private async committedOffsets(): Promise<Map<string, number>> {
+    const admin = this.admin as Admin;
+    const topics = await admin.fetchOffsets({ groupId: this.groupId, topics: [...this.options.topics] });
+    const result = new Map<string, number>();
+    for (const { topic, partitions } of topics) {
+      for (const { partition, offset } of partitions) {
+        if (Number(offset) >= 0) result.set(partitionKey(topic, partition), Number(offset));
+      }
+    }
+    return result;
+  }
+
+  private startingOffset(
+    topic: string,
+    partition: number,
+    committed: number | undefined,
+    bounds: { low: number; high: number } | undefined,
+  ): number {
+    const start = this.options.startingOffsets ?? 'latest';
+    if (typeof start === 'object') {
+      const explicit = start[topic]?.[partition];
+      if (explicit !== undefined) return explicit;
+    }
+    if (committed !== undefined) return committed;
+    if (start === 'latest') return bounds?.high ?? 0;
+    return bounds?.low ?? 0;
+  }
+
+  private retrying<T>(
+    what: string,
+    call: () => Promise<T>,
+    limits: { maxAttempts?: number } = {},
+  ): Promise<T> {
+    return this.retrier.run(what, call, limits);
+  }
+
+  private report(message: string, error?: unknown): void {
+    this.retrier.report(message, error);
+  }
+}
+
+function splitKey(key: string): [string, number] {
+  const at = key.lastIndexOf(':');
+  return [key.slice(0, at), Number(key.slice(at + 1))];
+}
