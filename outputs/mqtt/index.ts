@@ -1,3 +1,3 @@
-/** The MQTT output: `saveToMqtt(stream, options)` or `new MqttOutput(options)`; see `output.ts`. */
-export { MqttOutput, saveToMqtt } from './output.js';
+/** The MQTT output: `mqttOutput(stream, options)` or `new MqttOutput(options)`; see `output.ts`. */
+export { MqttOutput, mqttOutput } from './output.js';
 export type { MqttOutputOptions, MqttMessage } from './output.js';

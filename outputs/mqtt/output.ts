@@ -52,7 +52,7 @@ export interface MqttOutputOptions<T> extends MqttConnectionOptions {
 
 /**
  * Publishes batches to an MQTT broker at QoS 1. Use `write` as a `foreachBatch` function, or
- * {@link saveToMqtt}; `close` when the job is over.
+ * {@link mqttOutput}; `close` when the job is over.
  *
  * Delivery: at-least-once. A batch completes only once the broker acknowledged (PUBACK) every
  * message; a batch that runs again publishes its messages again, and a reconnect within a batch
@@ -188,11 +188,11 @@ export class MqttOutput<T> {
  *
  * @returns the output, to `close()` after the context stopped.
  * @example
- * const out = saveToMqtt(alerts, { url: 'mqtt://127.0.0.1:1883', topic: 'alerts' });
+ * const out = mqttOutput(alerts, { url: 'mqtt://127.0.0.1:1883', topic: 'alerts' });
  *
  * Gotcha: at-least-once; a batch that fails is reported by the context like any failed output.
  */
-export function saveToMqtt<T>(stream: DStream<T>, options: MqttOutputOptions<T>): MqttOutput<T> {
+export function mqttOutput<T>(stream: DStream<T>, options: MqttOutputOptions<T>): MqttOutput<T> {
   const output = new MqttOutput<T>(options);
   stream.foreachBatch(output.write);
   return output;

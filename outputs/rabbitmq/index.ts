@@ -1,3 +1,3 @@
-/** The RabbitMQ output: `saveToRabbitMQ(stream, options)` or `new RabbitMQOutput(options)`; see `output.ts`. */
-export { RabbitMQOutput, saveToRabbitMQ } from './output.js';
+/** The RabbitMQ output: `rabbitmqOutput(stream, options)` or `new RabbitMQOutput(options)`; see `output.ts`. */
+export { RabbitMQOutput, rabbitmqOutput } from './output.js';
 export type { RabbitMQOutputOptions, RabbitMQMessage } from './output.js';

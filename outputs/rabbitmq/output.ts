@@ -78,7 +78,7 @@ export interface RabbitMQOutputOptions<T> extends RabbitMQConnectionOptions {
 
 /**
  * Publishes batches to RabbitMQ with publisher confirms. Use `write` as a `foreachBatch`
- * function, or {@link saveToRabbitMQ}; `close` when the job is over.
+ * function, or {@link rabbitmqOutput}; `close` when the job is over.
  *
  * Delivery: at-least-once. A batch completes only when every message is confirmed; a batch that
  * runs again (after a failure or a crash) publishes its messages again, and a reconnect within a
@@ -293,11 +293,11 @@ export class RabbitMQOutput<T> {
  *
  * @returns the output, to `close()` after the context stopped.
  * @example
- * const out = saveToRabbitMQ(events, { url: 'amqp://127.0.0.1:5672', routingKey: 'events' });
+ * const out = rabbitmqOutput(events, { url: 'amqp://127.0.0.1:5672', routingKey: 'events' });
  *
  * Gotcha: at-least-once; a batch that fails is reported by the context like any failed output.
  */
-export function saveToRabbitMQ<T>(stream: DStream<T>, options: RabbitMQOutputOptions<T>): RabbitMQOutput<T> {
+export function rabbitmqOutput<T>(stream: DStream<T>, options: RabbitMQOutputOptions<T>): RabbitMQOutput<T> {
   const output = new RabbitMQOutput<T>(options);
   stream.foreachBatch(output.write);
   return output;
