@@ -36,6 +36,7 @@ export type {
   BatchTimings,
   BatchSource,
   BatchLimit,
+  Lookup,
   CheckpointStore,
   StoredCheckpoint,
   SkippedCheckpoint,

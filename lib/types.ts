@@ -264,3 +264,26 @@ export interface BatchSource<T> {
    */
   stop?(): void | Promise<void>;
 }
+
+/**
+ * A static table to enrich a stream with (user profiles in MongoDB, HBase, S3, HDFS or a file).
+ * `joinLookup` and `enrich` ask it once per batch for the batch's distinct keys.
+ *
+ * Contract: `getAll` answers all `keys` in as few round trips as the store allows (chunked), and
+ * returns only the keys it found. `refresh(time)` is called between batches, never during one:
+ * an implementation that reloads (every N ms, or when the file or object changed) swaps the new
+ * version in there, atomically. A lookup that cannot answer throws a `KindlingError` whose
+ * `retriable` says whether trying again can help.
+ */
+export interface Lookup<K, V> {
+  /** How the lookup is named in events, errors and dead letters. */
+  readonly name: string;
+  /** The values of the keys found among `keys` (distinct). */
+  getAll(keys: readonly K[]): Promise<ReadonlyMap<K, V>>;
+  /** The whole table, for one small enough to hold in memory (a broadcast). */
+  load?(): Promise<ReadonlyMap<K, V>>;
+  /** Called between batches with the next batch's time: reload here if the policy says so. */
+  refresh?(time: number): Promise<void>;
+  /** Releases connections. */
+  close?(): Promise<void>;
+}
