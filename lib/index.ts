@@ -67,3 +67,5 @@ export type {
 export type { LineDecodingOptions } from './receiver/line-decoder.js';
 export type { BackpressureOptions } from './rate/rate-controller.js';
 export type { PidGains } from './rate/pid-estimator.js';
+export type { LookupJoinOptions, MissingKeyPolicy } from './dstream/lookup-join.js';
+export { encodeCheckpointHeader, verifyCheckpoint } from './checkpoint/format.js';

@@ -1,18 +1,25 @@
 /**
- * `kindling/outputs`: sinks, one folder per system (files, Kafka, Kinesis, MongoDB, HBase, S3,
- * HDFS, sockets) and the web dashboard. None exists yet.
- *
- * The outputs available today are methods of `DStream` in the core: `print` (stdout),
- * `saveAsTextFiles` (idempotent by batch time: each batch's directory is written under a
- * temporary name and renamed into place) and `foreachBatch`, the general output that any sink
- * can be written with.
+ * `kindling/outputs`: sinks, one folder per system. Each is a function of a stream and its
+ * options, built on `stream.foreachBatch`, and says its delivery guarantee: Kafka (idempotent, or
+ * transactional with the consumed offsets), Kinesis, RabbitMQ and MQTT (confirmed publishes),
+ * files (a folder per batch, committed atomically; idempotent by batch time), a TCP line client
+ * and a line server, and stdout/stderr. The core's `print`, `saveAsTextFiles` and `foreachBatch`
+ * are methods of `DStream`.
  *
  * @example
- * // until a sink connector exists:
- * counts.foreachBatch(async (records, time) => { await db.upsert(time, records); });
+ * import { kafkaOutput, fileOutput } from 'kindling/outputs';
+ * kafkaOutput(alerts, { brokers: ['127.0.0.1:9092'], topic: 'alerts' });
+ * fileOutput(counts, { dir: '/var/lib/job/counts', format: 'jsonl' });
  */
-export {};
 export * from './kinesis/index.js';
 export * from './rabbitmq/index.js';
 export * from './mqtt/index.js';
 export * from './kafka/index.js';
+export * from './store/index.js';
+export * from './files/index.js';
+export * from './socket/index.js';
+export * from './console/index.js';
+export * from './hdfs/index.js';
+export * from './s3/index.js';
+export * from './hbase/index.js';
+export * from './mongodb/index.js';

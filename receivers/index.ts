@@ -24,3 +24,5 @@ export * from './rabbitmq/index.js';
 export * from './mqtt/index.js';
 export * from './kafka/index.js';
 export type { PayloadDecoder } from './payload.js';
+export * from './hdfs/index.js';
+export * from './s3/index.js';

@@ -10,6 +10,8 @@ interface TimerEntry {
 interface Sleeper {
   readonly until: number;
   readonly wake: () => void;
+  /** Started while an advance was running: by tracked work, as far as the clock knows. */
+  readonly duringAdvance: boolean;
 }
 
 /**
@@ -18,6 +20,12 @@ interface Sleeper {
  * `await clock.advance(ms)` steps through every tick and sleep due by the new time, in time
  * order; at each step it waits until the work those ticks started (every batch due by then, with
  * all its output operations) has finished. A test never sleeps or polls real time.
+ *
+ * Work that itself sleeps on the clock (a retry's back-off inside a batch, a slow fake store)
+ * does not hang an advance: while tracked work is unfinished and a sleep started during an
+ * advance is pending, the advance stops waiting for that work and moves on, in time order, to
+ * the next tick, timer or sleep due by its target, as a real clock would. Without such a sleep,
+ * ticks and timers (a timeout) wait for the work as before.
  *
  * @example
  * const clock = new ManualClock();
@@ -32,6 +40,10 @@ export class ManualClock implements Clock {
   private sleepers: Sleeper[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   private advancing: Promise<void> = Promise.resolve();
+  /** The time the running advance goes to. */
+  private target: number | undefined;
+  /** Wakes {@link settle} when work starts a sleep. */
+  private sleepStarted: (() => void) | undefined;
 
   /** @param start the clock's first time, ms. Default 0. */
   constructor(start = 0) {
@@ -52,7 +64,12 @@ export class ManualClock implements Clock {
 
   sleep(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();
-    return new Promise((wake) => this.sleepers.push({ until: this.time + ms, wake }));
+    const until = this.time + ms;
+    const duringAdvance = this.target !== undefined;
+    return new Promise((wake) => {
+      this.sleepers.push({ until, wake, duringAdvance });
+      if (duringAdvance) this.sleepStarted?.();
+    });
   }
 
   track(work: Promise<unknown>): void {
@@ -84,15 +101,20 @@ export class ManualClock implements Clock {
   }
 
   private async advanceTo(target: number, waitEachStep: boolean): Promise<void> {
-    await this.settle();
-    for (let step = this.nextDue(target); step !== undefined; step = this.nextDue(target)) {
-      this.time = step;
+    this.target = target;
+    try {
+      await this.settle();
+      for (let step = this.nextDue(target); step !== undefined; step = this.nextDue(target)) {
+        this.time = step;
+        this.fireDue();
+        if (waitEachStep) await this.settle();
+      }
+      this.time = target;
       this.fireDue();
-      if (waitEachStep) await this.settle();
+      await this.settle();
+    } finally {
+      this.target = undefined;
     }
-    this.time = target;
-    this.fireDue();
-    await this.settle();
   }
 
   private nextDue(target: number): number | undefined {
@@ -116,13 +138,26 @@ export class ManualClock implements Clock {
     for (const s of due) s.wake();
   }
 
-  /** Waits until no tracked work is left, including work that the awaited work started. */
+  /**
+   * Waits until no tracked work is left, including work that the awaited work started, or until
+   * the work sleeps on the clock while something is due by the target (see the class summary).
+   */
   private async settle(): Promise<void> {
     // Let promise chains started by the ticks register their work first.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.inFlight.size > 0) {
-      await Promise.all([...this.inFlight]);
+      if (this.workSleeps()) return;
+      const started = new Promise<void>((resolve) => (this.sleepStarted = resolve));
+      await Promise.race([Promise.all([...this.inFlight]), started]);
+      this.sleepStarted = undefined;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** True when a sleep started during an advance is pending and something is due by the target. */
+  private workSleeps(): boolean {
+    const target = this.target;
+    if (target === undefined || this.nextDue(target) === undefined) return false;
+    return this.sleepers.some((s) => s.duringAdvance);
   }
 }

@@ -30,10 +30,11 @@ export function checkRecordErrorOptions(operator: string, options: RecordErrorOp
 
 /**
  * Why a record became a dead letter: a user function threw (`userFunction`), a line was not JSON
- * (`malformedJson`) or not UTF-8 (`invalidUtf8`), or it was longer than `maxRecordBytes`
- * (`oversized`).
+ * (`malformedJson`) or not UTF-8 (`invalidUtf8`), it was longer than `maxRecordBytes`
+ * (`oversized`), or its key was not in the lookup it was joined with (`missingKey`, from
+ * `joinLookup` and `enrich` with `missing: 'deadLetter'`).
  */
-export type DeadLetterReason = 'userFunction' | 'malformedJson' | 'invalidUtf8' | 'oversized';
+export type DeadLetterReason = 'userFunction' | 'malformedJson' | 'invalidUtf8' | 'oversized' | 'missingKey';
 
 /** Where a dead letter's record came from. */
 export interface DeadLetterOrigin {

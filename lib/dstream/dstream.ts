@@ -10,6 +10,8 @@ import { RepartitionNode, TransformNode, TransformWithNode } from './batch.js';
 import { batchFunctionNode } from './batch-dead-letters.js';
 import { checkRecordErrorOptions, type DeadLetter, type RecordErrorOptions } from './dead-letter-log.js';
 import { DeadLettersNode } from './dead-letters.js';
+import { LookupJoinNode, type LookupJoinOptions } from './lookup-join.js';
+import type { Lookup } from '../types.js';
 import { NarrowNode } from './narrow.js';
 import type { Node } from './node.js';
 import { OutputNode, type BatchFunction } from './output.js';
@@ -662,6 +664,75 @@ export class DStream<T> {
    */
   deadLetters(): DStream<DeadLetter> {
     return this.derive(new DeadLettersNode(this.node as Node<unknown>));
+  }
+
+  // ---- lookups ----
+
+  /**
+   * Joins each record with its value in a static table: `[record, value]`, in the batch's order.
+   * Per batch, `lookup.refresh(time)` runs first (a new version is swapped in between batches,
+   * never during one), then `lookup.getAll` is asked for the batch's distinct keys in chunks of
+   * `chunkSize`, at most `concurrency` at once, each within `timeoutMs`; retriable failures are
+   * retried with `backoff`, then the batch fails with an error naming the lookup and batch time.
+   * @param lookup the table (see `kindling/lookups`: files, S3, HDFS, MongoDB, HBase, caches).
+   * @param keyOf the record's key; `undefined` or `null` counts as a missing key.
+   * @param options `missing`: `'keep'` (default) gives `[record, undefined]`, `'drop'` skips the
+   *   record, `'deadLetter'` sends it to {@link deadLetters} (reason `missingKey`);
+   *   `onRecordError: 'deadLetter'` sends records on which `keyOf` throws there too.
+   *
+   * @example
+   * const profiles = await jsonlFileLookup<string, Profile>('profiles.jsonl', { key: 'id' });
+   * tweets.joinLookup(profiles, (t) => t.userId, { missing: 'drop' })
+   *   .map(([tweet, profile]) => ({ ...tweet, country: profile.country }));
+   *
+   * Gotchas: the lookup is asked once per batch, not per record, so a key's value is the same for
+   * every record of a batch. Records are held until the batch's lookups have answered.
+   */
+  joinLookup<K, V>(
+    lookup: Lookup<K, V>,
+    keyOf: (record: T) => K | undefined | null,
+    options: LookupJoinOptions & { readonly missing: 'drop' | 'deadLetter' },
+  ): DStream<[T, V]>;
+  joinLookup<K, V>(
+    lookup: Lookup<K, V>,
+    keyOf: (record: T) => K | undefined | null,
+    options?: LookupJoinOptions,
+  ): DStream<[T, V | undefined]>;
+  joinLookup<K, V>(
+    lookup: Lookup<K, V>,
+    keyOf: (record: T) => K | undefined | null,
+    options: LookupJoinOptions = {},
+  ): DStream<[T, V | undefined]> {
+    const emit = (record: T, value: V | undefined): [T, V | undefined] => [record, value];
+    return this.lookupJoin('joinLookup', lookup, keyOf, emit, options);
+  }
+
+  /**
+   * Like {@link joinLookup}, but each record becomes `merge(record, value)`; with `missing: 'keep'`
+   * (the default) `merge` gets `undefined` for a key the lookup does not hold.
+   * @param options as {@link joinLookup}'s; `onRecordError: 'deadLetter'` also covers `merge`.
+   *
+   * @example
+   * tweets.enrich(profiles, (t) => t.userId, (t, p) => ({ ...t, followers: p?.followers ?? 0 }));
+   */
+  enrich<K, V, U>(
+    lookup: Lookup<K, V>,
+    keyOf: (record: T) => K | undefined | null,
+    merge: (record: T, value: V | undefined) => U,
+    options: LookupJoinOptions = {},
+  ): DStream<U> {
+    return this.lookupJoin('enrich', lookup, keyOf, merge, options);
+  }
+
+  private lookupJoin<K, V, U>(
+    kind: string,
+    lookup: Lookup<K, V>,
+    keyOf: (record: T) => K | undefined | null,
+    emit: (record: T, value: V | undefined) => U,
+    options: LookupJoinOptions,
+  ): DStream<U> {
+    const clock = this.context.clock;
+    return this.derive(new LookupJoinNode<T, K, V, U>(this.node, kind, lookup, keyOf, emit, options, clock));
   }
 
   // ---- checkpointing -----------------------------------------------------------------------

@@ -92,12 +92,27 @@ export function describeKafkaError(error: unknown, secrets: readonly string[]): 
  * kafkajs ran out of retries is judged by the error it gave up on.
  */
 export function isRetriableKafkaError(error: unknown): boolean {
-  let e = error;
-  while (e instanceof Error && e.name === 'KafkaJSNumberOfRetriesExceeded') {
-    const original = (e as { cause?: unknown }).cause;
-    if (original === undefined || original === e) break;
-    e = original;
+  // kafkajs wraps what its own retries gave up on (KafkaJSNumberOfRetriesExceeded, and
+  // KafkaJSNonRetriableError around a lost connection): look through the whole cause chain.
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e instanceof Error && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    if (e.name === 'KafkaJSSASLAuthenticationError') return false;
+    if (CONNECTION_ERRORS.has(e.name)) return true;
+    // KafkaJSNonRetriableError(e) keeps only e's message, not e: a lost connection shows there.
+    if (e.name === 'KafkaJSNonRetriableError' && LOST_CONNECTION.test(e.message)) return true;
+    if ((e as { retriable?: boolean }).retriable === true) return true;
   }
-  if (!(e instanceof Error) || e.name === 'KafkaJSSASLAuthenticationError') return false;
-  return (e as { retriable?: boolean }).retriable ?? false;
+  return false;
 }
+
+const LOST_CONNECTION = /Connection (error|closed)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Request timed out/;
+
+/** kafkajs errors of a broker that is down or restarting: always worth trying again. */
+const CONNECTION_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSLockTimeout',
+]);

@@ -4,5 +4,18 @@ import { rabbitmq } from './rabbitmq.js';
 import { mosquitto } from './mosquitto.js';
 import { kinesis } from './kinesis.js';
 import { kafka } from './kafka.js';
+import { hdfs } from './hdfs.js';
+import { minio } from './minio.js';
+import { hbase } from './hbase.js';
+import { ferretdb } from './ferretdb.js';
 
-export const servers: readonly ServerSpec[] = [rabbitmq, mosquitto, kinesis, kafka];
+export const servers: readonly ServerSpec[] = [
+  rabbitmq,
+  mosquitto,
+  kinesis,
+  kafka,
+  hdfs,
+  minio,
+  hbase,
+  ferretdb,
+];

@@ -24,7 +24,12 @@ export function kafkaSasl(): { brokers: string[]; username: string; password: st
 
 /** A plain kafkajs client for the tests' own producing and checking. */
 export function testKafka(): Kafka {
-  return new Kafka({ clientId: 'kindling-tests', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId: 'kindling-tests',
+    brokers: kafkaBrokers(),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10 },
+  });
 }
 
 /** Creates a topic with a unique name (and `partitions` partitions); returns its name. */
@@ -32,6 +37,15 @@ export async function createTopic(prefix: string, partitions: number): Promise<s
   const topic = uniqueName(prefix);
   await withAdmin(async (admin) => {
     await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    // On a loaded machine the broker may still answer "does not host this topic-partition" for a
+    // moment: wait (bounded) until the metadata shows a leader for every partition.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const ready = topics[0]?.partitions ?? [];
+      if (ready.length === partitions && ready.every((p) => p.leader >= 0)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`topic ${topic}: no leader for every partition after 5 s`);
   });
   return topic;
 }

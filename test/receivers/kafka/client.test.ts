@@ -24,5 +24,7 @@ test('lost connections are worth retrying, also once kafkajs ran out of retries;
   t.true(isRetriableKafkaError(new KafkaJSNumberOfRetriesExceeded(lost, { retryCount: 5, retryTime: 100 })));
   t.false(isRetriableKafkaError(new KafkaJSSASLAuthenticationError('SASL PLAIN authentication failed')));
   t.false(isRetriableKafkaError(new KafkaJSNonRetriableError('Invalid topic')));
+  // What producer.connect() throws once kafkajs gave up on a broker that is down.
+  t.true(isRetriableKafkaError(new KafkaJSNonRetriableError(lost)));
   t.false(isRetriableKafkaError(new TypeError('a bug')));
 });

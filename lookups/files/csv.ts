@@ -1,0 +1,134 @@
+/**
+ * A small CSV parser (RFC 4180, leniently): fields separated by one delimiter character, quoted
+ * fields (`"a, b"`) that may hold delimiters, line breaks and doubled quotes (`"say ""hi"""`),
+ * records ended by CRLF, LF or CR, a UTF-8 byte-order mark ignored. Each record keeps the line
+ * it starts on, for error messages.
+ */
+import { ConfigurationError, KindlingError } from '../../lib/index.js';
+
+/** One CSV record: its fields and the (1-based) line it starts on. */
+export interface CsvRecord {
+  readonly fields: string[];
+  readonly line: number;
+}
+
+/** A CSV text that cannot be parsed; `line` is where the bad record starts. */
+export class CsvSyntaxError extends KindlingError {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`line ${line}: ${message}`);
+  }
+}
+
+/** Throws a {@link ConfigurationError} unless `delimiter` is one character other than a quote or line break. */
+export function checkDelimiter(delimiter: string): void {
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    throw new ConfigurationError(
+      `CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}`,
+    );
+  }
+}
+
+/**
+ * The records of `text`. Empty lines are skipped; a quote inside an unquoted field is kept as it
+ * is. Throws a {@link CsvSyntaxError} for a quoted field that is never closed or is followed by
+ * something other than a delimiter or line break.
+ *
+ * @example
+ * parseCsv('id,name\r\n1,"Ada ""the first"", Countess"\r\n')
+ * // [{ fields: ['id', 'name'], line: 1 }, { fields: ['1', 'Ada "the first", Countess'], line: 2 }]
+ */
+export function parseCsv(text: string, delimiter = ','): CsvRecord[] {
+  checkDelimiter(delimiter);
+  const records: CsvRecord[] = [];
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  while (i < n) {
+    const start = line;
+    const fields: string[] = [];
+    let quotedAny = false;
+    for (;;) {
+      let field: string;
+      if (text[i] === '"') {
+        quotedAny = true;
+        const fieldLine = line;
+        let value = '';
+        let from = ++i;
+        for (;;) {
+          const quote = text.indexOf('"', i);
+          if (quote < 0) throw new CsvSyntaxError(fieldLine, 'a quoted field is never closed');
+          line += countLineBreaks(text, i, quote);
+          if (text[quote + 1] === '"') {
+            value += text.slice(from, quote + 1);
+            i = from = quote + 2;
+            continue;
+          }
+          value += text.slice(from, quote);
+          i = quote + 1;
+          break;
+        }
+        const after = text[i];
+        if (i < n && after !== delimiter && after !== '\n' && after !== '\r') {
+          throw new CsvSyntaxError(line, `unexpected ${JSON.stringify(after)} after a closing quote`);
+        }
+        field = value;
+      } else {
+        let end = i;
+        while (end < n) {
+          const c = text[end];
+          if (c === delimiter || c === '\n' || c === '\r') break;
+          end++;
+        }
+        field = text.slice(i, end);
+        i = end;
+      }
+      fields.push(field);
+      if (i < n && text[i] === delimiter) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    // At a line break or the end of the text.
+    if (text[i] === '\r') i++;
+    if (text[i] === '\n') i++;
+    const empty = fields.length === 1 && fields[0] === '' && !quotedAny;
+    if (!empty) records.push({ fields, line: start });
+    line++;
+  }
+  return records;
+}
+
+/**
+ * Objects of strings from CSV `records`: keyed by `columns`, or by the first record (the header)
+ * when `columns` is not given. Throws a {@link CsvSyntaxError} for a record with another number
+ * of fields than there are columns.
+ */
+export function csvObjects(
+  records: readonly CsvRecord[],
+  columns?: readonly string[],
+): { row: Record<string, string>; line: number }[] {
+  const rest = columns ? records : records.slice(1);
+  const names = columns ?? records[0]?.fields ?? [];
+  return rest.map(({ fields, line }) => {
+    if (fields.length !== names.length) {
+      throw new CsvSyntaxError(line, `${fields.length} fields where there are ${names.length} columns`);
+    }
+    const row: Record<string, string> = {};
+    for (let c = 0; c < names.length; c++) row[names[c] as string] = fields[c] as string;
+    return { row, line };
+  });
+}
+
+function countLineBreaks(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === '\n') count++;
+    else if (c === '\r' && text[i + 1] !== '\n') count++;
+  }
+  return count;
+}

@@ -1,0 +1,161 @@
+/**
+ * What the MongoDB lookup and the MongoDB output share: how a client is made from options, which
+ * errors are worth trying again, calls retried with back-off, and messages without secrets.
+ */
+import {
+  MongoClient,
+  MongoError,
+  MongoNetworkError,
+  MongoServerSelectionError,
+  type MongoClientOptions,
+} from 'mongodb';
+import {
+  ConfigurationError,
+  KindlingError,
+  SystemClock,
+  backoffDelay,
+  type BackoffPolicy,
+  type Clock,
+} from '../../lib/index.js';
+import { redact, safeError } from '../../receivers/redact.js';
+
+/**
+ * How to reach MongoDB (or FerretDB, DocumentDB, Cosmos DB's Mongo API). Give a ready `client`, or
+ * a `url` and client options. Credentials (in the URL or in `clientOptions.auth`) are never logged.
+ */
+export interface MongoConnectionOptions {
+  /** A client to use as it is (it is not closed by Kindling); wins over `url` and `clientOptions`. */
+  readonly client?: MongoClient;
+  /** A connection string, e.g. `mongodb://user:pass@db1:27017,db2:27017/?replicaSet=rs0`. */
+  readonly url?: string;
+  /**
+   * Any other client setting, passed through: TLS (`tls`, `tlsCAFile`, `tlsCertificateKeyFile`),
+   * `auth`, `authMechanism` (SCRAM, X.509, AWS), pool sizes, `monitorCommands`. Default
+   * `serverSelectionTimeoutMS` here is 10 000 (the driver's is 30 000) so a lost server is
+   * noticed, and retried with `backoff`, sooner.
+   */
+  readonly clientOptions?: MongoClientOptions;
+  /** Attempts in all for one call, the first included. Default 5. */
+  readonly maxAttempts?: number;
+  /** How retries back off. Default: 100 ms doubling up to 5 s, with jitter. */
+  readonly backoff?: BackoffPolicy;
+  /** The clock retries wait on. Default: system time (the wait is for the server, not for batches). */
+  readonly clock?: Pick<Clock, 'sleep'>;
+  /** Told of each failed attempt that will be tried again (the message has no secrets). */
+  readonly onRetry?: (message: string, error: Error, retryIn: number) => void;
+}
+
+/** A client and how to call it: what the lookup and the output hold. */
+export interface MongoConnection {
+  readonly client: MongoClient;
+  /** Whether the connector made the client (and closes it). */
+  readonly owned: boolean;
+  /** Passwords to keep out of messages. */
+  readonly secrets: readonly string[];
+  readonly maxAttempts: number;
+  readonly backoff: BackoffPolicy;
+  readonly clock: Pick<Clock, 'sleep'>;
+  readonly onRetry: ((message: string, error: Error, retryIn: number) => void) | undefined;
+}
+
+/** Checks the connection options of `what` (a lookup's or output's name); throws ConfigurationError. */
+export function checkConnectionOptions(what: string, options: MongoConnectionOptions): void {
+  if (options.client === undefined) {
+    if (typeof options.url !== 'string' || !/^mongodb(\+srv)?:\/\//.test(options.url)) {
+      throw new ConfigurationError(
+        `${what}: give a client, or a url that starts with mongodb:// or mongodb+srv:// ` +
+          `(e.g. mongodb://127.0.0.1:27017), got ${options.url === undefined ? 'none' : 'another value'}`,
+      );
+    }
+  } else if (!(options.client instanceof MongoClient)) {
+    throw new ConfigurationError(`${what}: client must be a MongoClient of the 'mongodb' package`);
+  }
+  const attempts = options.maxAttempts;
+  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1)) {
+    throw new ConfigurationError(
+      `${what}: maxAttempts must be a whole number of at least 1, got ${attempts}`,
+    );
+  }
+}
+
+/** The passwords of the options: the URL's and `clientOptions.auth`'s. */
+function secretsOf(options: MongoConnectionOptions): string[] {
+  const secrets: string[] = [];
+  const password = options.clientOptions?.auth?.password;
+  if (password) secrets.push(password);
+  const match = options.url === undefined ? null : /^[^:]+:\/\/[^:@/]*:([^@/]*)@/.exec(options.url);
+  if (match?.[1]) secrets.push(match[1], decodeURIComponent(match[1]));
+  return secrets;
+}
+
+/** The connection the (checked) options describe; the client connects on its first call. */
+export function createMongoConnection(options: MongoConnectionOptions): MongoConnection {
+  const client =
+    options.client ??
+    new MongoClient(options.url as string, { serverSelectionTimeoutMS: 10_000, ...options.clientOptions });
+  return {
+    client,
+    owned: options.client === undefined,
+    secrets: secretsOf(options),
+    maxAttempts: options.maxAttempts ?? 5,
+    backoff: { initialDelay: 100, maxDelay: 5000, ...options.backoff },
+    clock: options.clock ?? new SystemClock(),
+    onRetry: options.onRetry,
+  };
+}
+
+/** Server error codes that say "try again later": shutdown, step-down, network, time limits. */
+const TRANSIENT_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** True when trying the same call again may succeed (a lost connection, no server, a step-down). */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
+  if (!(error instanceof MongoError)) return false;
+  if (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool')) return true;
+  return typeof error.code === 'number' && TRANSIENT_CODES.has(error.code);
+}
+
+/** The error's name and message, without secrets. */
+export function describe(error: unknown, secrets: readonly string[]): string {
+  const name = error instanceof Error ? error.name : 'error';
+  return `${name}: ${redact(error, secrets)}`;
+}
+
+/**
+ * Runs `call` until it succeeds, retrying transient errors with back-off. When attempts run out,
+ * or at once for an error retrying cannot mend, throws a KindlingError that starts with `what`
+ * and says how many attempts were made (`retriable` when the last error was transient).
+ */
+export async function withRetries<T>(
+  connection: MongoConnection,
+  what: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  const { maxAttempts, secrets } = connection;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // A client whose first connection failed closes itself: connect it again before a retry.
+      if (attempt > 1) await connection.client.connect();
+      return await call();
+    } catch (error) {
+      const transient = isTransient(error);
+      const message = `${what} failed: ${describe(error, secrets)}`;
+      if (!transient || attempt >= maxAttempts) {
+        throw new KindlingError(
+          `${message} (attempt ${attempt} of ${maxAttempts}${transient ? '' : ', not retried'})`,
+          {
+            cause: safeError(error, secrets),
+            retriable: transient,
+          },
+        );
+      }
+      const delay = backoffDelay(attempt, connection.backoff);
+      connection.onRetry?.(
+        `${message}; retrying in ${delay} ms (attempt ${attempt} of ${maxAttempts})`,
+        safeError(error, secrets),
+        delay,
+      );
+      await connection.clock.sleep(delay);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+/** Console outputs: `stdoutOutput`, `stderrOutput` and `linesOutput` (any Writable). */
+export { linesOutput, stderrOutput, stdoutOutput } from './output.js';
+export type { ConsoleOutputOptions } from './output.js';

@@ -1,0 +1,3 @@
+/** The HBase output: `hbaseOutput(stream, options)`; see `output.ts`. */
+export { hbaseOutput } from './output.js';
+export type { HBaseOutputOptions, HBaseOutputFields } from './output.js';

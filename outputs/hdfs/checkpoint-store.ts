@@ -1,0 +1,160 @@
+/**
+ * The checkpoint store on HDFS: one file per checkpoint (the local store's header: magic,
+ * version, length, crc32), written under a temp name and renamed into place; the newest few kept.
+ */
+import {
+  ConfigurationError,
+  KindlingError,
+  encodeCheckpointHeader,
+  verifyCheckpoint,
+  type CheckpointStore,
+  type SkippedCheckpoint,
+  type StoredCheckpoint,
+} from '../../lib/index.js';
+import { connectHdfs, joinPath, type HdfsConnectionOptions } from '../../lookups/hdfs/address.js';
+import type { WebHdfsClient } from '../../lookups/hdfs/webhdfs.js';
+
+/** Digits of a time in a name: enough for `Number.MAX_SAFE_INTEGER`, so names sort by time. */
+const TIME_DIGITS = 16;
+const CHECKPOINT_NAME = /^checkpoint-(\d{16})$/;
+const TEMP_NAME = /^\.checkpoint-(\d{16})\..+\.tmp$/;
+
+/** Options of an {@link HdfsCheckpointStore}. */
+export interface HdfsCheckpointStoreOptions extends HdfsConnectionOptions {
+  /** The checkpoint folder: `hdfs://namenode:8020/path` (with `httpPort`) or `webhdfs://namenode:9870/path`. */
+  readonly url: string;
+  /** How many checkpoints to keep; older ones are deleted after each write. Default 3. */
+  readonly keep?: number;
+}
+
+/**
+ * A `CheckpointStore` on HDFS: the checkpoint of time t is the file `checkpoint-<t, 16 digits>`
+ * in the folder, a 20-byte header then the payload. A write goes to `.checkpoint-<t>.<id>.tmp`
+ * and is renamed into place (atomic on the NameNode), so a reader sees the old file or the whole
+ * new one. After each write all but the newest `keep` are deleted, with temp files a crash left.
+ * `readAll` returns the ones that verify, newest first, and names the others as skipped.
+ *
+ * @example
+ * const ssc = new StreamingContext({
+ *   batchInterval: seconds(1),
+ *   checkpointStore: new HdfsCheckpointStore({ url: 'hdfs://namenode:8020/jobs/orders/ckpt', httpPort: 9870 }),
+ * });
+ *
+ * Gotchas: only one job may write a folder at a time. The checkpoint just written is never
+ * deleted by retention. Calls retry with back-off (`maxAttempts`, `backoff`); when they run out,
+ * the write fails with a retriable error. The delegation token is never part of a message.
+ * @throws ConfigurationError when an option is wrong.
+ */
+export class HdfsCheckpointStore implements CheckpointStore {
+  readonly description: string;
+  /** The WebHDFS client (its `requests` count round trips). */
+  readonly client: WebHdfsClient;
+  readonly #dir: string;
+  readonly #keep: number;
+  #writes = 0;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(options: HdfsCheckpointStoreOptions) {
+    const what = 'HdfsCheckpointStore';
+    const { client, path, url } = connectHdfs(what, options.url, options);
+    const keep = options.keep ?? 3;
+    if (!Number.isSafeInteger(keep) || keep < 1) {
+      throw new ConfigurationError(`${what}: keep must be a whole number of at least 1, got ${keep}`);
+    }
+    this.client = client;
+    this.#dir = path;
+    this.#keep = keep;
+    this.description = `HDFS ${url}`;
+  }
+
+  /** Writes the checkpoint of batch time `time` atomically, replacing one of the same time. */
+  write(time: number, data: Uint8Array): Promise<void> {
+    if (!Number.isSafeInteger(time) || time < 0) {
+      return Promise.reject(
+        new KindlingError(`checkpoint time must be a whole number of ms, at least 0; got ${time}`),
+      );
+    }
+    const name = `checkpoint-${String(time).padStart(TIME_DIGITS, '0')}`;
+    const temp = `.${name}.${process.pid}-${Date.now().toString(36)}-${++this.#writes}.tmp`;
+    return this.#serially(async () => {
+      const body = new Uint8Array(20 + data.byteLength);
+      body.set(encodeCheckpointHeader(data), 0);
+      body.set(data, 20);
+      try {
+        await this.client.create(joinPath(this.#dir, temp), body);
+        await this.client.rename(joinPath(this.#dir, temp), joinPath(this.#dir, name));
+      } catch (error) {
+        await this.client.delete(joinPath(this.#dir, temp), false).catch(() => undefined);
+        throw new KindlingError(
+          `could not write checkpoint ${name} to ${this.description}: ${(error as Error).message}`,
+          { cause: error, retriable: error instanceof KindlingError ? error.retriable : true },
+        );
+      }
+      const { checkpoints, temps } = await this.#list();
+      const old = checkpoints
+        .sort((a, b) => b.time - a.time)
+        .slice(this.#keep)
+        .filter((c) => c.name !== name);
+      for (const f of [...old, ...temps.filter((f) => f.time <= time)]) {
+        await this.client.delete(joinPath(this.#dir, f.name), false);
+      }
+    });
+  }
+
+  /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
+  async readAll(): Promise<{
+    readonly checkpoints: StoredCheckpoint[];
+    readonly skipped: SkippedCheckpoint[];
+  }> {
+    const checkpoints: StoredCheckpoint[] = [];
+    const skipped: SkippedCheckpoint[] = [];
+    for (const { time, name } of (await this.#list()).checkpoints.sort((a, b) => b.time - a.time)) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.client.open(joinPath(this.#dir, name));
+      } catch (error) {
+        if ((error as { exception?: string }).exception === 'FileNotFoundException') continue; // retention
+        skipped.push({ name, reason: `unreadable: ${(error as Error).message}` });
+        continue;
+      }
+      const result = verifyCheckpoint(bytes);
+      if ('reason' in result) skipped.push({ name, reason: result.reason });
+      else checkpoints.push({ time, name, data: result.data });
+    }
+    return { checkpoints, skipped };
+  }
+
+  /** Deletes every checkpoint and temp file of this store; other files in the folder stay. */
+  clear(): Promise<void> {
+    return this.#serially(async () => {
+      const { checkpoints, temps } = await this.#list();
+      for (const f of [...checkpoints, ...temps])
+        await this.client.delete(joinPath(this.#dir, f.name), false);
+    });
+  }
+
+  async #list(): Promise<{ checkpoints: NamedFile[]; temps: NamedFile[] }> {
+    const checkpoints: NamedFile[] = [];
+    const temps: NamedFile[] = [];
+    for (const entry of await this.client.listStatus(this.#dir)) {
+      if (entry.type !== 'FILE') continue;
+      const name = entry.pathSuffix;
+      const checkpoint = CHECKPOINT_NAME.exec(name);
+      if (checkpoint) checkpoints.push({ name, time: Number(checkpoint[1]) });
+      const temp = TEMP_NAME.exec(name);
+      if (temp) temps.push({ name, time: Number(temp[1]) });
+    }
+    return { checkpoints, temps };
+  }
+
+  #serially(work: () => Promise<void>): Promise<void> {
+    const run = this.#tail.then(work);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+interface NamedFile {
+  readonly name: string;
+  readonly time: number;
+}

@@ -1,0 +1,89 @@
+/**
+ * The S3 output: each batch as part objects in a folder per batch time, committed by a manifest.
+ */
+import { ConfigurationError, type DStream } from '../../lib/index.js';
+import {
+  connectS3,
+  parseS3Url,
+  type S3Connection,
+  type S3ConnectionOptions,
+} from '../../lookups/s3/client.js';
+import type { RowFormat } from '../../lookups/s3/rows.js';
+import { writeS3Batch } from './batch.js';
+
+/** Options of {@link s3Output}. */
+export interface S3OutputOptions extends S3ConnectionOptions {
+  /** Where the batch folders go: `s3://bucket/prefix/` (a trailing `/` is added when missing). */
+  readonly url: string;
+  /** `jsonl` (default: one JSON document per line) or `csv` (a header line in every part). */
+  readonly format?: RowFormat;
+  /** CSV columns, in order. Default: the keys of the batch's first record. */
+  readonly columns?: readonly string[];
+  /** CSV field separator. Default `,`. */
+  readonly delimiter?: string;
+  /** Most records in one part object. Default 100 000. */
+  readonly recordsPerPart?: number;
+}
+
+/**
+ * Writes every batch of `stream` under `s3://bucket/prefix/batch=<time>/` as `part-00000.jsonl`,
+ * `part-00001.jsonl`... and then a `_manifest` object (JSON: the batch time, format, record count
+ * and the part keys). A batch is committed once its manifest exists; readers must trust only
+ * committed batches and read exactly the parts the manifest lists (see `readS3Batch`). A batch
+ * with no record gets a manifest with no parts.
+ *
+ * Delivery: exactly-once per batch time for readers of manifests. A batch that runs again (after
+ * a crash, from a checkpoint) first deletes its manifest, rewrites the same part keys, deletes
+ * parts an earlier run wrote beyond them, and commits again: no duplicates. Calls retry with
+ * back-off (`maxAttempts`, `backoff`); when they run out the batch fails with a KindlingError
+ * naming the object, and a record that cannot be serialized fails the batch naming its index.
+ *
+ * @example
+ * s3Output(counts, {
+ *   url: 's3://reports/counts/', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1',
+ *   credentials: { accessKeyId, secretAccessKey }, format: 'csv', columns: ['word', 'count'],
+ * });
+ *
+ * Gotchas: records keep the batch's order; a batch's serialized parts are held in memory while
+ * written. Retried calls are reported as `connectorError` events. Credentials are never logged.
+ * @throws ConfigurationError when an option is wrong.
+ */
+export function s3Output<T>(stream: DStream<T>, options: S3OutputOptions): void {
+  const what = `s3Output${typeof options.url === 'string' ? ` ${options.url}` : ''}`;
+  const { bucket, key } = parseS3Url(what, options.url);
+  const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
+  const format = options.format ?? 'jsonl';
+  if (format !== 'jsonl' && format !== 'csv') {
+    throw new ConfigurationError(`${what}: format must be 'jsonl' or 'csv', got ${String(format)}`);
+  }
+  const perPart = options.recordsPerPart ?? 100_000;
+  if (!(Number.isInteger(perPart) && perPart >= 1)) {
+    throw new ConfigurationError(`${what}: recordsPerPart must be a whole number >= 1, got ${perPart}`);
+  }
+  if (options.delimiter !== undefined && options.delimiter.length !== 1) {
+    throw new ConfigurationError(
+      `${what}: delimiter must be one character, got ${JSON.stringify(options.delimiter)}`,
+    );
+  }
+  let conn: S3Connection | undefined = connectS3(what, options);
+  const ssc = stream.context;
+  conn.onRetry = (message, error, retryIn) => ssc.reportError(what, message, error, retryIn);
+  const subscription = ssc.events.subscribe((event) => {
+    if (event.type !== 'contextStopped') return;
+    if (conn?.owned) conn.client.destroy();
+    conn = undefined;
+    subscription.unsubscribe();
+  });
+  const layout = {
+    bucket,
+    prefix,
+    format,
+    recordsPerPart: perPart,
+    ...(options.columns === undefined ? {} : { csvColumns: options.columns }),
+    ...(options.delimiter === undefined ? {} : { csvDelimiter: options.delimiter }),
+  };
+  stream.foreachBatch(async (records, time) => {
+    if (!conn) throw new ConfigurationError(`${what}: the context has stopped`);
+    await writeS3Batch(conn, layout, time, records);
+  });
+}

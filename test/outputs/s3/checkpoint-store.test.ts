@@ -1,0 +1,81 @@
+/**
+ * S3CheckpointStore against MinIO (`scripts/servers/minio.ts`), a fresh bucket per test.
+ */
+import test from 'ava';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { KindlingError } from '../../../lib/index.js';
+import { S3CheckpointStore } from '../../../outputs/s3/index.js';
+import {
+  freshBucket,
+  minioProxy,
+  putText,
+  recordingSleeper,
+  s3Options,
+  testClient,
+} from '../../helpers/s3.js';
+import { logServerOnFailure } from '../../helpers/servers.js';
+
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+const str = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+test('round trip: newest first, only the newest `keep` kept', async (t) => {
+  t.timeout(30_000);
+  logServerOnFailure(t, 'minio');
+  const client = testClient();
+  const bucket = await freshBucket(client);
+  const store = new S3CheckpointStore({ ...s3Options(), url: `s3://${bucket}/ckpt`, keep: 2 });
+  for (const time of [1000, 2000, 3000]) await store.write(time, bytes(`state at ${time}`));
+  await store.write(3000, bytes('state at 3000, again'));
+  const { checkpoints, skipped } = await store.readAll();
+  t.deepEqual(
+    checkpoints.map((c) => [c.time, str(c.data)]),
+    [
+      [3000, 'state at 3000, again'],
+      [2000, 'state at 2000'],
+    ],
+  );
+  t.deepEqual(skipped, []);
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+  t.deepEqual(
+    (listed.Contents ?? []).map((o) => o.Key),
+    ['ckpt/checkpoint-0000000000002000', 'ckpt/checkpoint-0000000000003000'],
+  );
+  await store.clear();
+  t.deepEqual((await store.readAll()).checkpoints, []);
+  store.close();
+});
+
+test('a corrupt checkpoint object is skipped with its reason', async (t) => {
+  t.timeout(30_000);
+  logServerOnFailure(t, 'minio');
+  const client = testClient();
+  const bucket = await freshBucket(client);
+  const store = new S3CheckpointStore({ ...s3Options(), url: `s3://${bucket}/c/` });
+  await store.write(1000, bytes('good'));
+  await putText(client, bucket, 'c/checkpoint-0000000000002000', 'KCKP garbage');
+  await putText(client, bucket, 'c/unrelated.txt', 'not a checkpoint');
+  const { checkpoints, skipped } = await store.readAll();
+  t.deepEqual(
+    checkpoints.map((c) => [c.time, str(c.data)]),
+    [[1000, 'good']],
+  );
+  t.is(skipped.length, 1);
+  t.is(skipped[0]?.name, 'checkpoint-0000000000002000');
+  t.regex(skipped[0]?.reason ?? '', /version|truncated|checksum/);
+  store.close();
+});
+
+test('server down: the write retries with back-off, then fails retriably without the secret', async (t) => {
+  t.timeout(30_000);
+  const bucket = await freshBucket(testClient());
+  const proxy = await minioProxy();
+  await proxy.cut();
+  const clock = recordingSleeper();
+  const options = { ...s3Options(proxy.port), url: `s3://${bucket}/c/`, maxAttempts: 3, clock };
+  const store = new S3CheckpointStore({ ...options, backoff: { initialDelay: 50, jitter: 0 } });
+  const error = await t.throwsAsync(() => store.write(1000, bytes('x')), { instanceOf: KindlingError });
+  t.true(error.retriable);
+  t.deepEqual(clock.waits, [50, 100]);
+  t.false(error.message.includes(s3Options().credentials.secretAccessKey));
+  store.close();
+});
