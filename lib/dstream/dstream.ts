@@ -139,6 +139,10 @@ export class DStream<T> {
    * Keeps the records for which `predicate` is true.
    * @param options `onRecordError: 'deadLetter'`: a record on which `predicate` throws is skipped
    *   and becomes a dead letter (see {@link deadLetters}) instead of failing the batch.
+   *
+   * @example
+   * lines.filter((line) => line.length > 0)
+   * values.filter((v): v is number => typeof v === 'number') // narrows the type
    */
   filter<S extends T>(predicate: (record: T) => record is S, options?: RecordErrorOptions): DStream<S>;
   filter(predicate: (record: T) => boolean, options?: RecordErrorOptions): DStream<T>;
@@ -158,6 +162,9 @@ export class DStream<T> {
    * as read-only: other operators may share the array.
    * @param options `onRecordError: 'deadLetter'`: when `f` throws, the batch is empty and the
    *   input batch becomes one dead letter (its `record` is the whole array) instead of failing.
+   *
+   * @example
+   * readings.mapBatch((records, time) => [{ time, mean: mean(records) }])
    */
   mapBatch<U>(f: (records: T[], time: number) => U[], options: RecordErrorOptions = {}): DStream<U> {
     return this.derive(batchFunctionNode<T, U>(this.node, 'mapBatch', f, options));
@@ -180,7 +187,13 @@ export class DStream<T> {
     return this.derive(batchFunctionNode<T, U>(this.node, 'transform', f, options));
   }
 
-  /** Combines this stream's batch and `other`'s batch of the same time with `f`. */
+  /**
+   * Combines this stream's batch and `other`'s batch of the same time with `f` (sync or async).
+   * Both streams must belong to this context and slide alike (checked at start).
+   *
+   * @example
+   * clicks.transformWith(blocked, (cs, bs) => cs.filter((c) => !bs.includes(c.user)))
+   */
   transformWith<U, R>(
     other: DStream<U>,
     f: (a: T[], b: U[], time: number) => R[] | Promise<R[]>,
@@ -189,23 +202,43 @@ export class DStream<T> {
     return this.derive(new TransformWithNode<T, U, R>(this.node, other.node, f));
   }
 
-  /** The same records, cut into `slices` slices by parallel stages; on one thread only the count changes. */
+  /**
+   * The same records, cut into `slices` slices by parallel stages; on one thread only the count changes.
+   *
+   * @example
+   * events.repartition(4).map(score)
+   */
   repartition(slices: number): DStream<T> {
     return this.derive(new RepartitionNode(this.node, slices));
   }
 
-  /** Each batch holds this stream's records followed by `other`'s. Both must slide alike. */
+  /**
+   * Each batch holds this stream's records followed by `other`'s. Both must slide alike.
+   *
+   * @example
+   * const lines = ssc.socketTextStream('127.0.0.1', 9999).union(ssc.socketTextStream('127.0.0.1', 9998));
+   */
   union(other: DStream<T>): DStream<T> {
     other.assertContext(this.context, 'union');
     return this.derive(new UnionNode<T>([this.node, other.node]));
   }
 
-  /** A one-record batch: how many records each batch holds (0 for an empty batch). */
+  /**
+   * A one-record batch: how many records each batch holds (0 for an empty batch).
+   *
+   * @example
+   * lines.count().print() // [120], [98], [0], ...
+   */
   count(): DStream<number> {
     return this.derive(new TransformNode<T, number>(this.node, 'count', (records) => [records.length]));
   }
 
-  /** `[value, count]` for each distinct record of each batch. */
+  /**
+   * `[value, count]` for each distinct record of each batch.
+   *
+   * @example
+   * words.countByValue() // [['the', 12], ['rabbit', 3], ...]
+   */
   countByValue(): DStream<[T & Key, number]> {
     return this.derive(
       new CombineByKeyNode<T & Key, number, number>(
@@ -216,7 +249,12 @@ export class DStream<T> {
     );
   }
 
-  /** A one-record batch: the records of each batch reduced with `f` (no record for an empty batch). */
+  /**
+   * A one-record batch: the records of each batch reduced with `f` (no record for an empty batch).
+   *
+   * @example
+   * latencies.reduce((a, b) => Math.max(a, b)) // the largest latency of each batch
+   */
   reduce(f: (a: T, b: T) => T): DStream<T> {
     return this.derive(
       new TransformNode<T, T>(this.node, 'reduce', (records) =>
@@ -374,7 +412,14 @@ export class DStream<T> {
 
   // ---- storage ------------------------------------------------------------------------------
 
-  /** Keeps each computed batch for its readers instead of recomputing it (breaks loop fusion here). */
+  /**
+   * Keeps each computed batch for its readers instead of recomputing it (breaks loop fusion here).
+   *
+   * @example
+   * const parsed = lines.map(parse).cache(); // parsed once, read by both outputs
+   * parsed.filter(isError).print();
+   * parsed.count().print();
+   */
   cache(): this {
     this.node.cached = true;
     return this;
@@ -383,6 +428,10 @@ export class DStream<T> {
   /**
    * The batches with times in [from, to], from an active context. Times are floored to this
    * stream's slide. Batches older than the remember duration (see `ssc.remember`) are gone.
+   *
+   * @example
+   * ssc.remember(minutes(1));
+   * const lastTen = await lines.slice(clock.now() - seconds(10), clock.now()); // one array per batch
    */
   slice(from: number, to: number): Promise<T[][]> {
     return this.node.slice(from, to);
@@ -404,6 +453,13 @@ export class DStream<T> {
   /**
    * Prints the first `n` records of every batch under a header with the batch time, as Spark does.
    * @param write where lines go; default `console.log`.
+   *
+   * @example
+   * counts.print(5)
+   * // -------------------------------------------
+   * // Time: 1000 ms
+   * // -------------------------------------------
+   * // (the,12)
    */
   print(n = 10, write: (line: string) => void = (line) => console.log(line)): void {
     this.output('print', (records, time) => write(formatBatch(records, time, n)));
@@ -413,6 +469,9 @@ export class DStream<T> {
    * Writes every batch as text, one record a line, to a directory `prefix-TIME[.suffix]` holding
    * a `part-00000` file and a `_SUCCESS` marker. The directory is written under a temporary name
    * and renamed, so a reader never sees it half-written, and a re-run batch replaces it.
+   *
+   * @example
+   * counts.saveAsTextFiles('/data/out/counts', 'txt') // /data/out/counts-1000.txt/part-00000, ...
    */
   saveAsTextFiles(prefix: string, suffix?: string): void {
     this.output('saveAsTextFiles', (records, time) => saveAsTextFiles(records, time, prefix, suffix));
@@ -421,6 +480,9 @@ export class DStream<T> {
   /**
    * The batches as an RxJS Observable: one emission per batch (never per record); it completes
    * when the context stops. Call before `start()`: it adds an output operation.
+   *
+   * @example
+   * counts.asObservable().subscribe(({ time, records }) => chart.update(time, records));
    */
   asObservable(): Observable<TimedBatch<T>> {
     const subject = new Subject<TimedBatch<T>>();
@@ -435,6 +497,9 @@ export class DStream<T> {
    * Applies `f` to every value, keeping keys. Fused with neighbouring narrow operators.
    * @param options `onRecordError: 'deadLetter'`: a pair on which `f` throws is skipped and
    *   becomes a dead letter (the whole pair) instead of failing the batch.
+   *
+   * @example
+   * counts.mapValues((n) => n * 100) // ['a', 2] -> ['a', 200]
    */
   mapValues<K extends Key, V, W>(
     this: DStream<[K, V]>,
@@ -455,6 +520,9 @@ export class DStream<T> {
    * Applies `f` to every value and pairs the key with each result.
    * @param options `onRecordError: 'deadLetter'`: a pair on which `f` (or iterating what it
    *   returns) throws is skipped and becomes a dead letter instead of failing the batch.
+   *
+   * @example
+   * tweets.flatMapValues((text) => text.split(' ')) // ['u1', 'hi there'] -> ['u1', 'hi'], ['u1', 'there']
    */
   flatMapValues<K extends Key, V, W>(
     this: DStream<[K, V]>,
@@ -494,6 +562,16 @@ export class DStream<T> {
   /**
    * Builds one combiner per key per batch: `createCombiner` for a key's first value, `mergeValue`
    * for the rest (`mergeCombiners` merges slices built in parallel).
+   *
+   * @example
+   * // the mean of each key's values in each batch
+   * readings
+   *   .combineByKey(
+   *     (v) => ({ sum: v, n: 1 }),
+   *     (c, v) => ({ sum: c.sum + v, n: c.n + 1 }),
+   *     (a, b) => ({ sum: a.sum + b.sum, n: a.n + b.n }),
+   *   )
+   *   .mapValues((c) => c.sum / c.n)
    */
   combineByKey<K extends Key, V, C>(
     this: DStream<[K, V]>,
@@ -742,6 +820,9 @@ export class DStream<T> {
    * them for two intervals, as Spark does. `interval` must be a multiple of the stream's slide
    * (checked at start). Checkpoints are written when the context has a `checkpointDir`, every
    * `checkpointInterval` of the context.
+   *
+   * @example
+   * totals.checkpoint(seconds(10)) // with a batch interval that divides 10 s
    */
   checkpoint(interval: number): this {
     if (!(interval > 0)) {
