@@ -681,7 +681,8 @@ export class DStream<T> {
    * Keeps a state per key across batches (Spark's updateStateByKey): each batch, `update` gets
    * every key that has a state or data, with the key's values of the batch (`[]` if none) and
    * its state (`undefined` if none); what it returns is the new state, and `undefined` removes
-   * the key. Each batch holds every `[key, state]` after the update.
+   * the key. Each batch holds every `[key, state]` after the update. The key and the batch time
+   * come as third and fourth arguments, for a function that needs them.
    * @param options.initialState the state before the first batch.
    *
    * @example
@@ -694,7 +695,7 @@ export class DStream<T> {
    */
   updateStateByKey<K extends Key, V, S>(
     this: DStream<[K, V]>,
-    update: UpdateFunction<V, S>,
+    update: UpdateFunction<V, S, K>,
     options: UpdateStateOptions<K, S> = {},
   ): DStream<[K, S]> {
     return this.derive(new UpdateStateNode<K, V, S>(this.node, update, options.initialState));

@@ -12,8 +12,23 @@
 import { Node } from './node.js';
 import type { Key } from './pairs.js';
 
-/** The update function of updateStateByKey: the key's values of this batch, and its state. */
-export type UpdateFunction<V, S> = (values: V[], state: S | undefined) => S | undefined;
+/**
+ * The update function of updateStateByKey: the key's values of this batch and its state, then
+ * the key and the batch time for a function that needs them (Spark's `(time, key, values, state)`
+ * form, with the arguments in this order so that the short form stays `(values, state)`).
+ *
+ * @example
+ * const total: UpdateFunction<number, number> = (values, state) => (state ?? 0) + values.length;
+ * // the time of the last batch that brought data, per key
+ * const lastSeen = (values: number[], state: number | undefined, _key: string, time: number) =>
+ *   values.length > 0 ? time : state;
+ */
+export type UpdateFunction<V, S, K = unknown> = (
+  values: V[],
+  state: S | undefined,
+  key: K,
+  time: number,
+) => S | undefined;
 
 /** Options of `updateStateByKey`. */
 export interface UpdateStateOptions<K, S> {
@@ -29,7 +44,7 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
 
   constructor(
     parent: Node<[K, V]>,
-    private readonly update: UpdateFunction<V, S>,
+    private readonly update: UpdateFunction<V, S, K>,
     initialState: UpdateStateOptions<K, S>['initialState'],
   ) {
     super(parent.scope, 'updateStateByKey', [parent]);
@@ -52,23 +67,23 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
     const reuse = latest !== undefined && latest.time === previousTime;
     const states = reuse ? latest.states : new Map<K, S>(before);
     if (reuse) this.latest = undefined; // half-updated if the update function throws
-    this.apply(states, groups);
+    this.apply(states, groups, time);
     if (this.latest === undefined || time > this.latest.time) this.latest = { time, states };
     return Array.from(states);
   }
 
   /** Updates `states` in place: keys with a state first, then keys new in this batch. */
-  private apply(states: Map<K, S>, groups: Map<K, V[]>): void {
+  private apply(states: Map<K, S>, groups: Map<K, V[]>, time: number): void {
     const update = this.update;
     for (const [key, state] of states) {
       const values = groups.get(key);
       if (values !== undefined) groups.delete(key);
-      const next = update(values ?? [], state);
+      const next = update(values ?? [], state, key, time);
       if (next === undefined) states.delete(key);
       else if (next !== state) states.set(key, next);
     }
     for (const [key, values] of groups) {
-      const next = update(values, undefined);
+      const next = update(values, undefined, key, time);
       if (next !== undefined) states.set(key, next);
     }
   }

@@ -1,6 +1,7 @@
 /**
  * updateStateByKey. Vectors from Spark's BasicOperationsSuite ("updateStateByKey", "updateStateByKey -
- * simple with initial value RDD", "... - with initial value RDD", "... - object lifecycle").
+ * simple with initial value RDD", "... - testing time stamps as input", "... - with initial value RDD",
+ * "... - object lifecycle").
  */
 import test from 'ava';
 import { ManualClock, StreamingContext, type DStream } from '../../../lib/index.js';
@@ -101,6 +102,60 @@ test('updateStateByKey starts from an initial state given as a Map (Spark vector
     s.map((x) => [x, 1] as [string, number]).updateStateByKey(sum, { initialState }),
   );
   t.deepEqual(sortedBatches(output), withInitial);
+});
+
+test('updateStateByKey gets the key and the batch time (Spark vector, testing time stamps as input)', async (t) => {
+  // Spark's (time, key, values, state) form; here the key and time come after values and state.
+  const initialState: [string, number][] = [
+    ['a', 0],
+    ['c', 0],
+  ];
+  const keysSeen = new Set<string>();
+  const output = await runOperation(input, (s) =>
+    s
+      .map((x) => [x, 1] as [string, number])
+      .updateStateByKey(
+        (values: number[], state: number | undefined, key: string, time: number) => {
+          keysSeen.add(key);
+          return values.length > 0 ? time + (state ?? 0) : (state ?? 0);
+        },
+        { initialState },
+      ),
+  );
+  // a -> 1000, 3000, 6000, 10000, 15000, 15000; b -> -, 2000, 5000, 9000, 9000, 9000;
+  // c -> 0, 0, 3000, 3000, 3000, 3000
+  t.deepEqual(sortedBatches(output), [
+    [
+      ['a', 1000],
+      ['c', 0],
+    ],
+    [
+      ['a', 3000],
+      ['b', 2000],
+      ['c', 0],
+    ],
+    [
+      ['a', 6000],
+      ['b', 5000],
+      ['c', 3000],
+    ],
+    [
+      ['a', 10000],
+      ['b', 9000],
+      ['c', 3000],
+    ],
+    [
+      ['a', 15000],
+      ['b', 9000],
+      ['c', 3000],
+    ],
+    [
+      ['a', 15000],
+      ['b', 9000],
+      ['c', 3000],
+    ],
+  ]);
+  t.deepEqual([...keysSeen].sort(), ['a', 'b', 'c']);
 });
 
 test('updateStateByKey: mutable state objects are dropped after two idle batches (Spark object lifecycle)', async (t) => {
