@@ -282,3 +282,75 @@ test('with no checkpoint, getOrCreate returns the context build made, and checkp
   t.deepEqual(written, [1000, 2000, 3000]);
   t.is((await readdir(dir)).filter((f) => !f.startsWith('.')).length, 3);
 });
+
+test('mapWithState - driver failure recovery (Spark vector): state snapshots go on after a restart', async (t) => {
+  const dir = await tempDir(t);
+  const words = [[], ['a'], ['a', 'b'], ['a', 'b', 'c'], ['a', 'b'], ['a'], []];
+  const stateData = [
+    [],
+    [['a', 1]],
+    [
+      ['a', 2],
+      ['b', 1],
+    ],
+    [
+      ['a', 3],
+      ['b', 2],
+      ['c', 1],
+    ],
+    [
+      ['a', 4],
+      ['b', 3],
+      ['c', 1],
+    ],
+    [
+      ['a', 5],
+      ['b', 3],
+      ['c', 1],
+    ],
+    [
+      ['a', 5],
+      ['b', 3],
+      ['c', 1],
+    ],
+  ];
+  const build = (start: number, snapshots: unknown[][]): { ssc: StreamingContext; clock: ManualClock } => {
+    const clock = new ManualClock(start);
+    const ssc = new StreamingContext({
+      batchInterval: 1000,
+      clock,
+      name: 'driver-recovery',
+      checkpointDir: dir,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    const runningCount = StateSpec.function(
+      (_key: string, value: number | undefined, state: State<number>) => {
+        state.update((state.getOption() ?? 0) + (value ?? 0));
+        return state.get();
+      },
+    );
+    ssc
+      .queueStream(words.map((b) => [...b]))
+      .map((w): [string, number] => [w, 1])
+      .mapWithState(runningCount)
+      .checkpoint(3000)
+      .stateSnapshots()
+      .foreachBatch((records) => {
+        snapshots.push([...records].sort());
+      });
+    return { ssc, clock };
+  };
+  const before: unknown[][] = [];
+  const first = build(0, before);
+  await first.ssc.start();
+  await first.clock.advance(3000);
+  await first.ssc.stop();
+  const after: unknown[][] = [];
+  let second!: { ssc: StreamingContext; clock: ManualClock };
+  const ssc = await StreamingContext.getOrCreate(dir, () => (second = build(3000, after)).ssc);
+  await ssc.start();
+  await second.clock.advance(4000);
+  await ssc.stop();
+  t.deepEqual(before, stateData.slice(0, 3));
+  t.deepEqual(after, stateData.slice(3));
+});
