@@ -42,6 +42,7 @@ import { readNewestCheckpoint } from './checkpoint/recovery.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { formatDuration, isMultipleOf } from './duration.js';
 import { onShutdownSignal } from './shutdown.js';
+import { WorkerPool, type WorkersOption } from './dstream/worker-pool.js';
 
 /** Options of a {@link StreamingContext}. */
 export interface StreamingContextOptions {
@@ -92,6 +93,13 @@ export interface StreamingContextOptions {
    * the socket receiver stops reading. Default 64 MiB.
    */
   readonly receiverBufferBytes?: number;
+  /**
+   * A pool of worker threads for parallel stages (`stream.parallel(workerTask(...))`): `true` for
+   * the defaults (cores − 1 threads, at least 1, and the main thread takes slices too), a number
+   * of threads, or `{ threads, mainThread }`. Started at `start()` when the graph has a parallel
+   * stage, closed by `stop()`. Default: none; parallel stages then run inline, with the same results.
+   */
+  readonly workers?: WorkersOption;
 }
 
 /** Options shared by receiver-based inputs. */
@@ -144,6 +152,8 @@ export class StreamingContext {
   private closeLogs: () => Promise<void> = async () => undefined;
   /** Commits to batch sources under way; a stop waits for them before it stops the sources. */
   private readonly commits = new Set<Promise<void>>();
+  /** @internal The worker threads of parallel stages (none without the `workers` option). */
+  readonly workers: WorkerPool;
 
   constructor(private readonly options: StreamingContextOptions) {
     if (!(options.batchInterval > 0) || !Number.isInteger(options.batchInterval)) {
@@ -168,6 +178,7 @@ export class StreamingContext {
     this.logger = options.logger ?? consoleLogger(this.name);
     this.graph = new DStreamGraph(options.batchInterval, this.name);
     this.checkpointer = this.createCheckpointer();
+    this.workers = new WorkerPool(options.workers, (message) => this.logger.error(message));
     this.scheduler = new JobScheduler(this.clock, this.eventSubject, (time, error) =>
       this.batchDone(time, error),
     );
@@ -448,6 +459,7 @@ export class StreamingContext {
     };
     const started: InputNode<unknown>[] = [];
     try {
+      await this.workers.start(this.graph.allNodes());
       await this.openWriteAheadLogs(recovered?.time);
       for (const [streamId, input] of this.graph.inputs.entries()) {
         await input.start();
@@ -455,7 +467,7 @@ export class StreamingContext {
         if (input instanceof ReceiverInputNode) input.startReceiver(env, streamId);
       }
     } catch (error) {
-      await Promise.allSettled(started.map((input) => input.stop()));
+      await Promise.allSettled([...started.map((input) => input.stop()), this.workers.close()]);
       this.lifecycle = 'stopped';
       this.scheduler.close();
       this.finish();
@@ -555,6 +567,7 @@ export class StreamingContext {
     await this.checkpointer?.flush(graceful && !this.failure ? this.lastCompleted : undefined);
     for (const r of receivers) r.close();
     await this.closeLogs();
+    await this.workers.close();
     this.scheduler.close();
     this.lifecycle = 'stopped';
     this.finish();

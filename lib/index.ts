@@ -69,3 +69,7 @@ export type { BackpressureOptions } from './rate/rate-controller.js';
 export type { PidGains } from './rate/pid-estimator.js';
 export type { LookupJoinOptions, MissingKeyPolicy } from './dstream/lookup-join.js';
 export { encodeCheckpointHeader, verifyCheckpoint } from './checkpoint/format.js';
+export { workerTask } from './dstream/parallel-task.js';
+export type { WorkerTask, WorkerTaskKind } from './dstream/parallel-task.js';
+export type { ParallelOptions } from './dstream/parallel.js';
+export type { WorkerPoolOptions, WorkersOption } from './dstream/worker-pool.js';

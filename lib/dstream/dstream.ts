@@ -13,6 +13,8 @@ import { DeadLettersNode } from './dead-letters.js';
 import { LookupJoinNode, type LookupJoinOptions } from './lookup-join.js';
 import type { Lookup } from '../types.js';
 import { NarrowNode } from './narrow.js';
+import { ParallelNode, type ParallelOptions } from './parallel.js';
+import type { WorkerTask } from './parallel-task.js';
 import type { Node } from './node.js';
 import { OutputNode, type BatchFunction } from './output.js';
 import type { Key } from './pairs.js';
@@ -743,6 +745,35 @@ export class DStream<T> {
    */
   deadLetters(): DStream<DeadLetter> {
     return this.derive(new DeadLettersNode(this.node as Node<unknown>));
+  }
+
+  // ---- parallel stages (see lib/dstream/parallel.ts) ----
+
+  /**
+   * Runs a CPU-heavy stage on the context's worker threads (the `workers` option): each batch is
+   * cut into slices that the threads (and the main thread) run at once, and the results come
+   * back in the batch's order. The function is named by module and export with
+   * {@link workerTask}, since functions cannot cross threads; its kind says how it applies:
+   * `map`, `flatMap`, `filter`, or `mapPartitions` (Spark's name: a slice at a time). Without
+   * the `workers` option the stage runs inline, with the same results.
+   * @param options `onRecordError: 'deadLetter'`: a record on which the function throws is
+   *   skipped and becomes a dead letter (a whole slice for `mapPartitions`) instead of failing
+   *   the batch; `slices`: how many slices a batch is cut into (default: the parent's
+   *   `repartition(n)`, else a few per thread).
+   *
+   * @example
+   * // score.ts: export function score(line: string): Scored { ... }
+   * const ssc = new StreamingContext({ batchInterval: seconds(1), workers: true });
+   * const scored = lines.parallel(workerTask<string, Scored>(new URL('./score.ts', import.meta.url), 'score'));
+   *
+   * Gotchas: records and results are structured-cloned between threads: they must be cloneable,
+   * and class instances arrive as plain objects. An error thrown in a worker keeps its name,
+   * message and stack, not its class. The stage reads its parent's whole batch (no fusion with
+   * narrow neighbours): give it work that costs far more than a copy of a record.
+   */
+  parallel<U>(task: WorkerTask<T, U>, options: ParallelOptions = {}): DStream<U> {
+    checkRecordErrorOptions(`parallel(${task.kind})`, options);
+    return this.derive(new ParallelNode<T, U>(this.node, task, this.context.workers, options));
   }
 
   // ---- lookups ----

@@ -1,0 +1,60 @@
+/**
+ * The entry of the worker threads of a context's pool (run by piscina): takes one slice of a
+ * batch, runs the task's function over it with the same loop as the main thread, and sends back
+ * the results. Errors cross the thread as plain data ({@link SentError}), since a structured
+ * clone keeps neither an error's class nor its extra properties.
+ */
+import { loadTaskFunction, runSlice, type SliceResult, type WorkerTaskKind } from './parallel-task.js';
+
+/** One slice of a batch, as the pool sends it to a worker. */
+export interface SliceRequest {
+  readonly module: string;
+  readonly exportName: string;
+  readonly kind: WorkerTaskKind;
+  readonly records: readonly unknown[];
+  readonly batchTime: number;
+  /** Keep going past a record that throws (dead letters), instead of ending the slice. */
+  readonly collect: boolean;
+}
+
+/** An error as it crosses from a worker: what the main thread needs to rebuild it. */
+export interface SentError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  /** Set when what was thrown was not an Error. */
+  readonly thrown?: string;
+}
+
+const functions = new Map<string, Promise<(...args: never[]) => unknown>>();
+
+/** Runs one slice; piscina calls this for every task it gives this thread. */
+export default async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<SentError>> {
+  const key = `${request.exportName}@${request.module}`;
+  let fn = functions.get(key);
+  if (!fn) {
+    fn = loadTaskFunction(request);
+    functions.set(key, fn);
+  }
+  const result = await runSlice(await fn, request.kind, request.records, request.batchTime, request.collect);
+  return { ...result, failures: result.failures.map((f) => ({ index: f.index, error: send(f.error) })) };
+}
+
+function send(error: unknown): SentError {
+  if (error instanceof Error) {
+    return {
+      name: error.name,
+      message: error.message,
+      ...(error.stack === undefined ? {} : { stack: error.stack }),
+    };
+  }
+  return { name: 'Error', message: `a non-Error value was thrown: ${String(error)}`, thrown: String(error) };
+}
+
+/** Rebuilds on the main thread an error sent by a worker: same name, message and stack. */
+export function receiveError(sent: SentError): Error {
+  const error = new Error(sent.message);
+  error.name = sent.name;
+  if (sent.stack !== undefined) error.stack = sent.stack;
+  return error;
+}

@@ -1,0 +1,116 @@
+/**
+ * parallel: a stage whose function runs on the context's worker threads (or inline without them).
+ * The node asks its parent for the batch, lets the pool run the task over slices of it, and puts
+ * the slices' results back together in the batch's order; a record on which the function throws
+ * fails the batch or, with `onRecordError: 'deadLetter'`, becomes a dead letter, as in the
+ * narrow operators.
+ */
+import { ConfigurationError } from '../errors.js';
+import { RepartitionNode } from './batch.js';
+import { DeadLetterLog, asError, type DeadLetter, type RecordErrorOptions } from './dead-letter-log.js';
+import { lineageOrigin } from './dead-letters.js';
+import { Node, asBatchError } from './node.js';
+import type { WorkerTask } from './parallel-task.js';
+import type { SlicedResults, WorkerPool } from './worker-pool.js';
+
+/** Options of `DStream.parallel`. */
+export interface ParallelOptions extends RecordErrorOptions {
+  /**
+   * How many slices each batch is cut into, when the stage runs on threads. Default: the parent's
+   * `repartition(n)` if it is one, else a few per thread (fewer for small batches). Results do
+   * not depend on it, except for `mapPartitions`, whose function sees one slice at a time.
+   */
+  readonly slices?: number;
+}
+
+const KIND_NAMES = {
+  map: 'parallelMap',
+  flatMap: 'parallelFlatMap',
+  filter: 'parallelFilter',
+  mapPartitions: 'parallelMapPartitions',
+} as const;
+
+/** The node of `parallel(task, options)`. */
+export class ParallelNode<T, U> extends Node<U> {
+  private readonly slices: number | undefined;
+  private readonly collect: boolean;
+
+  constructor(
+    parent: Node<T>,
+    readonly task: WorkerTask<T, U>,
+    private readonly pool: WorkerPool,
+    options: ParallelOptions,
+  ) {
+    const slices = options.slices;
+    if (slices !== undefined && !(Number.isInteger(slices) && slices >= 1)) {
+      throw new ConfigurationError(
+        `${KIND_NAMES[task.kind]}: slices must be a whole number >= 1, got ${String(slices)}`,
+      );
+    }
+    super(parent.scope, KIND_NAMES[task.kind], [parent as Node<unknown>]);
+    this.slices = slices ?? (parent instanceof RepartitionNode ? parent.slices : undefined);
+    this.collect = options.onRecordError === 'deadLetter';
+    if (this.collect) this.deadLetterLog = new DeadLetterLog();
+  }
+
+  protected async compute(time: number): Promise<U[]> {
+    const parent = this.dependencies[0] as Node<T>;
+    const records = (await parent.getOrCompute(time)) ?? [];
+    if (records.length === 0 && this.task.kind !== 'mapPartitions') {
+      this.deadLetterLog?.write(time, []);
+      return [];
+    }
+    const sliced = await this.pool.run(this.task as WorkerTask<unknown, unknown>, records, time, {
+      slices: this.slices,
+      collect: this.collect,
+    });
+    if (!this.collect) {
+      const first = sliced.results.find((r) => r.failures.length > 0)?.failures[0];
+      if (first) throw asBatchError(first.error, this.name, time);
+    } else {
+      (this.deadLetterLog as DeadLetterLog).write(time, this.deadLetters(sliced, records, time));
+    }
+    return this.task.kind === 'filter' ? keptRecords(sliced, records) : concatenated(sliced);
+  }
+
+  /** The records the function threw on (a whole slice for `mapPartitions`) as dead letters. */
+  private deadLetters(sliced: SlicedResults, records: readonly T[], time: number): DeadLetter[] {
+    const letters: DeadLetter[] = [];
+    const origin = lineageOrigin(this.dependencies[0] as Node<unknown>);
+    sliced.results.forEach((result, s) => {
+      const start = sliced.offsets[s] as number;
+      const end = sliced.offsets[s + 1] ?? records.length;
+      for (const { index, error } of result.failures) {
+        const record = index < 0 ? records.slice(start, end) : records[start + index];
+        letters.push({
+          record,
+          error: asError(error),
+          reason: 'userFunction',
+          operator: this.name,
+          batchTime: time,
+          origin,
+        });
+      }
+    });
+    return letters;
+  }
+}
+
+function concatenated<U>(sliced: SlicedResults): U[] {
+  if (sliced.results.length === 1) return (sliced.results[0]?.out ?? []) as U[];
+  const out: U[] = [];
+  for (const result of sliced.results) {
+    const part = (result.out ?? []) as U[];
+    for (let i = 0; i < part.length; i++) out.push(part[i] as U);
+  }
+  return out;
+}
+
+function keptRecords<T, U>(sliced: SlicedResults, records: readonly T[]): U[] {
+  const out: U[] = [];
+  sliced.results.forEach((result, s) => {
+    const start = sliced.offsets[s] as number;
+    for (const i of result.kept ?? []) out.push(records[start + i] as unknown as U);
+  });
+  return out;
+}

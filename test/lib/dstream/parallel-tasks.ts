@@ -1,0 +1,56 @@
+/**
+ * Functions that parallel.test.ts runs on worker threads (a TypeScript module: that it loads in
+ * the workers shows that tsx reaches them). Each is also run inline, for the same results.
+ */
+import { threadId } from 'node:worker_threads';
+
+export function square(n: number): number {
+  return n * n;
+}
+
+export function words(line: string): string[] {
+  return line.split(' ').filter((w) => w.length > 0);
+}
+
+export function isEven(n: number): boolean {
+  return n % 2 === 0;
+}
+
+/** mapPartitions: each record with its batch time (independent of how the batch is sliced). */
+export function withTime(records: number[], batchTime: number): [number, number][] {
+  return records.map((n) => [n, batchTime]);
+}
+
+/** mapPartitions: the size of the slice (depends on the slicing, by design). */
+export function sliceSize(records: unknown[]): number[] {
+  return [records.length];
+}
+
+/** The record and the thread that ran it (0 is the main thread). */
+export function onThread(n: number): [number, number] {
+  return [n, threadId];
+}
+
+export class UnluckyError extends Error {
+  override name = 'UnluckyError';
+}
+
+/** Squares, but throws on 13. */
+export function unlucky(n: number): number {
+  if (n === 13) throw new UnluckyError(`unlucky ${n}`);
+  return n * n;
+}
+
+/** mapPartitions that throws when its slice holds 13. */
+export function unluckySlice(records: number[]): number[] {
+  if (records.includes(13)) throw new UnluckyError('a slice with 13');
+  return records;
+}
+
+/** A result that cannot cross threads. */
+export function unclonable(n: number): () => number {
+  return () => n;
+}
+
+/** Not a function. */
+export const notAFunction = 42;
