@@ -122,7 +122,10 @@ export function restoreCheckpoint(
     if (stateful && !data.nodes.some((n) => n.name === node.name && matches(n.name)))
       missingState.push(node.name);
   }
-  for (const node of current.values()) node.restoredTime = data.time;
+  // Inputs and stateful nodes cannot recompute a batch the checkpoint does not hold; the others
+  // (a map, a plain window) recompute theirs from the restored input batches when asked.
+  for (const node of current.values())
+    if (node instanceof InputNode || node.mustCheckpoint) node.restoredTime = data.time;
   for (const saved of data.nodes)
     if (matches(saved.name)) current.get(saved.name)?.restoreBatches(saved.batches);
   const pending = new Set<number>();

@@ -45,8 +45,10 @@ export abstract class Node<T> {
    */
   mustCheckpoint = false;
   /**
-   * Set when the graph was restored from the checkpoint of this time: batches up to it that the
-   * checkpoint did not hold are before this run's start, like times before zero time.
+   * Set on inputs and on nodes that must checkpoint when the graph was restored from the
+   * checkpoint of this time: batches up to it that the checkpoint did not hold are before this
+   * run's start, like times before zero time. Other nodes recompute such batches from their
+   * parents (a plain window reads the input batches the checkpoint restored).
    */
   restoredTime: number | undefined;
 

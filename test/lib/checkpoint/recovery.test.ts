@@ -154,6 +154,9 @@ const windowed: Build = (pairs) =>
     1000,
   );
 
+/** A plain window: after a restart it needs the input batches of before, from the checkpoint. */
+const plainWindow: Build = (pairs) => pairs.groupByKeyAndWindow(3000, 1000);
+
 const mapped: Build = (pairs) =>
   pairs.mapWithState(
     StateSpec.function((key: string, one: number | undefined, state: State<number>) => {
@@ -166,6 +169,7 @@ const mapped: Build = (pairs) =>
 for (const [name, build] of [
   ['incremental reduceByKeyAndWindow', windowed],
   ['mapWithState', mapped],
+  ['groupByKeyAndWindow (window data still needed)', plainWindow],
 ] as const) {
   test(`${name} resumes from a checkpoint with the same results`, async (t) => {
     const dir = await tempDir(t);
