@@ -1,0 +1,240 @@
+/**
+ * Sentiment of tweets with `natural`'s SentimentAnalyzer: each word is scored with the
+ * vocabulary natural has for the tweet's language (AFINN-165 for English), a word in the scope
+ * of a negation counts with its sign flipped, and emoticons count too.
+ */
+// natural's sentiment module alone: `import 'natural'` loads every module of natural (about 2 s)
+// and its storage backends call dotenv, which prints tips on stdout and reads a `.env` file.
+import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
+import { ConfigurationError } from '../lib/index.js';
+import {
+  primaryLanguage,
+  SENTIMENT_LANGUAGES,
+  VOCABULARY_SCALE,
+  type SentimentLanguage,
+  type Vocabulary,
+} from './sentiment-languages.js';
+import { tokenize, type Token } from './tokenizer.js';
+import type { TweetLike } from './tweet.js';
+
+/** positive, negative or neutral. */
+export type SentimentLabel = 'positive' | 'negative' | 'neutral';
+
+/** The sentiment of a text in a language natural scores. */
+export interface ScoredSentiment {
+  readonly scored: true;
+  /**
+   * The sum of the scores of the text's words (each brought to [-1, 1] by its vocabulary's
+   * largest score: AFINN's `good` = 3 counts 0.6) and emoticons ({@link SentimentScorerOptions.emoticonWeight}),
+   * a negated word with its sign flipped.
+   */
+  readonly score: number;
+  /** `score` divided by the number of words, hashtags and emoticons (0 for none). */
+  readonly comparative: number;
+  /** From `score` and the neutral band: see {@link SentimentScorerOptions.neutralBand}. */
+  readonly label: SentimentLabel;
+  /** The ISO 639-1 code of the language scored: `en`. */
+  readonly language: string;
+  readonly vocabulary: Vocabulary;
+  /** How many tokens had a score (words found in the vocabulary, emoticons with a mood). */
+  readonly hits: number;
+}
+
+/** A text that was not scored, and why: its language is one natural has no vocabulary for. */
+export interface UnscoredSentiment {
+  readonly scored: false;
+  /** The language asked for, as given (undefined when the tweet had none). */
+  readonly language: string | undefined;
+  readonly reason: string;
+}
+
+/** The result of scoring a text. */
+export type SentimentResult = ScoredSentiment | UnscoredSentiment;
+
+/** Options of {@link SentimentScorer}. */
+export interface SentimentScorerOptions {
+  /**
+   * Which vocabulary to use per language code, for the languages natural has several for
+   * (English: afinn, senticon, pattern; Spanish: afinn, senticon). Default: AFINN where natural
+   * has it, else the only one it has.
+   */
+  readonly vocabularies?: Readonly<Record<string, Vocabulary>>;
+  /**
+   * A score in [-neutralBand, neutralBand] is `neutral`; above is `positive`, below `negative`.
+   * Default 0: any sentiment-bearing word tips the label, and only a text without one (or whose
+   * words cancel out exactly) is neutral.
+   */
+  readonly neutralBand?: number;
+  /** What a happy (sad) emoticon adds to (takes from) the score. Default 0.5, as AFINN's 2.5. */
+  readonly emoticonWeight?: number;
+  /** Words negated after a negation; see `TokenizeOptions.negationScope`. */
+  readonly negationScope?: number;
+}
+
+interface LoadedLanguage {
+  readonly language: SentimentLanguage;
+  readonly vocabulary: Vocabulary;
+  readonly analyzer: SentimentAnalyzer;
+  readonly scale: number;
+}
+
+const SQUEEZE_ALL = /(\p{L})\1+/gu;
+
+/**
+ * Scores the sentiment of tweets in the languages `natural` 8 has vocabularies for: English,
+ * Spanish and Portuguese (AFINN), Dutch, French, German and Italian (Pattern), Catalan, Galician
+ * and Basque (SentiCon). A text in another language is not scored as English: the result says
+ * `scored: false` and why.
+ *
+ * Gotchas: natural's analyzers are built on first use of each language (a few ms; loading
+ * natural's sentiment module, with all its vocabularies, takes about 0.3 s at import). A word
+ * is looked up as tokenized ("soo") and, if absent, with every repeated letter squeezed ("so").
+ * Multi-word entries of a vocabulary ("no fun") are not matched.
+ *
+ * @example
+ * const scorer = new SentimentScorer();
+ * scorer.score("I don't like Mondays :(", 'en');
+ * // { scored: true, score: -0.1, label: 'negative', language: 'en', vocabulary: 'afinn', ... }
+ * scorer.scoreTweet({ text: 'Ich liebe es', lang: 'de' }); // scored with Pattern's German lexicon
+ * scorer.scoreTweet({ text: '大好き', lang: 'ja' }); // { scored: false, reason: "no sentiment vocabulary for language 'ja' ..." }
+ */
+export class SentimentScorer {
+  private readonly loaded = new Map<string, LoadedLanguage>();
+  private readonly vocabularies: Readonly<Record<string, Vocabulary>>;
+  private readonly neutralBand: number;
+  private readonly emoticonWeight: number;
+  private readonly negationScope: number | undefined;
+
+  constructor(options: SentimentScorerOptions = {}) {
+    this.vocabularies = { ...options.vocabularies };
+    for (const [code, vocabulary] of Object.entries(this.vocabularies)) {
+      const language = SENTIMENT_LANGUAGES.get(code);
+      if (!language) {
+        throw new ConfigurationError(
+          `vocabularies: natural has no sentiment vocabulary for language '${code}'; ` +
+            `use one of ${[...SENTIMENT_LANGUAGES.keys()].join(', ')}`,
+        );
+      }
+      if (!language.vocabularies.includes(vocabulary)) {
+        throw new ConfigurationError(
+          `vocabularies: natural has no '${vocabulary}' vocabulary for '${code}'; ` +
+            `it has ${language.vocabularies.join(', ')}`,
+        );
+      }
+    }
+    this.neutralBand = nonNegative('neutralBand', options.neutralBand ?? 0);
+    this.emoticonWeight = nonNegative('emoticonWeight', options.emoticonWeight ?? 0.5);
+    this.negationScope = options.negationScope;
+  }
+
+  /**
+   * True when texts in `language` (an ISO 639-1 code or a tag such as `en-GB`) are scored.
+   *
+   * @example
+   * scorer.supports('pt'); // true
+   * scorer.supports('ja'); // false
+   */
+  supports(language: string): boolean {
+    const code = primaryLanguage(language);
+    return code !== undefined && SENTIMENT_LANGUAGES.has(code);
+  }
+
+  /**
+   * Scores `text` (as the Twitter API sends it; HTML references are decoded) in `language`.
+   *
+   * @example
+   * scorer.score('Fantastic phone &amp; great screen', 'en').label; // 'positive'
+   */
+  score(text: string, language: string): SentimentResult {
+    const code = primaryLanguage(language);
+    const loaded = code === undefined ? undefined : this.load(code);
+    if (!loaded) return unscored(language, code);
+    const tokens = tokenize(text, {
+      isNegation: loaded.language.isNegation,
+      ...(this.negationScope === undefined ? {} : { negationScope: this.negationScope }),
+    });
+    return this.scoreTokens(tokens, loaded);
+  }
+
+  /**
+   * Scores a tweet in the language of its `lang` field. A tweet without one, or with `und`
+   * (Twitter could not tell), is not scored.
+   *
+   * @example
+   * tweets.map((tweet) => ({ id: tweet.id_str, sentiment: scorer.scoreTweet(tweet) }))
+   */
+  scoreTweet(tweet: Pick<TweetLike, 'text' | 'lang'>): SentimentResult {
+    if (tweet.lang === undefined || tweet.lang === null || tweet.lang === '') {
+      return { scored: false, language: undefined, reason: 'the tweet has no lang field' };
+    }
+    return this.score(tweet.text, tweet.lang);
+  }
+
+  private scoreTokens(tokens: readonly Token[], loaded: LoadedLanguage): ScoredSentiment {
+    let score = 0;
+    let counted = 0;
+    let hits = 0;
+    for (const token of tokens) {
+      let value = 0;
+      if (token.kind === 'emoticon') {
+        counted++;
+        value = token.polarity * this.emoticonWeight;
+      } else if (token.kind === 'word' || token.kind === 'hashtag') {
+        counted++;
+        const word = token.kind === 'hashtag' ? token.text.slice(1) : token.text;
+        value = this.wordScore(word, loaded) / loaded.scale;
+        if (token.negated) value = -value;
+      }
+      if (value !== 0) {
+        hits++;
+        score += value;
+      }
+    }
+    const band = this.neutralBand;
+    return {
+      scored: true,
+      score,
+      comparative: counted === 0 ? 0 : score / counted,
+      label: score > band ? 'positive' : score < -band ? 'negative' : 'neutral',
+      language: loaded.language.code,
+      vocabulary: loaded.vocabulary,
+      hits,
+    };
+  }
+
+  /** The vocabulary's score of one word (natural's lookup of a one-word text), 0 if absent. */
+  private wordScore(word: string, loaded: LoadedLanguage): number {
+    const value = loaded.analyzer.getSentiment([word]);
+    if (value !== 0) return value;
+    const squeezed = word.replace(SQUEEZE_ALL, '$1');
+    return squeezed === word ? 0 : loaded.analyzer.getSentiment([squeezed]);
+  }
+
+  private load(code: string): LoadedLanguage | undefined {
+    const known = this.loaded.get(code);
+    if (known) return known;
+    const language = SENTIMENT_LANGUAGES.get(code);
+    if (!language) return undefined;
+    const vocabulary = this.vocabularies[code] ?? (language.vocabularies[0] as Vocabulary);
+    const analyzer = new SentimentAnalyzer(language.naturalName, undefined, vocabulary);
+    const loaded = { language, vocabulary, analyzer, scale: VOCABULARY_SCALE[vocabulary] };
+    this.loaded.set(code, loaded);
+    return loaded;
+  }
+}
+
+function unscored(language: string, code: string | undefined): UnscoredSentiment {
+  const reason =
+    code === 'und'
+      ? "Twitter could not determine the tweet's language (lang 'und')"
+      : `no sentiment vocabulary for language '${language}' in natural; ` +
+        `scored are ${[...SENTIMENT_LANGUAGES.keys()].join(', ')}`;
+  return { scored: false, language, reason };
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new ConfigurationError(`${name} ${value} must be a finite number, 0 or more`);
+  }
+  return value;
+}
