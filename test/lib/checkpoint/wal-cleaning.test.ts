@@ -1,0 +1,75 @@
+/**
+ * The write-ahead log is cleaned once a checkpoint covers it: segments whose every block belongs
+ * to batches up to a written checkpoint are deleted, and the segment being written is kept.
+ */
+import test from 'ava';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock, Receiver, StreamingContext } from '../../../lib/index.js';
+
+class Pushed extends Receiver<string> {
+  onStart(): void {}
+  onStop(): void {}
+}
+
+function job(dir: string, start: number) {
+  const clock = new ManualClock(start);
+  const ssc = new StreamingContext({
+    batchInterval: 1000,
+    clock,
+    checkpointDir: dir,
+    writeAheadLog: true,
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+  const receiver = new Pushed('pushed');
+  let state: [string, number][] = [];
+  ssc
+    .receiverStream(receiver)
+    .map((w): [string, number] => [w, 1])
+    .updateStateByKey((ones: number[], n: number | undefined) => (n ?? 0) + ones.length)
+    .name('counts')
+    .foreachBatch((records) => {
+      state = [...records].sort();
+    });
+  return { ssc, clock, receiver, state: () => state };
+}
+
+test('segments of blocks that a written checkpoint covers are deleted; the active one is kept', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kindling-wal-clean-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const logDir = join(dir, 'received', 'receiverStream');
+  const segments = async (): Promise<string[]> => (await readdir(logDir)).sort();
+
+  const first = job(dir, 0);
+  await first.ssc.start();
+  await first.receiver.store(['a', 'b']);
+  await first.clock.advance(1000);
+  await first.receiver.store(['c']);
+  await first.clock.advance(1000);
+  await first.ssc.stop();
+  const firstRun = await segments();
+  t.true(firstRun.length > 0, 'the first run logged its blocks');
+
+  // A restarted job writes a new segment; the first run's are kept until a checkpoint covers them.
+  let second!: ReturnType<typeof job>;
+  const ssc = await StreamingContext.getOrCreate(dir, () => (second = job(dir, 2000)).ssc);
+  await ssc.start();
+  t.deepEqual(await segments(), firstRun, 'nothing is cleaned before the first checkpoint');
+  await second.receiver.store(['d']);
+  await second.clock.advance(1000); // batch 3000 and its checkpoint, which covers times before it
+  const after = await segments();
+  t.deepEqual(
+    after.filter((name) => firstRun.includes(name)),
+    [],
+    "the first run's segments are gone",
+  );
+  t.is(after.length, 1, 'the segment being written is kept');
+  t.deepEqual(second.state(), [
+    ['a', 1],
+    ['b', 1],
+    ['c', 1],
+    ['d', 1],
+  ]);
+  await ssc.stop();
+});
