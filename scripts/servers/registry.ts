@@ -8,6 +8,7 @@ import { hdfs } from './hdfs.js';
 import { minio } from './minio.js';
 import { hbase } from './hbase.js';
 import { ferretdb } from './ferretdb.js';
+import { chromium } from './chromium.js';
 
 export const servers: readonly ServerSpec[] = [
   rabbitmq,
@@ -18,4 +19,5 @@ export const servers: readonly ServerSpec[] = [
   minio,
   hbase,
   ferretdb,
+  chromium,
 ];

@@ -1,0 +1,27 @@
+/**
+ * The live web dashboard: `dashboard(ssc)` serves Spark's Streaming tab for a context (input
+ * rate, delays, receivers, recent batches, errors) and the job's own panels, which any stream
+ * feeds with `stream.toDashboard(name, spec)` (installed on `DStream` by importing this module).
+ */
+export { Dashboard, dashboard } from './server.js';
+export type { DashboardOptions } from './server.js';
+export { toDashboard } from './to-dashboard.js';
+export type {
+  BarPanelSpec,
+  Cell,
+  LinePanelSpec,
+  PanelKind,
+  PanelSpec,
+  TablePanelSpec,
+} from './panel-spec.js';
+export { StreamingStatistics } from './statistics.js';
+export type {
+  BatchRow,
+  BatchStatus,
+  ErrorRow,
+  ReceiverRow,
+  StatisticsChange,
+  StatisticsSnapshot,
+  StatisticsSummary,
+  StreamingStatisticsOptions,
+} from './statistics.js';

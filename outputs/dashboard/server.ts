@@ -1,0 +1,226 @@
+/**
+ * The dashboard's HTTP server (node:http): the page, its script and style, uPlot from the
+ * package, a JSON snapshot, and the live event stream. Statistics come from `ssc.events`, the
+ * job's panels from `toDashboard`. Stops when the context stops.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Subscription } from 'rxjs';
+import { ConfigurationError, KindlingError, type StreamingContext } from '../../lib/index.js';
+import { Access } from './access.js';
+import { boardOf, type PanelBoard } from './board.js';
+import { EventHub, sseMessage } from './sse.js';
+import { StreamingStatistics } from './statistics.js';
+
+/** Options of {@link dashboard}. */
+export interface DashboardOptions {
+  /** The port; default 4040 (Spark's UI port). 0 picks a free one (see `listening`). */
+  readonly port?: number;
+  /** The address to bind; default `127.0.0.1`. Any other than a loopback address needs `token`. */
+  readonly host?: string;
+  /**
+   * The secret every request must carry (at least 16 characters); required off loopback. Read it
+   * from the environment or a config file; it is never logged.
+   */
+  readonly token?: string;
+  /** Recent batches kept for the tables, charts and late-joining browsers; default 1000. */
+  readonly retainedBatches?: number;
+  /** Bytes that may wait for one browser before it is dropped (it reconnects); default 4 MiB. */
+  readonly maxBufferedBytes?: number;
+}
+
+/** The files the server answers with, by path: where each is and its content type. */
+const files: Readonly<Record<string, { readonly path: string; readonly type: string }>> = (() => {
+  const resolve = createRequire(import.meta.url).resolve;
+  const own = (name: string): string => fileURLToPath(new URL(`./static/${name}`, import.meta.url));
+  return {
+    '/': { path: own('index.html'), type: 'text/html; charset=utf-8' },
+    '/dashboard.js': { path: own('dashboard.js'), type: 'text/javascript; charset=utf-8' },
+    '/dashboard.css': { path: own('dashboard.css'), type: 'text/css; charset=utf-8' },
+    '/favicon.svg': { path: own('favicon.svg'), type: 'image/svg+xml' },
+    '/vendor/uPlot.iife.min.js': {
+      path: resolve('uplot/dist/uPlot.iife.min.js'),
+      type: 'text/javascript; charset=utf-8',
+    },
+    '/vendor/uPlot.min.css': { path: resolve('uplot/dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
+  };
+})();
+
+const securityHeaders = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/**
+ * The live web dashboard of a streaming context: Spark's Streaming tab (input rate, scheduling
+ * delay, processing time and total delay per batch, receivers, recent batches, errors) and the
+ * job's own panels, updated over Server-Sent Events. Listens from construction.
+ *
+ * @example
+ * const board = new Dashboard(ssc, { port: 0 });
+ * const { port } = await board.listening;
+ * // open http://127.0.0.1:<port>/ ; ssc.stop() closes it, or board.close()
+ */
+export class Dashboard {
+  /** Resolves with the bound address once listening; rejects (with the reason) when it cannot listen. */
+  readonly listening: Promise<AddressInfo>;
+  private readonly server: Server;
+  private readonly hub: EventHub;
+  private readonly statistics: StreamingStatistics;
+  private readonly board: PanelBoard;
+  private readonly access: Access;
+  private readonly subscription: Subscription;
+  private readonly cache = new Map<string, Buffer>();
+  private closing: Promise<void> | undefined;
+
+  /** @throws ConfigurationError for bad options (no token off loopback, a bad port), before anything listens. */
+  constructor(
+    private readonly ssc: StreamingContext,
+    options: DashboardOptions = {},
+  ) {
+    const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? 4040;
+    if (typeof host !== 'string' || host === '') {
+      throw new ConfigurationError(`dashboard: host must be an address such as '127.0.0.1', got ${String(host)}`);
+    }
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      throw new ConfigurationError(`dashboard: port must be a whole number from 0 to 65535, got ${String(port)}`);
+    }
+    this.access = new Access(host, port, options.token);
+    this.board = boardOf(ssc);
+    this.statistics = new StreamingStatistics({
+      name: ssc.name,
+      batchInterval: ssc.batchInterval,
+      ...(options.retainedBatches === undefined ? {} : { retainedBatches: options.retainedBatches }),
+    });
+    this.hub = new EventHub(options.maxBufferedBytes ?? 4 * 1024 * 1024);
+    this.board.attach((update) => this.hub.broadcast(sseMessage('panel', update)));
+    this.subscription = ssc.events.subscribe((event) => {
+      const change = this.statistics.apply(event, ssc.clock.now());
+      if (change) this.hub.broadcast(sseMessage(change.kind, change));
+      if (event.type === 'contextStopped') void this.close();
+    });
+    this.server = createServer((req, res) => this.answer(req, res));
+    this.listening = new Promise<AddressInfo>((resolve, reject) => {
+      this.server.once('error', (error: NodeJS.ErrnoException) => {
+        const message =
+          error.code === 'EADDRINUSE'
+            ? `dashboard: port ${port} on ${host} is in use; pass another { port }, or 0 for any free one`
+            : `dashboard: cannot listen on ${host}:${port}: ${error.message}`;
+        this.ssc.reportError('dashboard', message.replace(/^dashboard: /, ''), error);
+        reject(new ConfigurationError(message, { cause: error }));
+      });
+      this.server.listen(port, host, () => resolve(this.server.address() as AddressInfo));
+    });
+    this.listening.catch(() => undefined); // reported on ssc.events; awaiting `listening` rethrows
+  }
+
+  /** The address to open once listening, e.g. `http://127.0.0.1:4040/` (without the token). */
+  async url(): Promise<string> {
+    const { address, family, port } = await this.listening;
+    return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}/`;
+  }
+
+  /** How many browsers are connected now. */
+  get clients(): number {
+    return this.hub.size;
+  }
+
+  /** Ends every event stream and stops the server; later panel updates are dropped. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.subscription.unsubscribe();
+      this.board.detach();
+      this.hub.closeAll(sseMessage('closed', { summary: this.statistics.summary() }));
+      await new Promise<void>((resolve) => {
+        if (!this.server.listening) return resolve();
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      });
+    })();
+    return this.closing;
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
+    this.route(req, res).catch((error: unknown) => {
+      this.ssc.reportError('dashboard', `answering ${req.method} ${pathOf(req)}: ${(error as Error).message}`, error);
+      if (!res.headersSent) send(res, 500, `the dashboard failed to answer: ${(error as Error).message}`);
+      else res.destroy();
+    });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return send(res, 405, `the dashboard only answers GET and HEAD, not ${req.method}`);
+    }
+    const decision = this.access.check(req);
+    if (decision.allowed === false) return send(res, decision.status, decision.message);
+    if (decision.allowed === 'redirect') {
+      res.writeHead(303, { Location: decision.location, 'Set-Cookie': decision.cookie, ...securityHeaders });
+      return void res.end();
+    }
+    const path = pathOf(req);
+    if (path === '/events') {
+      const snapshot = { statistics: this.statistics.snapshot(), panels: this.board.states() };
+      return this.hub.open(req, res, sseMessage('snapshot', snapshot));
+    }
+    if (path === '/api/snapshot') {
+      const body = JSON.stringify({ statistics: this.statistics.snapshot(), panels: this.board.states() });
+      return send(res, 200, body, 'application/json; charset=utf-8', req.method === 'HEAD');
+    }
+    const file = files[path === '/index.html' ? '/' : path];
+    if (!file) return send(res, 404, `no such page: ${path}; the dashboard is at /`);
+    let body = this.cache.get(file.path);
+    if (!body) {
+      body = await readFile(file.path).catch((error: unknown) => {
+        throw new KindlingError(`cannot read ${file.path}: ${(error as Error).message}`, { cause: error });
+      });
+      this.cache.set(file.path, body);
+    }
+    send(res, 200, body, file.type, req.method === 'HEAD');
+  }
+}
+
+/**
+ * Serves the live dashboard of `ssc` (see {@link Dashboard}) on `host:port`, default
+ * `127.0.0.1:4040`. Streams feed it panels with `stream.toDashboard(name, spec)`.
+ *
+ * @returns the dashboard; `await board.listening` for its address. `ssc.stop()` closes it.
+ * @example
+ * import { dashboard } from 'kindling/outputs';
+ * const board = dashboard(ssc);                                   // http://127.0.0.1:4040/
+ * const shared = dashboard(ssc, { host: '0.0.0.0', token: process.env.KINDLING_DASHBOARD_TOKEN });
+ *
+ * Gotcha: off loopback the token is required, and a browser opens `/?token=...` once.
+ */
+export function dashboard(ssc: StreamingContext, options: DashboardOptions = {}): Dashboard {
+  return new Dashboard(ssc, options);
+}
+
+function pathOf(req: IncomingMessage): string {
+  return new URL(req.url ?? '/', 'http://dashboard').pathname;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type = 'text/plain; charset=utf-8',
+  headOnly = false,
+): void {
+  const bytes = typeof body === 'string' ? Buffer.from(status >= 400 ? `${body}\n` : body) : body;
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': bytes.length,
+    'Cache-Control': 'no-store',
+    ...securityHeaders,
+  });
+  res.end(headOnly ? undefined : bytes);
+}

@@ -1,0 +1,353 @@
+/**
+ * The engine's statistics as Spark's Streaming tab shows them, folded from `ssc.events`: one row
+ * per recent batch (records, input rate, delays, output operations, status), the receivers and
+ * their state, recent errors, and a summary with averages. Pure: events and the time they were
+ * seen go in, rows come out; nothing here does I/O.
+ */
+import type { StreamingEvent } from '../../lib/index.js';
+
+/** Where a batch is in its life. */
+export type BatchStatus = 'queued' | 'processing' | 'completed' | 'failed';
+
+/** One batch, as the recent-batches table and the time series show it. Times and delays in ms. */
+export interface BatchRow {
+  readonly batchTime: number;
+  readonly records: number;
+  /** Records per second of batch interval. */
+  readonly inputRate: number;
+  readonly status: BatchStatus;
+  readonly schedulingDelay: number | null;
+  readonly processingDelay: number | null;
+  readonly totalDelay: number | null;
+  readonly deadLetters: number | null;
+  /** Output operations started, and finished without and with an error. */
+  readonly outputOperations: { readonly started: number; readonly succeeded: number; readonly failed: number };
+  readonly error: string | null;
+}
+
+/** A receiver's state, from its `receiverStarted`, `receiverError`, `receiverStopped` and `rateUpdated` events. */
+export interface ReceiverRow {
+  readonly streamId: number;
+  readonly name: string;
+  readonly state: 'active' | 'restarting' | 'stopped';
+  /** When the state last changed (the context clock's time). */
+  readonly since: number;
+  readonly errors: number;
+  readonly lastError: string | null;
+  readonly lastErrorAt: number | null;
+  /** The back-off before the next start, ms, while restarting. */
+  readonly restartIn: number | null;
+  /** Why it stopped, once stopped. */
+  readonly stopReason: string | null;
+  /** The rate backpressure last set, records/s. */
+  readonly rateLimit: number | null;
+}
+
+/** One recent error of any kind: a failed batch, a receiver or connector error, a failed checkpoint. */
+export interface ErrorRow {
+  /** The context clock's time when it was seen. */
+  readonly at: number;
+  /** What reported it: `batch`, `receiver <name>`, `connector <name>`, `checkpoint`, `write-ahead log`. */
+  readonly source: string;
+  readonly message: string;
+  readonly batchTime: number | null;
+}
+
+/** The headline of the page: how the job is doing overall. Averages are over the retained completed batches. */
+export interface StatisticsSummary {
+  readonly name: string;
+  readonly batchInterval: number;
+  readonly state: 'waiting' | 'active' | 'stopped';
+  readonly firstBatchTime: number | null;
+  readonly lastBatchTime: number | null;
+  readonly completedBatches: number;
+  readonly failedBatches: number;
+  readonly totalRecords: number;
+  readonly totalDeadLetters: number;
+  readonly averageInputRate: number | null;
+  readonly averageSchedulingDelay: number | null;
+  readonly averageProcessingDelay: number | null;
+  readonly averageTotalDelay: number | null;
+  /** The error that stopped the context, if one did. */
+  readonly stopError: string | null;
+}
+
+/** Everything at once: what a browser that joins late gets first. Batches oldest first. */
+export interface StatisticsSnapshot {
+  readonly summary: StatisticsSummary;
+  readonly batches: readonly BatchRow[];
+  readonly receivers: readonly ReceiverRow[];
+  readonly errors: readonly ErrorRow[];
+}
+
+/** What one event changed, to send to the browsers. */
+export type StatisticsChange =
+  | { readonly kind: 'batch'; readonly batch: BatchRow; readonly summary: StatisticsSummary }
+  | { readonly kind: 'receiver'; readonly receiver: ReceiverRow }
+  | { readonly kind: 'reportedError'; readonly error: ErrorRow }
+  | { readonly kind: 'summary'; readonly summary: StatisticsSummary };
+
+/** Options of {@link StreamingStatistics}. */
+export interface StreamingStatisticsOptions {
+  /** The job's name, for the headline. */
+  readonly name: string;
+  /** The context's batch interval, ms: input rates are records per interval. */
+  readonly batchInterval: number;
+  /** How many recent batches to keep (Spark keeps 1000); default 1000. */
+  readonly retainedBatches?: number;
+  /** How many recent errors to keep; default 50. */
+  readonly retainedErrors?: number;
+}
+
+type MutableBatch = { -readonly [K in keyof BatchRow]: BatchRow[K] } & {
+  outputOperations: { started: number; succeeded: number; failed: number };
+};
+
+/**
+ * Folds `StreamingEvent`s into the statistics of the Streaming tab. Feed it every event with the
+ * time it was seen; each call says what changed.
+ *
+ * @example
+ * const stats = new StreamingStatistics({ name: 'tweets', batchInterval: 1000 });
+ * ssc.events.subscribe((event) => {
+ *   const change = stats.apply(event, ssc.clock.now());
+ *   if (change) send(change);
+ * });
+ *
+ * Gotcha: averages are over the retained batches only, as in Spark.
+ */
+export class StreamingStatistics {
+  private readonly batches = new Map<number, MutableBatch>();
+  private readonly receivers = new Map<number, ReceiverRow>();
+  private readonly errors: ErrorRow[] = [];
+  private readonly retainedBatches: number;
+  private readonly retainedErrors: number;
+  private state: StatisticsSummary['state'] = 'waiting';
+  private firstBatchTime: number | null = null;
+  private completedBatches = 0;
+  private failedBatches = 0;
+  private totalRecords = 0;
+  private totalDeadLetters = 0;
+  private stopError: string | null = null;
+
+  constructor(private readonly options: StreamingStatisticsOptions) {
+    this.retainedBatches = Math.max(1, options.retainedBatches ?? 1000);
+    this.retainedErrors = Math.max(1, options.retainedErrors ?? 50);
+  }
+
+  /** Applies one event seen at `now` (the context clock's time); returns what changed, if anything shown did. */
+  apply(event: StreamingEvent, now: number): StatisticsChange | undefined {
+    switch (event.type) {
+      case 'batchSubmitted': {
+        this.state = 'active';
+        this.firstBatchTime ??= event.batchTime;
+        const batch = this.batch(event.batchTime);
+        batch.records = event.records;
+        batch.inputRate = this.rate(event.records);
+        return this.batchChange(batch);
+      }
+      case 'batchStarted': {
+        const batch = this.batch(event.batchTime);
+        batch.status = 'processing';
+        batch.schedulingDelay = event.schedulingDelay;
+        return this.batchChange(batch);
+      }
+      case 'outputOperationStarted': {
+        const batch = this.batch(event.batchTime);
+        batch.outputOperations.started += 1;
+        return this.batchChange(batch);
+      }
+      case 'outputOperationCompleted': {
+        const batch = this.batch(event.batchTime);
+        if (event.error) batch.outputOperations.failed += 1;
+        else batch.outputOperations.succeeded += 1;
+        return this.batchChange(batch);
+      }
+      case 'batchCompleted':
+        return this.completed(event, now);
+      case 'receiverStarted':
+        return this.receiver(event.streamId, event.receiver, now, { state: 'active', restartIn: null });
+      case 'receiverError': {
+        const previous = this.receivers.get(event.streamId);
+        this.remember({ at: now, source: `receiver ${event.receiver}`, message: event.message, batchTime: null });
+        return this.receiver(event.streamId, event.receiver, now, {
+          state: event.restartIn === undefined ? (previous?.state ?? 'active') : 'restarting',
+          errors: (previous?.errors ?? 0) + 1,
+          lastError: event.message,
+          lastErrorAt: now,
+          restartIn: event.restartIn ?? null,
+        });
+      }
+      case 'receiverStopped':
+        return this.receiver(event.streamId, event.receiver, now, {
+          state: 'stopped',
+          stopReason: event.reason,
+          restartIn: null,
+        });
+      case 'rateUpdated': {
+        const previous = this.receivers.get(event.streamId);
+        if (!previous) return undefined; // a batch source, not a receiver
+        const row = { ...previous, rateLimit: event.rate };
+        this.receivers.set(event.streamId, row);
+        return { kind: 'receiver', receiver: row };
+      }
+      case 'connectorError':
+        return this.remember({
+          at: now,
+          source: `connector ${event.connector}`,
+          message: event.message,
+          batchTime: null,
+        });
+      case 'checkpointFailed':
+        return this.remember({
+          at: now,
+          source: 'checkpoint',
+          message: event.error.message,
+          batchTime: event.batchTime,
+        });
+      case 'writeAheadLogDamaged':
+        return this.remember({
+          at: now,
+          source: `write-ahead log ${event.stream}`,
+          message: event.detail,
+          batchTime: null,
+        });
+      case 'contextStopped':
+        this.state = 'stopped';
+        this.stopError = event.error?.message ?? null;
+        return { kind: 'summary', summary: this.summary() };
+      case 'checkpointWritten':
+      case 'checkpointRestored':
+        return undefined;
+    }
+  }
+
+  /** The headline numbers now. */
+  summary(): StatisticsSummary {
+    const done = [...this.batches.values()].filter((b) => b.status === 'completed');
+    const average = (pick: (b: MutableBatch) => number | null): number | null => {
+      const values = done.map(pick).filter((v): v is number => v !== null);
+      return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+    };
+    const times = [...this.batches.keys()];
+    return {
+      name: this.options.name,
+      batchInterval: this.options.batchInterval,
+      state: this.state,
+      firstBatchTime: this.firstBatchTime,
+      lastBatchTime: times.length === 0 ? null : Math.max(...times),
+      completedBatches: this.completedBatches,
+      failedBatches: this.failedBatches,
+      totalRecords: this.totalRecords,
+      totalDeadLetters: this.totalDeadLetters,
+      averageInputRate: average((b) => b.inputRate),
+      averageSchedulingDelay: average((b) => b.schedulingDelay),
+      averageProcessingDelay: average((b) => b.processingDelay),
+      averageTotalDelay: average((b) => b.totalDelay),
+      stopError: this.stopError,
+    };
+  }
+
+  /** Everything retained, for a browser that joins late. */
+  snapshot(): StatisticsSnapshot {
+    return {
+      summary: this.summary(),
+      batches: [...this.batches.values()].sort((a, b) => a.batchTime - b.batchTime).map(copyBatch),
+      receivers: [...this.receivers.values()].sort((a, b) => a.streamId - b.streamId),
+      errors: [...this.errors],
+    };
+  }
+
+  private completed(event: Extract<StreamingEvent, { type: 'batchCompleted' }>, now: number): StatisticsChange {
+    const batch = this.batch(event.batchTime);
+    batch.records = event.records;
+    batch.inputRate = this.rate(event.records);
+    batch.schedulingDelay = event.schedulingDelay;
+    batch.processingDelay = event.processingDelay;
+    batch.totalDelay = event.totalDelay;
+    batch.deadLetters = event.deadLetters;
+    batch.status = event.error ? 'failed' : 'completed';
+    batch.error = event.error?.message ?? null;
+    this.totalRecords += event.records;
+    this.totalDeadLetters += event.deadLetters;
+    if (event.error) {
+      this.failedBatches += 1;
+      this.remember({ at: now, source: 'batch', message: event.error.message, batchTime: event.batchTime });
+    } else {
+      this.completedBatches += 1;
+    }
+    return this.batchChange(batch);
+  }
+
+  /** The row of `time`, created queued when new; the oldest rows beyond the limit are dropped. */
+  private batch(time: number): MutableBatch {
+    let batch = this.batches.get(time);
+    if (batch) return batch;
+    batch = {
+      batchTime: time,
+      records: 0,
+      inputRate: 0,
+      status: 'queued',
+      schedulingDelay: null,
+      processingDelay: null,
+      totalDelay: null,
+      deadLetters: null,
+      outputOperations: { started: 0, succeeded: 0, failed: 0 },
+      error: null,
+    };
+    this.batches.set(time, batch);
+    while (this.batches.size > this.retainedBatches) {
+      const oldest = Math.min(...this.batches.keys());
+      this.batches.delete(oldest);
+    }
+    return batch;
+  }
+
+  private batchChange(batch: MutableBatch): StatisticsChange {
+    return { kind: 'batch', batch: copyBatch(batch), summary: this.summary() };
+  }
+
+  private rate(records: number): number {
+    return (records * 1000) / this.options.batchInterval;
+  }
+
+  private receiver(
+    streamId: number,
+    name: string,
+    now: number,
+    change: Partial<ReceiverRow>,
+  ): StatisticsChange {
+    const previous: ReceiverRow = this.receivers.get(streamId) ?? {
+      streamId,
+      name,
+      state: 'active',
+      since: now,
+      errors: 0,
+      lastError: null,
+      lastErrorAt: null,
+      restartIn: null,
+      stopReason: null,
+      rateLimit: null,
+    };
+    const state = change.state ?? previous.state;
+    const row: ReceiverRow = {
+      ...previous,
+      ...change,
+      name,
+      since: state === previous.state && this.receivers.has(streamId) ? previous.since : now,
+      stopReason: state === 'stopped' ? (change.stopReason ?? previous.stopReason) : null,
+    };
+    this.receivers.set(streamId, row);
+    return { kind: 'receiver', receiver: row };
+  }
+
+  private remember(error: ErrorRow): StatisticsChange {
+    this.errors.push(error);
+    if (this.errors.length > this.retainedErrors) this.errors.splice(0, this.errors.length - this.retainedErrors);
+    return { kind: 'reportedError', error };
+  }
+}
+
+function copyBatch(batch: MutableBatch): BatchRow {
+  return { ...batch, outputOperations: { ...batch.outputOperations } };
+}
