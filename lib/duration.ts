@@ -7,17 +7,32 @@
  * counts.reduceByKeyAndWindow((a, b) => a + b, minutes(1), seconds(5));
  */
 
-/** `n` milliseconds. */
+/**
+ * `n` milliseconds.
+ *
+ * @example
+ * new StreamingContext({ batchInterval: milliseconds(200) });
+ */
 export function milliseconds(n: number): number {
   return n;
 }
 
-/** `n` seconds, in milliseconds. */
+/**
+ * `n` seconds, in milliseconds.
+ *
+ * @example
+ * seconds(30) // 30000
+ */
 export function seconds(n: number): number {
   return n * 1000;
 }
 
-/** `n` minutes, in milliseconds. */
+/**
+ * `n` minutes, in milliseconds.
+ *
+ * @example
+ * words.countByValueAndWindow(minutes(10), seconds(30))
+ */
 export function minutes(n: number): number {
   return n * 60_000;
 }

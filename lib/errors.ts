@@ -3,7 +3,17 @@
  * wrong and how to fix it, whether retrying can help (`retriable`), and what caused it (`cause`).
  */
 
-/** Base class of every error Kindling raises. */
+/**
+ * Base class of every error Kindling raises.
+ *
+ * @example
+ * try {
+ *   await ssc.awaitTermination();
+ * } catch (error) {
+ *   if (error instanceof KindlingError && error.retriable) scheduleRestart();
+ *   else throw error;
+ * }
+ */
 export class KindlingError extends Error {
   /** True when the same call may succeed if tried again (a lost connection, a timeout). */
   readonly retriable: boolean;
@@ -15,15 +25,30 @@ export class KindlingError extends Error {
   }
 }
 
-/** A job was set up wrongly: bad options, a graph that cannot run. Raised at build or start time. */
+/**
+ * A job was set up wrongly: bad options, a graph that cannot run. Raised at build or start time.
+ *
+ * @example
+ * await ssc.start(); // ConfigurationError: window 1500 ms is not a multiple of the batch interval 1000 ms; ...
+ */
 export class ConfigurationError extends KindlingError {}
 
-/** The context was used in a state that does not allow the call (started twice, built after start). */
+/**
+ * The context was used in a state that does not allow the call (started twice, built after start).
+ *
+ * @example
+ * await ssc.start();
+ * await ssc.start(); // IllegalStateError: context 'job' has already been started; start() may be called once
+ */
 export class IllegalStateError extends KindlingError {}
 
 /**
  * A user function (or an output operation) threw while a batch was processed. Names the operator
  * and the batch time; the original error is the `cause`.
+ *
+ * @example
+ * const error = await ssc.awaitTermination().catch((e: unknown) => e);
+ * if (isBatchError(error)) console.error(error.operator, error.batchTime, error.cause);
  */
 export class BatchError extends KindlingError {
   readonly operator: string;
@@ -36,7 +61,12 @@ export class BatchError extends KindlingError {
   }
 }
 
-/** A receiver failed: it could not connect, or its source broke. Usually retriable. */
+/**
+ * A receiver failed: it could not connect, or its source broke. Usually retriable.
+ *
+ * @example
+ * this.restart('connection lost', new ReceiverError(this.name, 'socket closed by the server'));
+ */
 export class ReceiverError extends KindlingError {
   readonly receiver: string;
 
@@ -46,15 +76,38 @@ export class ReceiverError extends KindlingError {
   }
 }
 
-/** The context stopped before the awaited work could finish. */
+/**
+ * The context stopped before the awaited work could finish.
+ *
+ * @example
+ * const finished = await work.then(
+ *   () => true,
+ *   (e: unknown) => {
+ *     if (e instanceof StoppedError) return false; // the context stopped first
+ *     throw e;
+ *   },
+ * );
+ */
 export class StoppedError extends KindlingError {}
 
-/** True when `error` is a Kindling error that may succeed if tried again. */
+/**
+ * True when `error` is a Kindling error that may succeed if tried again.
+ *
+ * @example
+ * const values = await retry(() => lookup.getAll(keys), clock, { shouldRetry: isRetriable });
+ */
 export function isRetriable(error: unknown): boolean {
   return error instanceof KindlingError && error.retriable;
 }
 
-/** True when `error` is a {@link BatchError}. */
+/**
+ * True when `error` is a {@link BatchError}.
+ *
+ * @example
+ * ssc.events.subscribe((e) => {
+ *   if (e.type === 'batchCompleted' && isBatchError(e.error)) alert(e.error.operator, e.batchTime);
+ * });
+ */
 export function isBatchError(error: unknown): error is BatchError {
   return error instanceof BatchError;
 }

@@ -2,8 +2,15 @@ import { Observable } from 'rxjs';
 import type { Clock } from '../types.js';
 
 /**
- * Wall-clock time. Ticks are aligned to their scheduled times: if the event loop was blocked past
- * several ticks, each missed tick is still emitted, in order (as Spark's RecurringTimer does).
+ * Wall-clock time, the default clock of a context. Ticks are aligned to their scheduled times: if
+ * the event loop was blocked past several ticks, each missed tick is still emitted, in order (as
+ * Spark's RecurringTimer does).
+ *
+ * @example
+ * const ssc = new StreamingContext({ batchInterval: seconds(1), clock: new SystemClock() }); // the default
+ *
+ * Gotcha: tests use a {@link ManualClock} instead; nothing in Kindling reads `Date.now()` directly
+ * except this class.
  */
 export class SystemClock implements Clock {
   now(): number {

@@ -17,6 +17,11 @@ import { StateImpl } from './state.js';
 
 /**
  * The mapped stream of a mapWithState operation, which also gives the full state of every batch.
+ *
+ * @example
+ * const counts = pairs.mapWithState(spec); // MapWithStateDStream<string, number, [string, number]>
+ * counts.print();                          // what the function returned
+ * counts.stateSnapshots().print();         // every [key, state] after each batch
  */
 export interface MapWithStateDStream<K, S, U> extends DStream<U> {
   /**
