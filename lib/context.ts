@@ -280,6 +280,9 @@ export class StreamingContext {
    * The records a {@link BatchSource} gives for each batch: a source the engine asks, batch by
    * batch (Kafka's direct stream), rather than a receiver that pushes. Its position is
    * checkpointed, and `commit(time)` is called once the batch's outputs have all completed.
+   *
+   * @example
+   * ssc.sourceStream(kafkaSource).map(parse).foreachBatch(save); // kafkaDirectStream does this
    */
   sourceStream<T>(source: BatchSource<T>): DStream<T> {
     return this.input(new SourceInputNode<T>(this.graph, source));
@@ -325,7 +328,12 @@ export class StreamingContext {
     return this.receiverStream(new ObservableReceiver(source), options, 'fromObservable');
   }
 
-  /** The union of streams of this context with the same slide: each batch holds all their records. */
+  /**
+   * The union of streams of this context with the same slide: each batch holds all their records.
+   *
+   * @example
+   * const lines = ssc.union(...[9997, 9998, 9999].map((port) => ssc.socketTextStream('127.0.0.1', port)));
+   */
   union<T>(...streams: DStream<T>[]): DStream<T> {
     if (streams.length === 0) throw new ConfigurationError('union() needs at least one stream');
     for (const s of streams) s.assertContext(this, 'union');
@@ -364,7 +372,12 @@ export class StreamingContext {
     });
   }
 
-  /** Keeps every stream's batches for at least `duration` ms, so `slice` can reach back that far. */
+  /**
+   * Keeps every stream's batches for at least `duration` ms, so `slice` can reach back that far.
+   *
+   * @example
+   * ssc.remember(minutes(5)); // before start()
+   */
   remember(duration: number): void {
     this.graph.remember(duration);
   }
@@ -423,6 +436,9 @@ export class StreamingContext {
   /**
    * Validates the graph and starts the receivers and the batch timer. Fails with a message that
    * says how to fix it when the graph cannot run.
+   *
+   * @example
+   * await ssc.start(); // ConfigurationError if, say, there is no output operation
    */
   async start(): Promise<void> {
     if (this.lifecycle === 'active') {
@@ -487,13 +503,22 @@ export class StreamingContext {
    *
    * On a `ManualClock` a graceful stop with received data waits for the clock to reach the next
    * batch time: advance it.
+   *
+   * @example
+   * process.once('SIGTERM', () => void ssc.stop({ graceful: true })); // or stopGracefullyOnShutdown
    */
   stop(options: { graceful?: boolean } = {}): Promise<void> {
     this.stopping ??= this.shutdown(options.graceful ?? false);
     return this.stopping;
   }
 
-  /** Resolves when the context stops; rejects with the error that stopped it, if one did. */
+  /**
+   * Resolves when the context stops; rejects with the error that stopped it, if one did.
+   *
+   * @example
+   * await ssc.start();
+   * await ssc.awaitTermination(); // rejects with a BatchError if a batch failed
+   */
   async awaitTermination(): Promise<void> {
     await this.termination;
     if (this.failure) throw this.failure;
@@ -502,6 +527,9 @@ export class StreamingContext {
   /**
    * Like {@link awaitTermination}, but gives up after `timeout` ms of real time.
    * Resolves `true` if the context stopped, `false` on timeout.
+   *
+   * @example
+   * if (!(await ssc.awaitTerminationOrTimeout(seconds(30)))) await ssc.stop({ graceful: true });
    */
   async awaitTerminationOrTimeout(timeout: number): Promise<boolean> {
     let handle: NodeJS.Timeout | undefined;
