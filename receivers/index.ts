@@ -26,3 +26,4 @@ export * from './kafka/index.js';
 export type { PayloadDecoder } from './payload.js';
 export * from './hdfs/index.js';
 export * from './s3/index.js';
+export * from './twitter/index.js';
