@@ -4,6 +4,7 @@
  * under test and its baseline disagree, and `npm run bench` then exits non-zero.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import type { SparkBaseline } from './baselines/spark.js';
 
 /** One measured figure. */
 export interface BenchRow {
@@ -22,6 +23,18 @@ export interface BenchResult {
   readonly ratios: Readonly<Record<string, number>>;
   /** True when every output checked against its baseline agreed. */
   readonly correct: boolean;
+  /** Systems that were not measured, with the reason (e.g. Spark without `mvn`): never faked. */
+  readonly skipped?: readonly SkippedSystem[];
+  /** Short findings for the report: how a figure was measured, a target missed and why. */
+  readonly notes?: readonly string[];
+  /** True when the figures come from the `--quick` form of the benchmark. */
+  readonly quick?: boolean;
+}
+
+/** A system a benchmark could not measure, and why. */
+export interface SkippedSystem {
+  readonly system: string;
+  readonly reason: string;
 }
 
 /** Options every benchmark takes. */
@@ -30,7 +43,15 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Where progress lines go. Default: nowhere. */
   readonly log?: (line: string) => void;
+  /**
+   * The Spark Streaming baseline of this run, started on first use and shared by the benchmarks
+   * of one `npm run bench` (see `bench/baselines/spark.ts`). Absent: a benchmark starts its own.
+   */
+  readonly spark?: SparkProvider;
 }
+
+/** Hands out the run's Spark baseline, or the reason it is unavailable. */
+export type SparkProvider = () => Promise<SparkBaseline | { readonly skipped: string }>;
 
 /** A benchmark module's default export. */
 export type Benchmark = (options: BenchOptions) => Promise<BenchResult>;
@@ -50,6 +71,8 @@ export function formatTable(result: BenchResult): string {
   const out = [`== ${result.name}`, line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const row of body) out.push(line(row));
   for (const [name, value] of Object.entries(result.ratios)) out.push(`ratio ${name}: ${value.toFixed(3)}`);
+  for (const skip of result.skipped ?? []) out.push(`skipped ${skip.system}: ${skip.reason}`);
+  for (const note of result.notes ?? []) out.push(`note: ${note}`);
   out.push(`correct: ${result.correct ? 'yes' : 'NO: outputs disagree with the baseline'}`);
   return out.join('\n');
 }
@@ -66,6 +89,20 @@ export async function writeResult(dir: string, result: BenchResult): Promise<str
   const file = `${dir}/${result.name}.json`;
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
+}
+
+/**
+ * The `p`-th percentile of `values` (0 < p ≤ 100), nearest rank: the smallest value with at least
+ * p % of the values at or below it.
+ *
+ * @example
+ * percentile([5, 1, 4, 2, 3], 99); // 5
+ */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new RangeError('percentile of no values');
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile ${p} is outside (0, 100]`);
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 /** The median of `values` (the mean of the middle two for an even count). */

@@ -6,7 +6,8 @@
 import { readdir, access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatTable, writeResult, type Benchmark } from './result.js';
+import { SparkBaseline } from './baselines/spark.js';
+import { formatTable, writeResult, type Benchmark, type SparkProvider } from './result.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const RESULTS_DIR = `${BENCH_DIR}results`;
@@ -36,6 +37,21 @@ async function available(): Promise<string[]> {
   return names.sort();
 }
 
+/** One Spark baseline for the whole run, started when a benchmark first asks for it. */
+function sharedSpark(log: (line: string) => void): { provide: SparkProvider; close: () => Promise<void> } {
+  let started: Promise<SparkBaseline | { skipped: string }> | undefined;
+  return {
+    provide: () =>
+      (started ??= SparkBaseline.start(log).catch((error: unknown) => ({
+        skipped: error instanceof Error ? error.message : String(error),
+      }))),
+    close: async () => {
+      const baseline = await started;
+      if (baseline instanceof SparkBaseline) await baseline.close();
+    },
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -56,12 +72,18 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let failed = 0;
-  for (const name of positionals.length > 0 ? positionals : all) {
-    const module = (await import(`./${name}/benchmark.ts`)) as { default: Benchmark };
-    const result = await module.default({ quick: values.quick, log: (line) => console.log(line) });
-    console.log(formatTable(result));
-    console.log(`wrote ${await writeResult(RESULTS_DIR, result)}\n`);
-    if (!result.correct) failed++;
+  const log = (line: string): void => console.log(line);
+  const spark = sharedSpark(log);
+  try {
+    for (const name of positionals.length > 0 ? positionals : all) {
+      const module = (await import(`./${name}/benchmark.ts`)) as { default: Benchmark };
+      const result = await module.default({ quick: values.quick, log, spark: spark.provide });
+      console.log(formatTable(result));
+      console.log(`wrote ${await writeResult(RESULTS_DIR, result)}\n`);
+      if (!result.correct) failed++;
+    }
+  } finally {
+    await spark.close();
   }
   return failed === 0 ? 0 : 1;
 }

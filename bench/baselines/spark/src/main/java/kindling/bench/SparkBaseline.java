@@ -1,0 +1,136 @@
+package kindling.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Spark Streaming baseline for Kindling's benchmarks: one JVM, one {@code local[2]} SparkContext,
+ * driven by commands on standard input, one per line; each answer is one line on standard output
+ * that starts with {@code RESULT } (an error: {@code ERROR }) and holds JSON. Spark's own logs go
+ * to standard error.
+ *
+ * <pre>
+ * load FILE                                  read the benchmark's lines (ASCII words, one space apart)
+ * run WORKLOAD CLOCK INTERVAL_MS LINES BATCHES WINDOW_MS CHECKPOINT_DIR
+ *     (CHECKPOINT_DIR: used by windowed only, which Spark makes checkpoint)
+ *     WORKLOAD: wordcount | windowed; CLOCK: manual (batches driven as fast as they complete,
+ *     wall time per batch) | system (real time, delays from a StreamingListener)
+ * quit
+ * </pre>
+ *
+ * The n-th batch of a run holds LINES lines of the file from line (n * LINES) mod size on,
+ * wrapping around: Kindling's side of the benchmark cuts the same batches.
+ */
+public final class SparkBaseline {
+  private SparkBaseline() {}
+
+  public static void main(String[] args) throws IOException {
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("kindling-bench-baseline")
+            .set("spark.ui.enabled", "false")
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.driver.bindAddress", "127.0.0.1")
+            .set("spark.default.parallelism", "2")
+            .set("spark.streaming.stopGracefullyOnShutdown", "false");
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      sc.setLogLevel("WARN");
+      out.println("RESULT {\"ready\":true,\"spark\":\"" + sc.version() + "\"}");
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      List<String> lines = List.of();
+      for (String command = in.readLine(); command != null; command = in.readLine()) {
+        String[] words = command.trim().split(" ");
+        try {
+          switch (words[0]) {
+            case "load" -> {
+              lines = Files.readAllLines(Paths.get(words[1]), StandardCharsets.US_ASCII);
+              out.println("RESULT {\"lines\":" + lines.size() + "}");
+            }
+            case "run" -> {
+              Run run = Run.parse(words);
+              out.println("RESULT " + new StreamingRun(sc, lines, run).execute().toJson());
+            }
+            case "quit" -> {
+              return;
+            }
+            default -> throw new IllegalArgumentException("unknown command '" + words[0] + "'");
+          }
+        } catch (RuntimeException | InterruptedException e) {
+          String message = String.valueOf(e.getMessage()).replace('"', '\'').replace('\n', ' ');
+          out.println("ERROR {\"message\":\"" + e.getClass().getSimpleName() + ": " + message + "\"}");
+          if (e instanceof InterruptedException) return;
+        }
+      }
+    }
+  }
+
+  /** The parameters of one {@code run} command. */
+  record Run(
+      String workload,
+      boolean manualClock,
+      long intervalMs,
+      int linesPerBatch,
+      int batches,
+      long windowMs,
+      String checkpointDir) {
+    static Run parse(String[] words) {
+      if (words.length != 8) {
+        throw new IllegalArgumentException(
+            "run takes 7 arguments: WORKLOAD CLOCK INTERVAL_MS LINES BATCHES WINDOW_MS CHECKPOINT_DIR");
+      }
+      String workload = words[1];
+      if (!workload.equals("wordcount") && !workload.equals("windowed")) {
+        throw new IllegalArgumentException("unknown workload '" + workload + "' (wordcount, windowed)");
+      }
+      if (!words[2].equals("manual") && !words[2].equals("system")) {
+        throw new IllegalArgumentException("unknown clock '" + words[2] + "' (manual, system)");
+      }
+      return new Run(
+          workload,
+          words[2].equals("manual"),
+          Long.parseLong(words[3]),
+          Integer.parseInt(words[4]),
+          Integer.parseInt(words[5]),
+          Long.parseLong(words[6]),
+          words[7]);
+    }
+  }
+
+  /** Per-batch figures of one run, in batch order. */
+  record Measured(
+      List<Double> processingMs, List<Double> schedulingMs, List<Double> totalMs, List<String> digests) {
+    String toJson() {
+      return String.format(
+          Locale.ROOT,
+          "{\"processingMs\":%s,\"schedulingMs\":%s,\"totalMs\":%s,\"digests\":%s}",
+          numbers(processingMs),
+          numbers(schedulingMs),
+          numbers(totalMs),
+          strings(digests));
+    }
+
+    private static String numbers(List<Double> values) {
+      List<String> parts = new ArrayList<>();
+      for (double v : values) parts.add(String.format(Locale.ROOT, "%.3f", v));
+      return "[" + String.join(",", parts) + "]";
+    }
+
+    private static String strings(List<String> values) {
+      List<String> parts = new ArrayList<>();
+      for (String v : values) parts.add("\"" + v + "\"");
+      return "[" + String.join(",", parts) + "]";
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Workload 1 of issue 7: word count with 1 s batches from an in-memory queue. For Kindling, the
+ * plain loop and Spark Streaming `local[2]`: the highest rate sustained (processing time at most
+ * half the interval; see `bench/workload/sustained.ts` for how it is searched and confirmed in
+ * real time). Every run's per-batch word counts must agree with the reference count.
+ * Targets: Kindling ≥ 3× Spark and ≥ 0.8× the plain loop.
+ */
+import type { BenchOptions, BenchResult, BenchRow } from '../result.js';
+import { DigestCheck } from '../workload/check.js';
+import { inputLines, LINES } from '../workload/lines.js';
+import { measureSustained, type Sustained, type SustainedSettings } from '../workload/sustained.js';
+import { compareSystems, type System } from '../workload/systems.js';
+import { targetNote } from '../workload/targets.js';
+
+export const FULL: SustainedSettings = {
+  workload: 'wordcount',
+  intervalMs: 1000,
+  warmupBatches: 2,
+  probeBatches: 5,
+  realTimeBatches: 30,
+  startRate: 20_000,
+  maxProbes: 8,
+  precision: 1.1,
+};
+export const QUICK: SustainedSettings = {
+  ...FULL,
+  warmupBatches: 1,
+  probeBatches: 3,
+  realTimeBatches: 5,
+  maxProbes: 5,
+  precision: 1.25,
+};
+
+/** Runs the benchmark with `settings` (default: {@link FULL}, or {@link QUICK} with `quick`). */
+export async function runStreamingWordcount(
+  options: BenchOptions,
+  settings?: SustainedSettings,
+): Promise<BenchResult> {
+  const s = settings ?? (options.quick ? QUICK : FULL);
+  const log = options.log ?? (() => undefined);
+  const { file, lines } = inputLines();
+  const systems = await compareSystems(options, file, lines);
+  const check = new DigestCheck(lines);
+  const found = new Map<string, Sustained>();
+  try {
+    const order: System[] = [systems.kindling, systems.plain, ...(systems.spark ? [systems.spark] : [])];
+    // JIT warm-up, not measured: a short run of each system.
+    for (const system of order) {
+      const warm = {
+        workload: 'wordcount',
+        clock: 'manual',
+        intervalMs: 1000,
+        linesPerBatch: 20_000,
+        batches: 3,
+      } as const;
+      check.verify(`${system.name} (warm-up)`, warm, await system.run(warm));
+    }
+    for (const system of order) {
+      log(`streaming-wordcount: searching ${system.name}'s sustained rate`);
+      found.set(system.name, await measureSustained(system, s, check, log));
+    }
+  } finally {
+    await systems.close();
+  }
+  const words = LINES.wordsPerLine;
+  const rows: BenchRow[] = [];
+  for (const [system, result] of found) {
+    rows.push({ system, metric: 'sustained words/s (1 s batches)', value: result.search.rate * words });
+    rows.push({ system, metric: 'probes of the search', value: result.search.probes.length });
+    if (result.realTime) {
+      rows.push({ system, metric: 'real time: p95 processing (ms)', value: result.realTime.processingP95 });
+      rows.push({
+        system,
+        metric: 'real time: max scheduling delay (ms)',
+        value: result.realTime.schedulingMax,
+      });
+    }
+  }
+  const rate = (name: string): number => (found.get(name)?.search.rate ?? NaN) * words;
+  const ratios: Record<string, number> = {
+    'kindling / plain-js (sustained words/s)': rate('kindling') / rate('plain-js'),
+  };
+  if (found.has('spark')) ratios['kindling / spark (sustained words/s)'] = rate('kindling') / rate('spark');
+  const notes = [
+    `rates searched on a manual clock driven as fast as batches complete (probe: ${s.warmupBatches} warm-up + ${s.probeBatches} measured batches, passes when p90 processing ≤ ${s.intervalMs / 2} ms; search stops within ${s.precision}×); then ${s.realTimeBatches} batches in real time at the rate found (Kindling SystemClock, Spark SystemClock with a StreamingListener)`,
+    targetNote('kindling / plain-js', ratios['kindling / plain-js (sustained words/s)'], 0.8),
+  ];
+  if (found.has('spark'))
+    notes.push(targetNote('kindling / spark', ratios['kindling / spark (sustained words/s)'], 3));
+  for (const [system, result] of found) {
+    if (result.realTime && !result.realTime.held)
+      notes.push(
+        `${system} did not hold the rate found in real time (p95 processing ${result.realTime.processingP95.toFixed(0)} ms > ${s.intervalMs / 2} ms)`,
+      );
+  }
+  for (const problem of check.problems) log(`  MISMATCH ${problem}`);
+  return {
+    name: 'streaming-wordcount',
+    rows,
+    ratios,
+    correct: check.problems.length === 0,
+    skipped: systems.skipped,
+    notes,
+    quick: options.quick,
+  };
+}
+
+/** The entry point `bench/run.ts` calls. */
+export default function streamingWordcount(options: BenchOptions): Promise<BenchResult> {
+  return runStreamingWordcount(options);
+}

@@ -1,0 +1,176 @@
+/**
+ * Workload 2 of issue 7: windowed word count, a 30 s window sliding every 1 s, incremental
+ * (`reduceByKeyAndWindow` with the inverse function, zero counts filtered), for Kindling, the
+ * plain loop and Spark Streaming `local[2]`: the highest rate sustained (as in
+ * `streaming-wordcount`, each probe first filling the window), and the time per batch at a fixed
+ * rate as the window grows from 10 s to 60 s, which should stay flat. Every run's per-window
+ * counts must agree with the reference. Target: Kindling ≥ 2× Spark.
+ */
+import { median, type BenchOptions, type BenchResult, type BenchRow } from '../result.js';
+import { DigestCheck } from '../workload/check.js';
+import { inputLines, LINES } from '../workload/lines.js';
+import type { RunSpec } from '../workload/run-spec.js';
+import { measureSustained, type Sustained, type SustainedSettings } from '../workload/sustained.js';
+import { compareSystems, type System } from '../workload/systems.js';
+import { targetNote } from '../workload/targets.js';
+
+/** Sizes of one run; the defaults are what `npm run bench` uses. */
+export interface WindowedSettings {
+  readonly sustained: SustainedSettings;
+  /** The windows of the flatness sweep, ms. */
+  readonly sweepWindowsMs: readonly number[];
+  /** The fixed rate of the sweep, lines/s. */
+  readonly sweepRate: number;
+  /** Batches the sweep measures once a window is full. */
+  readonly sweepBatches: number;
+}
+
+const INTERVAL = 1000;
+
+export const FULL: WindowedSettings = {
+  sustained: {
+    workload: 'windowed',
+    intervalMs: INTERVAL,
+    windowMs: 30_000,
+    warmupBatches: 31,
+    probeBatches: 5,
+    realTimeBatches: 30,
+    startRate: 5_000,
+    maxProbes: 6,
+    precision: 1.15,
+  },
+  sweepWindowsMs: [10_000, 20_000, 30_000, 60_000],
+  sweepRate: 2_000,
+  sweepBatches: 5,
+};
+
+/** Quick: the search on a 10 s window (the cost per batch does not depend on the window: see the sweep), no real-time run. */
+export const QUICK: WindowedSettings = {
+  sustained: {
+    ...FULL.sustained,
+    windowMs: 10_000,
+    warmupBatches: 11,
+    probeBatches: 2,
+    realTimeBatches: 0,
+    maxProbes: 4,
+    precision: 1.3,
+  },
+  sweepWindowsMs: [10_000, 60_000],
+  sweepRate: 2_000,
+  sweepBatches: 3,
+};
+
+/** Runs the benchmark with `settings` (default: {@link FULL}, or {@link QUICK} with `quick`). */
+export async function runWindowed(options: BenchOptions, settings?: WindowedSettings): Promise<BenchResult> {
+  const s = settings ?? (options.quick ? QUICK : FULL);
+  const log = options.log ?? (() => undefined);
+  const { file, lines } = inputLines();
+  const systems = await compareSystems(options, file, lines);
+  const check = new DigestCheck(lines);
+  const found = new Map<string, Sustained>();
+  const sweep = new Map<string, number[]>();
+  try {
+    const order: System[] = [systems.kindling, systems.plain, ...(systems.spark ? [systems.spark] : [])];
+    for (const system of order) {
+      const warm: RunSpec = {
+        workload: 'windowed',
+        clock: 'manual',
+        intervalMs: INTERVAL,
+        windowMs: 3 * INTERVAL,
+        linesPerBatch: 20_000,
+        batches: 6,
+      };
+      check.verify(`${system.name} (warm-up)`, warm, await system.run(warm));
+    }
+    for (const system of order) {
+      log(`windowed: ${system.name}'s time per batch at ${s.sweepRate} lines/s as the window grows`);
+      const times: number[] = [];
+      for (const windowMs of s.sweepWindowsMs) {
+        const run: RunSpec = {
+          workload: 'windowed',
+          clock: 'manual',
+          intervalMs: INTERVAL,
+          windowMs,
+          linesPerBatch: Math.round((s.sweepRate * INTERVAL) / 1000),
+          batches: windowMs / INTERVAL + s.sweepBatches,
+        };
+        const measured = await system.run(run);
+        check.verify(system.name, run, measured);
+        times.push(median(measured.processingMs.slice(windowMs / INTERVAL)));
+        log(
+          `  ${system.name}: window ${windowMs / 1000} s -> median ${times.at(-1)?.toFixed(1)} ms per batch`,
+        );
+      }
+      sweep.set(system.name, times);
+    }
+    for (const system of order) {
+      log(
+        `windowed: searching ${system.name}'s sustained rate (window ${(s.sustained.windowMs ?? 0) / 1000} s)`,
+      );
+      found.set(system.name, await measureSustained(system, s.sustained, check, log));
+    }
+  } finally {
+    await systems.close();
+  }
+  const words = LINES.wordsPerLine;
+  const windowS = (s.sustained.windowMs ?? 0) / 1000;
+  const rows: BenchRow[] = [];
+  for (const [system, result] of found) {
+    rows.push({
+      system,
+      metric: `sustained words/s (${windowS} s window, 1 s slide)`,
+      value: result.search.rate * words,
+    });
+    if (result.realTime) {
+      rows.push({ system, metric: 'real time: p95 processing (ms)', value: result.realTime.processingP95 });
+      rows.push({
+        system,
+        metric: 'real time: max scheduling delay (ms)',
+        value: result.realTime.schedulingMax,
+      });
+    }
+  }
+  for (const [system, times] of sweep) {
+    s.sweepWindowsMs.forEach((windowMs, i) =>
+      rows.push({
+        system,
+        metric: `ms per batch, ${windowMs / 1000} s window at ${s.sweepRate * words} words/s`,
+        value: times[i] ?? NaN,
+      }),
+    );
+  }
+  const rate = (name: string): number => (found.get(name)?.search.rate ?? NaN) * words;
+  const ratios: Record<string, number> = {
+    'kindling / plain-js (sustained words/s)': rate('kindling') / rate('plain-js'),
+  };
+  if (found.has('spark')) ratios['kindling / spark (sustained words/s)'] = rate('kindling') / rate('spark');
+  for (const [system, times] of sweep) {
+    ratios[`${system}: ms per batch, largest / smallest window`] = (times.at(-1) ?? NaN) / (times[0] ?? NaN);
+  }
+  const notes = [
+    `rates searched as in streaming-wordcount, each probe running ${s.sustained.warmupBatches} batches to fill the ${windowS} s window before ${s.sustained.probeBatches} measured ones; ${s.sustained.realTimeBatches > 0 ? `then ${s.sustained.realTimeBatches} batches in real time at the rate found` : 'no real-time run in --quick'}. Spark checkpoints every 10 s (it requires a checkpoint directory for an inverse-function window); Kindling needs none`,
+  ];
+  if (found.has('spark'))
+    notes.push(targetNote('kindling / spark', ratios['kindling / spark (sustained words/s)'], 2));
+  for (const [system, result] of found) {
+    if (result.realTime && !result.realTime.held)
+      notes.push(
+        `${system} did not hold the rate found in real time (p95 processing ${result.realTime.processingP95.toFixed(0)} ms)`,
+      );
+  }
+  for (const problem of check.problems) log(`  MISMATCH ${problem}`);
+  return {
+    name: 'windowed',
+    rows,
+    ratios,
+    correct: check.problems.length === 0,
+    skipped: systems.skipped,
+    notes,
+    quick: options.quick,
+  };
+}
+
+/** The entry point `bench/run.ts` calls. */
+export default function windowed(options: BenchOptions): Promise<BenchResult> {
+  return runWindowed(options);
+}

@@ -1,0 +1,86 @@
+/**
+ * How the streaming benchmarks check that the systems agree: each batch's word counts are reduced
+ * to a digest `pairs:sum:hash` (the number of (word, count) pairs, the sum of the counts, and the
+ * sum modulo 2^32 of the 32-bit FNV-1a hash of each `word\tcount`), which does not depend on the
+ * order of the pairs and is computed the same way by the Spark baseline. The expected digests come
+ * from a plain reference count over the same batches.
+ */
+import { batchLines } from './lines.js';
+
+/**
+ * The 32-bit FNV-1a hash of `text`'s UTF-16 code units (the benchmarks' words are ASCII, so the
+ * same as of its bytes), as an unsigned number.
+ *
+ * @example
+ * fnv1a('a'); // 0xe40c292c
+ */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Folds (word, count) pairs into a digest; see the module's summary. */
+export class DigestBuilder {
+  private pairs = 0;
+  private sum = 0;
+  private hash = 0;
+
+  add(word: string, count: number): void {
+    this.pairs++;
+    this.sum += count;
+    this.hash = (this.hash + fnv1a(`${word}\t${count}`)) >>> 0;
+  }
+
+  toString(): string {
+    return `${this.pairs}:${this.sum}:${this.hash}`;
+  }
+}
+
+/** The digest of `pairs`. */
+export function digestPairs(pairs: Iterable<readonly [string, number]>): string {
+  const digest = new DigestBuilder();
+  for (const [word, count] of pairs) digest.add(word, count);
+  return digest.toString();
+}
+
+/** Adds the words of `lines` (split on single spaces) to `counts`, `sign` times each. */
+function countInto(counts: Map<string, number>, lines: readonly string[], sign: number): void {
+  for (const line of lines) {
+    for (const word of line.split(' ')) counts.set(word, (counts.get(word) ?? 0) + sign);
+  }
+}
+
+/**
+ * The digests a run must produce, batch by batch: the word counts of each batch, or with
+ * `windowBatches` of each window of that many batches ending at the batch (words whose count
+ * fell to 0 left out).
+ *
+ * @example
+ * expectedDigests(lines, { linesPerBatch: 1000, batches: 5 }); // ['1000:10000:…', …]
+ */
+export function expectedDigests(
+  lines: readonly string[],
+  run: { readonly linesPerBatch: number; readonly batches: number; readonly windowBatches?: number },
+): string[] {
+  const digests: string[] = [];
+  const window = new Map<string, number>();
+  for (let n = 0; n < run.batches; n++) {
+    if (run.windowBatches === undefined) {
+      const counts = new Map<string, number>();
+      countInto(counts, batchLines(lines, n, run.linesPerBatch), 1);
+      digests.push(digestPairs(counts));
+      continue;
+    }
+    countInto(window, batchLines(lines, n, run.linesPerBatch), 1);
+    const leaving = n - run.windowBatches;
+    if (leaving >= 0) countInto(window, batchLines(lines, leaving, run.linesPerBatch), -1);
+    const digest = new DigestBuilder();
+    for (const [word, count] of window) {
+      if (count > 0) digest.add(word, count);
+      else window.delete(word);
+    }
+    digests.push(digest.toString());
+  }
+  return digests;
+}

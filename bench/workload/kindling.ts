@@ -1,0 +1,110 @@
+/**
+ * Kindling's side of the streaming benchmarks: a real `StreamingContext` per run, fed by
+ * `queueStream` with the run's batches queued before the start (as the Spark baseline queues its
+ * RDDs), counting words per batch or over a window with the inverse function, each batch's output
+ * reduced to its digest in a `foreachBatch`.
+ */
+import { ManualClock, StreamingContext, SystemClock, type DStream, type EventOf } from '../../lib/index.js';
+import { DigestBuilder } from './digest.js';
+import { batchLines } from './lines.js';
+import { windowBatches, type Measured, type RunSpec } from './run-spec.js';
+
+function split(line: string): string[] {
+  return line.split(' ');
+}
+
+function pipeline(ssc: StreamingContext, queue: string[][], spec: RunSpec): DStream<[string, number]> {
+  const pairs = ssc
+    .queueStream(queue)
+    .flatMap(split)
+    .map((word): [string, number] => [word, 1]);
+  if (windowBatches(spec) === undefined) return pairs.reduceByKey((a, b) => a + b);
+  return pairs.reduceByKeyAndWindow(
+    (a, b) => a + b,
+    (a, b) => a - b,
+    spec.windowMs ?? 0,
+    spec.intervalMs,
+    { filter: ([, n]) => n > 0 },
+  );
+}
+
+/**
+ * Runs `spec` on Kindling over `lines`. With the manual clock each batch's figure is the wall
+ * time of `clock.advance(interval)` (which resolves once the batch's output completed); with the
+ * system clock, the delays of the `batchCompleted` events.
+ *
+ * @example
+ * const measured = await kindlingRun(lines, { workload: 'wordcount', clock: 'system', intervalMs: 100, linesPerBatch: 5000, batches: 50 });
+ */
+export async function kindlingRun(lines: readonly string[], spec: RunSpec): Promise<Measured> {
+  const queue = Array.from({ length: spec.batches }, (_, n) => batchLines(lines, n, spec.linesPerBatch));
+  const manual = spec.clock === 'manual' ? new ManualClock() : undefined;
+  const ssc = new StreamingContext({
+    batchInterval: spec.intervalMs,
+    clock: manual ?? new SystemClock(),
+    name: `bench-${spec.workload}`,
+  });
+  const digests = new Map<number, string>();
+  pipeline(ssc, queue, spec).foreachBatch((pairs, time) => {
+    const digest = new DigestBuilder();
+    for (let i = 0; i < pairs.length; i++) {
+      const [word, count] = pairs[i] as [string, number];
+      digest.add(word, count);
+    }
+    digests.set(time, digest.toString());
+  });
+  const completed: EventOf<'batchCompleted'>[] = [];
+  let allDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (allDone = resolve));
+  const subscription = ssc.events.subscribe((event) => {
+    if (event.type !== 'batchCompleted') return;
+    completed.push(event);
+    if (completed.length === spec.batches) allDone();
+  });
+  const processingMs: number[] = [];
+  try {
+    await ssc.start();
+    if (manual) {
+      for (let n = 0; n < spec.batches; n++) {
+        const start = process.hrtime.bigint();
+        await manual.advance(spec.intervalMs);
+        processingMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+    } else {
+      const limitMs = 60_000 + 5 * spec.batches * spec.intervalMs;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`${completed.length} of ${spec.batches} batches completed in ${limitMs} ms`)),
+          limitMs,
+        );
+      });
+      try {
+        await Promise.race([done, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  } finally {
+    subscription.unsubscribe();
+    await ssc.stop();
+    await ssc.awaitTermination();
+  }
+  const batches = completed.slice(0, spec.batches);
+  const failed = batches.find((event) => event.error);
+  if (failed?.error) throw failed.error;
+  const order = batches.map((event) => {
+    const digest = digests.get(event.batchTime);
+    if (digest === undefined) throw new Error(`no output for batch ${event.batchTime}`);
+    return digest;
+  });
+  if (manual)
+    return { processingMs, schedulingMs: processingMs.map(() => 0), totalMs: processingMs, digests: order };
+  return {
+    processingMs: batches.map((event) => event.processingDelay),
+    schedulingMs: batches.map((event) => event.schedulingDelay),
+    totalMs: batches.map((event) => event.totalDelay),
+    digests: order,
+  };
+}

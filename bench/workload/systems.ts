@@ -1,0 +1,74 @@
+/**
+ * The systems a streaming benchmark compares, each as a {@link Runner} over the shared input:
+ * Kindling, the plain loop, and (when it can run) the Spark Streaming baseline, which is reported
+ * as skipped with its reason otherwise.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SparkBaseline } from '../baselines/spark.js';
+import type { BenchOptions, SkippedSystem } from '../result.js';
+import { kindlingRun } from './kindling.js';
+import { CACHE_DIR } from './lines.js';
+import { plainRun } from './plain.js';
+import type { Runner } from './run-spec.js';
+
+/** A system under comparison. */
+export interface System {
+  readonly name: 'kindling' | 'plain-js' | 'spark';
+  readonly run: Runner;
+}
+
+/** The systems of a benchmark, and a `close` that ends what they started. */
+export interface Systems {
+  readonly kindling: System;
+  readonly plain: System;
+  readonly spark: System | undefined;
+  readonly skipped: SkippedSystem[];
+  close(): Promise<void>;
+}
+
+/**
+ * Kindling and the plain loop over `lines`, and Spark over `file` (the same lines) from
+ * `options.spark`, or started here when the run has none (and closed by `close`).
+ */
+export async function compareSystems(
+  options: BenchOptions,
+  file: string,
+  lines: readonly string[],
+): Promise<Systems> {
+  const log = options.log ?? (() => undefined);
+  const skipped: SkippedSystem[] = [];
+  let own: SparkBaseline | undefined;
+  let baseline: SparkBaseline | undefined;
+  try {
+    if (options.spark) {
+      const provided = await options.spark();
+      if ('skipped' in provided) skipped.push({ system: 'spark', reason: provided.skipped });
+      else baseline = provided;
+    } else {
+      baseline = own = await SparkBaseline.start(log);
+    }
+  } catch (error) {
+    skipped.push({ system: 'spark', reason: error instanceof Error ? error.message : String(error) });
+  }
+  const spark = baseline;
+  return {
+    kindling: { name: 'kindling', run: (spec) => kindlingRun(lines, spec) },
+    plain: { name: 'plain-js', run: (spec) => plainRun(lines, spec) },
+    spark: spark && {
+      name: 'spark',
+      run: async (spec) => {
+        const checkpointDir = await mkdtemp(join(CACHE_DIR, 'spark-checkpoint-'));
+        try {
+          return await spark.run(file, spec, checkpointDir);
+        } finally {
+          await rm(checkpointDir, { recursive: true, force: true });
+        }
+      },
+    },
+    skipped,
+    close: async () => {
+      await own?.close();
+    },
+  };
+}
