@@ -84,7 +84,7 @@ export class LineSplitter {
     if (over) {
       this.oversized = undefined;
       const bytes = over.lastByte === CR ? over.bytes - 1 : over.bytes;
-      return { oversized: true, prefix: over.prefix, bytes };
+      return { oversized: true, prefix: over.prefix.subarray(0, Math.min(bytes, over.prefix.length)), bytes };
     }
     const line = this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
     this.pieces = [];
