@@ -4,6 +4,7 @@
  * the results. Errors cross the thread as plain data ({@link SentError}), since a structured
  * clone keeps neither an error's class nor its extra properties.
  */
+import { workerData } from 'node:worker_threads';
 import { loadTaskFunction, runSlice, type SliceResult, type WorkerTaskKind } from './parallel-task.js';
 
 /** One slice of a batch, as the pool sends it to a worker. */
@@ -26,16 +27,30 @@ export interface SentError {
   readonly thrown?: string;
 }
 
+/** What the pool gives each thread as `workerData`: the tasks of the graph, to load at once. */
+export interface WorkerSetup {
+  readonly preload: readonly Pick<SliceRequest, 'module' | 'exportName'>[];
+}
+
 const functions = new Map<string, Promise<(...args: never[]) => unknown>>();
+
+function load(task: Pick<SliceRequest, 'module' | 'exportName'>): Promise<(...args: never[]) => unknown> {
+  const key = `${task.exportName}@${task.module}`;
+  let fn = functions.get(key);
+  if (!fn) {
+    fn = loadTaskFunction(task);
+    functions.set(key, fn);
+  }
+  return fn;
+}
+
+// Piscina loads this module when a thread starts: the tasks' modules load then, not in the first
+// batch. A failure is kept for the first slice that needs the module, which reports it.
+for (const task of (workerData as WorkerSetup | undefined)?.preload ?? []) load(task).catch(() => undefined);
 
 /** Runs one slice; piscina calls this for every task it gives this thread. */
 export default async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<SentError>> {
-  const key = `${request.exportName}@${request.module}`;
-  let fn = functions.get(key);
-  if (!fn) {
-    fn = loadTaskFunction(request);
-    functions.set(key, fn);
-  }
+  const fn = load(request);
   const result = await runSlice(await fn, request.kind, request.records, request.batchTime, request.collect);
   return { ...result, failures: result.failures.map((f) => ({ index: f.index, error: send(f.error) })) };
 }

@@ -11,7 +11,7 @@ import { ConfigurationError, KindlingError, describe } from '../errors.js';
 import type { Node } from './node.js';
 import { ParallelNode } from './parallel.js';
 import { loadTaskFunction, runSlice, type SliceResult, type WorkerTask } from './parallel-task.js';
-import { receiveError, type SentError, type SliceRequest } from './parallel-worker.js';
+import { receiveError, type SentError, type SliceRequest, type WorkerSetup } from './parallel-worker.js';
 
 /** Options of the worker pool (the context's `workers` option). */
 export interface WorkerPoolOptions {
@@ -89,7 +89,9 @@ export class WorkerPool {
       }
     }
     if (stages.length === 0 || this.threads === 0 || this.piscina) return;
+    const setup: WorkerSetup = { preload: stages.map((stage) => taskOf(stage.task)) };
     this.piscina = new Piscina({
+      workerData: setup,
       filename: WORKER_ENTRY,
       minThreads: this.threads,
       maxThreads: this.threads,
