@@ -124,6 +124,14 @@ export class SentimentScorer {
     }
     this.neutralBand = nonNegative('neutralBand', options.neutralBand ?? 0);
     this.emoticonWeight = nonNegative('emoticonWeight', options.emoticonWeight ?? 0.5);
+    if (
+      options.negationScope !== undefined &&
+      !(Number.isInteger(options.negationScope) && options.negationScope >= 0)
+    ) {
+      throw new ConfigurationError(
+        `negationScope ${options.negationScope} must be a whole number of words, 0 or more`,
+      );
+    }
     this.negationScope = options.negationScope;
   }
 

@@ -106,20 +106,20 @@ export class StreamingLogisticRegression {
   }
 
   /**
-   * Trains on every batch of `points` as it arrives. A point that is not a valid example (a
-   * label other than 0 or 1, a vector of the wrong size, an index out of range, a value that is
-   * not finite) is not learnt from: it becomes a dead letter of the stream, with the reason.
+   * Trains on every batch of `points` as it arrives, and returns the stream of the points
+   * trained on. A point that is not a valid example (a label other than 0 or 1, a vector of the
+   * wrong size, an index out of range, a value that is not finite) is not learnt from: it is a
+   * dead letter, with the reason, of the returned stream (and of `ssc.deadLetters()`).
    *
    * @example
-   * model.trainOn(labeled); // labeled: DStream<LabeledPoint>
-   * labeled.deadLetters().print(); // the points that were refused
+   * const trained = model.trainOn(labeled); // labeled: DStream<LabeledPoint>
+   * trained.deadLetters().print(); // the points that were refused, and why
    */
-  trainOn(points: DStream<LabeledPoint>): void {
+  trainOn(points: DStream<LabeledPoint>): DStream<LabeledPoint> {
     const dimensions = this.weights.length;
-    points
-      .map((point) => validPoint(point, dimensions), { onRecordError: 'deadLetter' })
-      .name('trainOn/validate')
-      .foreachBatch((batch) => this.update(batch));
+    const valid = points.map((point) => validPoint(point, dimensions), { onRecordError: 'deadLetter' });
+    valid.foreachBatch((batch) => this.update(batch));
+    return valid;
   }
 
   /**

@@ -11,13 +11,13 @@ export interface HashtagEntity {
 /** The fields of a Twitter API v1.1 status that the analytics read. */
 export interface TweetLike {
   /** The id as a string (v1.1 `id_str`; the number `id` loses precision in JavaScript). */
-  readonly id_str?: string;
+  readonly id_str?: string | undefined;
   /** The text, with `&`, `<`, `>` escaped as HTML references, as the API sends it. */
   readonly text: string;
   /** The language Twitter detected: an ISO 639-1 code, `und` when undetermined. */
-  readonly lang?: string | null;
+  readonly lang?: string | null | undefined;
   /** The hashtags Twitter found; when absent they are taken from the text. */
-  readonly entities?: { readonly hashtags?: readonly HashtagEntity[] } | null;
+  readonly entities?: { readonly hashtags?: readonly HashtagEntity[] | undefined } | null | undefined;
   /** The author; `location` is the free text of their profile. */
-  readonly user?: { readonly location?: string | null } | null;
+  readonly user?: { readonly location?: string | null | undefined } | null | undefined;
 }

@@ -1,0 +1,126 @@
+/**
+ * Hashtags of tweets and the top k per window, on a ManualClock: input batches of tweets, the
+ * operation, and the expected output batch per window (Spark's window rules: a 2 s window
+ * sliding every 1 s over 1 s batches covers the last two batches).
+ */
+import test from 'ava';
+import { ConfigurationError } from '../../lib/index.js';
+import { hashtagsOf, topHashtags } from '../../analytics/hashtags.js';
+import type { TweetLike } from '../../analytics/tweet.js';
+import { countPerWindow, topByCount } from '../../analytics/window-counts.js';
+import { runOperation } from '../helpers/operations.js';
+
+const tweet = (text: string): TweetLike => ({ text });
+
+test('hashtagsOf: from the entities when the tweet has them, lower-cased and distinct', (t) => {
+  t.deepEqual(
+    hashtagsOf({
+      text: 'ignored #text',
+      entities: { hashtags: [{ text: 'iPhone' }, { text: 'apple' }, { text: 'Apple' }] },
+    }),
+    ['#iphone', '#apple'],
+  );
+  t.deepEqual(hashtagsOf({ text: '#text', entities: { hashtags: [] } }), []);
+});
+
+test('hashtagsOf: from the text when the tweet has no entities', (t) => {
+  t.deepEqual(hashtagsOf(tweet('New #iPhone! #apple #Apple not#this #1')), ['#iphone', '#apple']);
+  t.deepEqual(hashtagsOf({ text: '#a', entities: null }), ['#a']);
+});
+
+test('topHashtags: the k most used hashtags per window, most used first', async (t) => {
+  const input: TweetLike[][] = [
+    [tweet('#a #b'), tweet('#a'), tweet('#c')],
+    [tweet('#b'), tweet('#b #c'), tweet('#d')],
+    [tweet('#d'), tweet('#d #a')],
+    [],
+    [],
+  ];
+  const out = await runOperation(input, (s) =>
+    topHashtags(s, { k: 2, windowDuration: 2000, slideDuration: 1000 }),
+  );
+  t.deepEqual(out, [
+    // window (0, 1000]: a 2, b 1, c 1
+    [
+      ['#a', 2],
+      ['#b', 1],
+    ],
+    // (0, 2000]: a 2, b 3, c 2, d 1
+    [
+      ['#b', 3],
+      ['#a', 2],
+    ],
+    // (1000, 3000]: b 2, c 1, d 3, a 1
+    [
+      ['#d', 3],
+      ['#b', 2],
+    ],
+    // (2000, 4000]: d 2, a 1
+    [
+      ['#d', 2],
+      ['#a', 1],
+    ],
+    // (3000, 5000]: nothing
+    [],
+  ]);
+});
+
+test('topHashtags: a slide of 2 batches outputs every other batch time', async (t) => {
+  const input: TweetLike[][] = [[tweet('#a')], [tweet('#b #a')], [tweet('#b')], [tweet('#b')]];
+  const out = await runOperation(
+    input,
+    (s) => topHashtags(s, { k: 5, windowDuration: 2000, slideDuration: 2000 }),
+    {
+      numBatches: 4,
+    },
+  );
+  t.deepEqual(out, [
+    [
+      ['#a', 2],
+      ['#b', 1],
+    ],
+    [['#b', 2]],
+  ]);
+});
+
+test('topHashtags: k must be 1 or more', (t) => {
+  t.throws(() => topHashtags(undefined as never, { k: 0, windowDuration: 1000 }), {
+    instanceOf: ConfigurationError,
+    message: /k 0 must be a whole number, 1 or more/,
+  });
+});
+
+test('countPerWindow and topByCount: counts drop out when they fall to 0', async (t) => {
+  const out = await runOperation([['x', 'y', 'x'], ['y'], [], []], (s) =>
+    countPerWindow(s, { windowDuration: 2000 }),
+  );
+  t.deepEqual(
+    out.map((batch) => [...batch].sort()),
+    [
+      [
+        ['x', 2],
+        ['y', 1],
+      ],
+      [
+        ['x', 2],
+        ['y', 2],
+      ],
+      [['y', 1]],
+      [],
+    ],
+  );
+  const counts: [string, number][][] = [
+    [
+      ['p', 1],
+      ['q', 3],
+      ['r', 2],
+    ],
+  ];
+  const top = await runOperation(counts, (s) => topByCount(s, 2));
+  t.deepEqual(top, [
+    [
+      ['q', 3],
+      ['r', 2],
+    ],
+  ]);
+});
