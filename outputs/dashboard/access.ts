@@ -111,7 +111,9 @@ export class Access {
     }
     const cookie = cookies(req.headers.cookie)[this.cookieName];
     if (cookie !== undefined && same(cookie, this.session as string)) return { allowed: true };
-    return this.refuse(cookie === undefined ? 'this dashboard needs its token' : 'the session cookie is stale');
+    return this.refuse(
+      cookie === undefined ? 'this dashboard needs its token' : 'the session cookie is stale',
+    );
   }
 
   private matches(candidate: string): boolean {

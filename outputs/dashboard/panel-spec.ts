@@ -23,7 +23,10 @@ export interface LinePanelSpec<T> {
    * The batch's value: a number (one series named after the panel), or named series, e.g.
    * `{ positive: 3, negative: 1 }`. `null` leaves a gap; other values must be finite numbers.
    */
-  readonly value?: (records: readonly T[], time: number) => number | null | Readonly<Record<string, number | null>>;
+  readonly value?: (
+    records: readonly T[],
+    time: number,
+  ) => number | null | Readonly<Record<string, number | null>>;
   /** How many points to keep and show; default 120. */
   readonly history?: number;
   /** At most this many series; series first seen after that are left out (and the panel says so). Default 12. */

@@ -126,7 +126,14 @@ export class Panel<T> {
       case 'line':
         return this.state();
       case 'bar':
-        return { kind: 'bar', name: this.name, title: this.title, unit: this.spec.unit ?? null, time: null, bars: [] };
+        return {
+          kind: 'bar',
+          name: this.name,
+          title: this.title,
+          unit: this.spec.unit ?? null,
+          time: null,
+          bars: [],
+        };
       case 'table': {
         const columns = Array.isArray(this.spec.columns)
           ? [...(this.spec.columns as readonly string[])]
@@ -168,7 +175,9 @@ function topBars<T>(name: string, spec: BarPanelSpec<T>, records: readonly T[], 
     }
     return { label: String(label), value };
   });
-  return bars.sort((a, b) => b.value - a.value).slice(0, spec.top ?? 10);
+  // Largest first; equal values by label, so the order does not depend on the batch's order.
+  bars.sort((a, b) => b.value - a.value || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  return bars.slice(0, spec.top ?? 10);
 }
 
 function tableOf<T>(
@@ -190,7 +199,8 @@ type Reader<T> = readonly [string, (record: T) => unknown];
 function columnReaders<T>(spec: TablePanelSpec<T>, records: readonly T[]): Reader<T>[] {
   const property = (column: string): Reader<T> => [
     column,
-    (record) => (record !== null && typeof record === 'object' ? (record as Record<string, unknown>)[column] : undefined),
+    (record) =>
+      record !== null && typeof record === 'object' ? (record as Record<string, unknown>)[column] : undefined,
   ];
   if (Array.isArray(spec.columns)) return (spec.columns as readonly string[]).map(property);
   if (spec.columns) return Object.entries(spec.columns as Readonly<Record<string, (record: T) => unknown>>);
@@ -209,7 +219,8 @@ export function toCell(value: unknown): Cell {
   if (value instanceof Date) return value.toISOString();
   let text: string;
   try {
-    text = JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+    text =
+      JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
   } catch {
     text = String(value); // a cycle: show what String() gives rather than fail the batch
   }
@@ -262,7 +273,9 @@ function checkSpec(name: string, spec: PanelSpec<never>): void {
         : [['rows', spec.rows]];
   for (const [option, value] of counts) {
     if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value > 0)) {
-      throw new ConfigurationError(`${where}: ${option} must be a positive whole number, got ${String(value)}`);
+      throw new ConfigurationError(
+        `${where}: ${option} must be a positive whole number, got ${String(value)}`,
+      );
     }
   }
   for (const fn of ['value', 'label'] as const) {

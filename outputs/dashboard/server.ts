@@ -87,10 +87,14 @@ export class Dashboard {
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? 4040;
     if (typeof host !== 'string' || host === '') {
-      throw new ConfigurationError(`dashboard: host must be an address such as '127.0.0.1', got ${String(host)}`);
+      throw new ConfigurationError(
+        `dashboard: host must be an address such as '127.0.0.1', got ${String(host)}`,
+      );
     }
     if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-      throw new ConfigurationError(`dashboard: port must be a whole number from 0 to 65535, got ${String(port)}`);
+      throw new ConfigurationError(
+        `dashboard: port must be a whole number from 0 to 65535, got ${String(port)}`,
+      );
     }
     this.access = new Access(host, port, options.token);
     this.board = boardOf(ssc);
@@ -102,8 +106,9 @@ export class Dashboard {
     this.hub = new EventHub(options.maxBufferedBytes ?? 4 * 1024 * 1024);
     this.board.attach((update) => this.hub.broadcast(sseMessage('panel', update)));
     this.subscription = ssc.events.subscribe((event) => {
-      const change = this.statistics.apply(event, ssc.clock.now());
-      if (change) this.hub.broadcast(sseMessage(change.kind, change));
+      for (const change of this.statistics.apply(event, ssc.clock.now())) {
+        this.hub.broadcast(sseMessage(change.kind, change));
+      }
       if (event.type === 'contextStopped') void this.close();
     });
     this.server = createServer((req, res) => this.answer(req, res));
@@ -141,7 +146,7 @@ export class Dashboard {
       await new Promise<void>((resolve) => {
         if (!this.server.listening) return resolve();
         this.server.close(() => resolve());
-        this.server.closeAllConnections();
+        this.server.closeIdleConnections();
       });
     })();
     return this.closing;
@@ -149,7 +154,11 @@ export class Dashboard {
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
     this.route(req, res).catch((error: unknown) => {
-      this.ssc.reportError('dashboard', `answering ${req.method} ${pathOf(req)}: ${(error as Error).message}`, error);
+      this.ssc.reportError(
+        'dashboard',
+        `answering ${req.method} ${pathOf(req)}: ${(error as Error).message}`,
+        error,
+      );
       if (!res.headersSent) send(res, 500, `the dashboard failed to answer: ${(error as Error).message}`);
       else res.destroy();
     });

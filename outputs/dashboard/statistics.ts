@@ -21,7 +21,11 @@ export interface BatchRow {
   readonly totalDelay: number | null;
   readonly deadLetters: number | null;
   /** Output operations started, and finished without and with an error. */
-  readonly outputOperations: { readonly started: number; readonly succeeded: number; readonly failed: number };
+  readonly outputOperations: {
+    readonly started: number;
+    readonly succeeded: number;
+    readonly failed: number;
+  };
   readonly error: string | null;
 }
 
@@ -110,8 +114,7 @@ type MutableBatch = { -readonly [K in keyof BatchRow]: BatchRow[K] } & {
  * @example
  * const stats = new StreamingStatistics({ name: 'tweets', batchInterval: 1000 });
  * ssc.events.subscribe((event) => {
- *   const change = stats.apply(event, ssc.clock.now());
- *   if (change) send(change);
+ *   for (const change of stats.apply(event, ssc.clock.now())) send(change);
  * });
  *
  * Gotcha: averages are over the retained batches only, as in Spark.
@@ -129,14 +132,24 @@ export class StreamingStatistics {
   private totalRecords = 0;
   private totalDeadLetters = 0;
   private stopError: string | null = null;
+  /** An error a batch event brought besides the batch's own change. */
+  private pendingError: ErrorRow | undefined;
 
   constructor(private readonly options: StreamingStatisticsOptions) {
     this.retainedBatches = Math.max(1, options.retainedBatches ?? 1000);
     this.retainedErrors = Math.max(1, options.retainedErrors ?? 50);
   }
 
-  /** Applies one event seen at `now` (the context clock's time); returns what changed, if anything shown did. */
-  apply(event: StreamingEvent, now: number): StatisticsChange | undefined {
+  /** Applies one event seen at `now` (the context clock's time); returns what changed (often nothing, or one thing). */
+  apply(event: StreamingEvent, now: number): StatisticsChange[] {
+    const change = this.fold(event, now);
+    if (change === undefined) return [];
+    const error = this.pendingError;
+    this.pendingError = undefined;
+    return error ? [change, { kind: 'reportedError', error }] : [change];
+  }
+
+  private fold(event: StreamingEvent, now: number): StatisticsChange | undefined {
     switch (event.type) {
       case 'batchSubmitted': {
         this.state = 'active';
@@ -169,7 +182,12 @@ export class StreamingStatistics {
         return this.receiver(event.streamId, event.receiver, now, { state: 'active', restartIn: null });
       case 'receiverError': {
         const previous = this.receivers.get(event.streamId);
-        this.remember({ at: now, source: `receiver ${event.receiver}`, message: event.message, batchTime: null });
+        this.remember({
+          at: now,
+          source: `receiver ${event.receiver}`,
+          message: event.message,
+          batchTime: null,
+        });
         return this.receiver(event.streamId, event.receiver, now, {
           state: event.restartIn === undefined ? (previous?.state ?? 'active') : 'restarting',
           errors: (previous?.errors ?? 0) + 1,
@@ -258,7 +276,10 @@ export class StreamingStatistics {
     };
   }
 
-  private completed(event: Extract<StreamingEvent, { type: 'batchCompleted' }>, now: number): StatisticsChange {
+  private completed(
+    event: Extract<StreamingEvent, { type: 'batchCompleted' }>,
+    now: number,
+  ): StatisticsChange {
     const batch = this.batch(event.batchTime);
     batch.records = event.records;
     batch.inputRate = this.rate(event.records);
@@ -273,6 +294,7 @@ export class StreamingStatistics {
     if (event.error) {
       this.failedBatches += 1;
       this.remember({ at: now, source: 'batch', message: event.error.message, batchTime: event.batchTime });
+      this.pendingError = this.errors.at(-1);
     } else {
       this.completedBatches += 1;
     }
@@ -343,7 +365,8 @@ export class StreamingStatistics {
 
   private remember(error: ErrorRow): StatisticsChange {
     this.errors.push(error);
-    if (this.errors.length > this.retainedErrors) this.errors.splice(0, this.errors.length - this.retainedErrors);
+    if (this.errors.length > this.retainedErrors)
+      this.errors.splice(0, this.errors.length - this.retainedErrors);
     return { kind: 'reportedError', error };
   }
 }

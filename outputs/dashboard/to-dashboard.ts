@@ -24,7 +24,11 @@ import type { PanelSpec } from './panel-spec.js';
  * Gotcha: a line panel's values must be finite numbers (or null for a gap); a NaN (say, an
  * average of no records) fails the batch with a message naming the panel and the series.
  */
-export function toDashboard<T>(stream: DStream<T>, name: string, spec: PanelSpec<T> = { kind: 'line' }): void {
+export function toDashboard<T>(
+  stream: DStream<T>,
+  name: string,
+  spec: PanelSpec<T> = { kind: 'line' },
+): void {
   const board = boardOf(stream.context);
   const panel = new Panel<T>(name, spec);
   board.assertFree(name);

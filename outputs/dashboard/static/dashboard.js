@@ -3,7 +3,7 @@
  * batches, receivers, errors and the job's panels, and draws them (time series with uPlot).
  * Plain browser JavaScript, served as is. Every value is put in the page as text, never as HTML.
  */
-/* global uPlot */
+/* global uPlot, document, Node, ResizeObserver, requestAnimationFrame, EventSource */
 'use strict';
 
 (() => {
@@ -191,9 +191,12 @@
   }
 
   function drawBarPanel(panel, view) {
-    view.note.textContent = panel.time === null ? '' : `${panel.unit ? `${panel.unit} · ` : ''}batch ${formatTime(panel.time)}`;
+    view.note.textContent =
+      panel.time === null ? '' : `${panel.unit ? `${panel.unit} · ` : ''}batch ${formatTime(panel.time)}`;
     if (panel.bars.length === 0) {
-      view.body.replaceChildren(el('p', 'empty', panel.time === null ? 'No batches yet.' : 'The batch was empty.'));
+      view.body.replaceChildren(
+        el('p', 'empty', panel.time === null ? 'No batches yet.' : 'The batch was empty.'),
+      );
       return;
     }
     const largest = Math.max(...panel.bars.map((b) => Math.abs(b.value))) || 1;
@@ -210,17 +213,30 @@
   function drawTablePanel(panel, view) {
     const shown = panel.rows.length;
     view.note.textContent =
-      panel.time === null ? '' : `batch ${formatTime(panel.time)} · ${shown} of ${formatNumber(panel.total)} records`;
+      panel.time === null
+        ? ''
+        : `batch ${formatTime(panel.time)} · ${shown} of ${formatNumber(panel.total)} records`;
     if (shown === 0) {
-      view.body.replaceChildren(el('p', 'empty', panel.time === null ? 'No batches yet.' : 'The batch was empty.'));
+      view.body.replaceChildren(
+        el('p', 'empty', panel.time === null ? 'No batches yet.' : 'The batch was empty.'),
+      );
       return;
     }
-    const head = el('tr', null, panel.columns.map((c) => el('th', null, c)));
+    const head = el(
+      'tr',
+      null,
+      panel.columns.map((c) => el('th', null, c)),
+    );
     const body = panel.rows.map((row) =>
       el(
         'tr',
         null,
-        row.map((value) => cell(value === null ? '–' : typeof value === 'number' ? formatNumber(value) : value, typeof value === 'number' ? 'num' : 'wrap')),
+        row.map((value) =>
+          cell(
+            value === null ? '–' : typeof value === 'number' ? formatNumber(value) : value,
+            typeof value === 'number' ? 'num' : 'wrap',
+          ),
+        ),
       ),
     );
     const table = el('table', null, [el('thead', null, [head]), el('tbody', null, body)]);
@@ -255,7 +271,9 @@
       ' completed batches, ',
       el('strong', null, formatNumber(s.totalRecords)),
       ' records',
-      ...(s.failedBatches > 0 ? [', ', el('strong', 'error-text', formatNumber(s.failedBatches)), ' failed'] : []),
+      ...(s.failedBatches > 0
+        ? [', ', el('strong', 'error-text', formatNumber(s.failedBatches)), ' failed']
+        : []),
       ').',
       ...(s.stopError ? [' ', el('span', 'error-text', `Stopped by: ${s.stopError}`)] : []),
     );
@@ -263,7 +281,8 @@
 
   function drawBatches() {
     const rows = [...state.batches.values()].sort((a, b) => b.batchTime - a.batchTime).slice(0, shownBatches);
-    byId('batches-count').textContent = state.batches.size > 0 ? `(latest ${rows.length} of ${state.batches.size})` : '';
+    byId('batches-count').textContent =
+      state.batches.size > 0 ? `(latest ${rows.length} of ${state.batches.size})` : '';
     byId('batches-empty').hidden = rows.length > 0;
     byId('batches-body').replaceChildren(
       ...rows.map((b) => {
@@ -293,7 +312,8 @@
     byId('receivers-body').replaceChildren(
       ...rows.map((r) => {
         const stateCell = el('td', null, [pill(r.state)]);
-        if (r.state === 'restarting' && r.restartIn !== null) stateCell.append(` in ${formatDuration(r.restartIn)}`);
+        if (r.state === 'restarting' && r.restartIn !== null)
+          stateCell.append(` in ${formatDuration(r.restartIn)}`);
         if (r.state === 'stopped' && r.stopReason) stateCell.append(` (${r.stopReason})`);
         const last = r.lastError ? `${formatTime(r.lastErrorAt)}: ${r.lastError}` : '–';
         const tr = el('tr', null, [

@@ -57,7 +57,9 @@ export class EventReader {
 
   /** The next `count` messages not returned yet. */
   next(count: number): Promise<SseMessage[]> {
-    return this.take(() => (this.messages.length - this.consumed >= count ? this.consumed + count : undefined));
+    return this.take(() =>
+      this.messages.length - this.consumed >= count ? this.consumed + count : undefined,
+    );
   }
 
   /** The messages not returned yet, up to and including the first for which `match` is true. */

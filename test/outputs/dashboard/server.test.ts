@@ -22,14 +22,23 @@ interface Answer {
 }
 
 /** One request to 127.0.0.1:`port` with real node:http; resolves with the whole answer. */
-function get(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const options = { host: '127.0.0.1', port, path, method, headers, timeout: 10_000, agent: false };
     const req = request(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
       );
     });
     req.on('error', reject);
@@ -104,7 +113,9 @@ test('the event stream starts with the history, then carries batches and panels 
   ]);
 
   await clock.advance(1000);
-  const live = await reader.until((m) => m.event === 'batch' && (m.data as Batch).batch.status === 'completed');
+  const live = await reader.until(
+    (m) => m.event === 'batch' && (m.data as Batch).batch.status === 'completed',
+  );
   const panel = live.find((m) => m.event === 'panel');
   t.deepEqual((panel?.data as { point: unknown }).point, { time: 2000, values: { words: 1 } });
   const done = live.at(-1)?.data as Batch;
@@ -133,15 +144,22 @@ interface Batch {
 
 test('a host other than loopback without a token is refused before anything listens', (t) => {
   const { ssc } = context('dashboard-no-token');
-  const error = t.throws(() => dashboard(ssc, { host: '0.0.0.0', port: 0 }), { instanceOf: ConfigurationError });
-  t.regex(error?.message ?? '', /host '0\.0\.0\.0' is reachable from other machines, so the dashboard needs a token/);
+  const error = t.throws(() => dashboard(ssc, { host: '0.0.0.0', port: 0 }), {
+    instanceOf: ConfigurationError,
+  });
+  t.regex(
+    error?.message ?? '',
+    /host '0\.0\.0\.0' is reachable from other machines, so the dashboard needs a token/,
+  );
   t.regex(error?.message ?? '', /or bind host '127\.0\.0\.1'/);
   t.throws(() => dashboard(ssc, { host: '::', port: 0 }), { instanceOf: ConfigurationError });
   t.throws(() => dashboard(ssc, { port: 0, token: 'short' }), {
     instanceOf: ConfigurationError,
     message: /at least 16 characters/,
   });
-  t.throws(() => dashboard(ssc, { port: 70_000 }), { message: /port must be a whole number from 0 to 65535/ });
+  t.throws(() => dashboard(ssc, { port: 70_000 }), {
+    message: /port must be a whole number from 0 to 65535/,
+  });
 });
 
 test('with a token every request carries it: ?token= once gives a cookie, or a bearer header', async (t) => {
@@ -154,7 +172,10 @@ test('with a token every request carries it: ?token= once gives a cookie, or a b
 
   const bare = await get(port, '/');
   t.is(bare.status, 401);
-  t.regex(bare.body, /this dashboard needs its token: open \/\?token=<the token the dashboard was started with> once/);
+  t.regex(
+    bare.body,
+    /this dashboard needs its token: open \/\?token=<the token the dashboard was started with> once/,
+  );
   t.false(bare.body.includes(token));
   t.is((await get(port, '/events')).status, 401);
 
@@ -197,5 +218,8 @@ test('a second dashboard on one context, and a port in use, are refused with a c
   const other = context('dashboard-port-taken').ssc;
   const clash = dashboard(other, { port });
   t.teardown(() => clash.close());
-  await t.throwsAsync(clash.listening, { instanceOf: ConfigurationError, message: new RegExp(`port ${port} on 127.0.0.1 is in use`) });
+  await t.throwsAsync(clash.listening, {
+    instanceOf: ConfigurationError,
+    message: new RegExp(`port ${port} on 127.0.0.1 is in use`),
+  });
 });
