@@ -33,7 +33,7 @@ export const FULL: CheckpointSettings = {
 };
 export const QUICK: CheckpointSettings = { sizes: [10_000, 100_000], recoveryKeys: 100_000, runs: 3 };
 
-const SHAPES: readonly StateShape[] = ['Map', 'pairs'];
+const SHAPES: readonly StateShape[] = ['Map', 'pairs', 'columns'];
 /** Checkpoints a store keeps (the default), so recovery reads what a real directory holds. */
 const KEEP = 3;
 

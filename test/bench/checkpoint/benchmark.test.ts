@@ -12,6 +12,15 @@ test('wordCounts builds n distinct keys in both shapes, and JSON brings them bac
   t.is(compareState(fromJson(toJson(pairs), pairs), pairs), undefined);
 });
 
+test('columns hold the same counts as pairs, and JSON brings them back', (t) => {
+  const columns = wordCounts(1000, 'columns');
+  t.false(columns instanceof Map || Array.isArray(columns));
+  t.is(compareState(columns, wordCounts(1000, 'columns')), undefined);
+  t.is(compareState(fromJson(toJson(columns), columns), columns), undefined);
+  t.regex(compareState(wordCounts(1000, 'pairs'), columns) ?? '', /expected columns/);
+  t.regex(compareState(wordCounts(999, 'columns'), columns) ?? '', /read back 999 pairs, expected 1000/);
+});
+
 test('compareState names what differs', (t) => {
   const map = new Map([
     ['a', 1],
@@ -39,7 +48,7 @@ test('a small checkpoint benchmark run is correct and reports each figure beside
   t.true(result.correct);
   t.is(result.name, 'checkpoint');
   const names = result.rows.map((r) => `${r.system} ${r.metric}`);
-  for (const shape of ['Map', 'pairs']) {
+  for (const shape of ['Map', 'pairs', 'columns']) {
     t.true(names.includes(`kindling write ${shape} 1k keys (ms)`));
     t.true(names.includes(`json-fs write ${shape} 1k keys (ms)`));
     t.true(names.includes(`kindling recover ${shape} 1k keys (ms)`));
