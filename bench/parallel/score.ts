@@ -16,28 +16,29 @@ export interface ScoredTweet {
 
 /** Weights of word stems (after {@link stem}): a short hand-made list, enough to give work. */
 const WEIGHTS = new Map<string, number>([
-  ['love', 3],
-  ['like', 2],
+  ['lov', 3],
+  ['lik', 2],
   ['good', 2],
   ['great', 3],
   ['awesom', 4],
   ['amaz', 4],
   ['best', 3],
+  ['happ', 3],
   ['happi', 3],
   ['thank', 2],
   ['cool', 1],
-  ['nice', 2],
+  ['nic', 2],
   ['fast', 1],
   ['win', 2],
   ['fix', 1],
-  ['hate', -3],
+  ['hat', -3],
   ['bad', -3],
   ['wors', -3],
   ['worst', -3],
   ['terribl', -3],
   ['suck', -3],
   ['fail', -2],
-  ['broke', -2],
+  ['brok', -2],
   ['broken', -2],
   ['crash', -2],
   ['slow', -2],
@@ -47,7 +48,7 @@ const WEIGHTS = new Map<string, number>([
   ['lost', -2],
   ['sad', -2],
   ['wtf', -4],
-  ['angri', -3],
+  ['angr', -3],
 ]);
 
 const NEGATIONS = new Set(['not', 'no', 'never', "don't", "can't", "isn't", "won't", 'cannot']);
