@@ -23,3 +23,4 @@ export * from './hdfs/index.js';
 export * from './s3/index.js';
 export * from './hbase/index.js';
 export * from './mongodb/index.js';
+export * from './dashboard/index.js';
