@@ -96,7 +96,7 @@ export class WorkerPool {
       minThreads: this.threads,
       maxThreads: this.threads,
       concurrentTasksPerWorker: IN_FLIGHT_PER_WORKER,
-      idleTimeout: Number.MAX_SAFE_INTEGER,
+      idleTimeout: Infinity,
     });
     this.piscina.on('error', (error: unknown) => this.report(`worker pool: ${describe(error)}`, error));
   }
