@@ -54,7 +54,9 @@ export interface WorkerTask<T, U> {
  * Gotchas: records and results cross threads by structured clone, so they must be cloneable
  * (no functions; a class instance arrives as a plain object). The module runs once per thread,
  * so module-level state is per thread, not shared. A TypeScript module loads in the workers when
- * the app runs under tsx (`tsx job.ts` or `node --import tsx`): workers inherit `execArgv`.
+ * the app runs under tsx (`tsx job.ts` or `node --import tsx`): workers inherit `execArgv`. On
+ * Node 20 the workers get only tsx's `require` hook, so there a TypeScript module is required:
+ * it must not use top-level `await`.
  */
 export function workerTask<T, U>(
   module: URL | string,

@@ -4,6 +4,7 @@
  * letters work as in the narrow operators; the pool starts with the context and closes on stop.
  * The functions live in parallel-tasks.ts, a TypeScript module the workers load through tsx.
  */
+import { availableParallelism } from 'node:os';
 import test from 'ava';
 import { firstValueFrom, toArray } from 'rxjs';
 import {
@@ -355,6 +356,15 @@ test.serial('a module that does not exist fails start() with the module named', 
     .parallel(workerTask(new URL('./no-such-module.ts', import.meta.url), 'f'))
     .foreachBatch(() => undefined);
   await t.throwsAsync(ssc.start(), { instanceOf: ConfigurationError, message: /no-such-module\.ts/ });
+});
+
+test('workers: true gives cores - 1 threads (at least 1) and the main thread takes slices; none without it', (t) => {
+  const pool = new StreamingContext({ batchInterval: 1000, workers: true }).workers;
+  t.is(pool.threads, Math.max(1, availableParallelism() - 1));
+  t.true(pool.mainThread);
+  t.is(new StreamingContext({ batchInterval: 1000, workers: 3 }).workers.threads, 3);
+  t.is(new StreamingContext({ batchInterval: 1000 }).workers.threads, 0);
+  t.is(new StreamingContext({ batchInterval: 1000, workers: false }).workers.threads, 0);
 });
 
 const BAD_OPTIONS: readonly [string, () => unknown, RegExp][] = [
