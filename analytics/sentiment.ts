@@ -76,7 +76,12 @@ interface LoadedLanguage {
   readonly vocabulary: Vocabulary;
   readonly analyzer: SentimentAnalyzer;
   readonly scale: number;
+  /** Scores of words seen, so natural is asked once per word; cleared when it grows large. */
+  readonly memo: Map<string, number>;
 }
+
+/** How many word scores a language keeps memoised before it starts over. */
+const MEMO_LIMIT = 100_000;
 
 const SQUEEZE_ALL = /(\p{L})\1+/gu;
 
@@ -212,10 +217,16 @@ export class SentimentScorer {
 
   /** The vocabulary's score of one word (natural's lookup of a one-word text), 0 if absent. */
   private wordScore(word: string, loaded: LoadedLanguage): number {
-    const value = loaded.analyzer.getSentiment([word]);
-    if (value !== 0) return value;
-    const squeezed = word.replace(SQUEEZE_ALL, '$1');
-    return squeezed === word ? 0 : loaded.analyzer.getSentiment([squeezed]);
+    const known = loaded.memo.get(word);
+    if (known !== undefined) return known;
+    let value = loaded.analyzer.getSentiment([word]);
+    if (value === 0) {
+      const squeezed = word.replace(SQUEEZE_ALL, '$1');
+      if (squeezed !== word) value = loaded.analyzer.getSentiment([squeezed]);
+    }
+    if (loaded.memo.size >= MEMO_LIMIT) loaded.memo.clear();
+    loaded.memo.set(word, value);
+    return value;
   }
 
   private load(code: string): LoadedLanguage | undefined {
@@ -225,7 +236,13 @@ export class SentimentScorer {
     if (!language) return undefined;
     const vocabulary = this.vocabularies[code] ?? (language.vocabularies[0] as Vocabulary);
     const analyzer = new SentimentAnalyzer(language.naturalName, undefined, vocabulary);
-    const loaded = { language, vocabulary, analyzer, scale: VOCABULARY_SCALE[vocabulary] };
+    const loaded = {
+      language,
+      vocabulary,
+      analyzer,
+      scale: VOCABULARY_SCALE[vocabulary],
+      memo: new Map<string, number>(),
+    };
     this.loaded.set(code, loaded);
     return loaded;
   }

@@ -55,35 +55,29 @@ export interface TokenizeOptions {
 /** Words negated after a negation, by default: "not very good at all" negates "very good at". */
 export const DEFAULT_NEGATION_SCOPE = 3;
 
-// One alternative per token kind, tried in this order at each position (sticky, unicode).
-const PATTERN = new RegExp(
-  [
-    '(\\s+)',
-    '((?:https?:\\/\\/|www\\.)[^\\s<>"]+)',
-    `(${POSITIVE_EMOTICON})`,
-    `(${NEGATIVE_EMOTICON})`,
-    '(\\p{Extended_Pictographic}(?:\\uFE0F|\\u200D\\p{Extended_Pictographic}|[\\u{1F3FB}-\\u{1F3FF}])*)',
-    '((?<![\\p{L}\\p{N}_])#(?=[\\p{L}\\p{M}\\p{N}_]*\\p{L})[\\p{L}\\p{M}\\p{N}_]+)',
-    '((?<![\\p{L}\\p{N}_])@\\w+)',
-    '(\\p{N}+(?:[.,:]\\p{N}+)*(?![\\p{L}\\p{M}\\p{N}_]))',
-    "([\\p{L}\\p{M}\\p{N}_]+(?:['\u2019][\\p{L}\\p{M}\\p{N}_]+)*)",
-    '([.!?,;:\u2026\u00a1\u00bf]+)',
-    '(\\S)',
-  ].join('|'),
-  'uy',
+/** One pattern per token kind, sticky, without groups: tried at a position with `test`. */
+const sticky = (source: string): RegExp => new RegExp(source, 'uy');
+const SPACE = sticky('\\s+');
+const URL_PATTERN = sticky('(?:https?:\\/\\/|www\\.)[^\\s<>"]+');
+const POSITIVE = sticky(POSITIVE_EMOTICON);
+const NEGATIVE = sticky(NEGATIVE_EMOTICON);
+const EMOJI = sticky(
+  '\\p{Extended_Pictographic}(?:\\uFE0F|\\u200D\\p{Extended_Pictographic}|[\\u{1F3FB}-\\u{1F3FF}])*',
 );
+const HASHTAG = sticky('(?<![\\p{L}\\p{N}_])#(?=[\\p{L}\\p{M}\\p{N}_]*\\p{L})[\\p{L}\\p{M}\\p{N}_]+');
+const MENTION = sticky('(?<![\\p{L}\\p{N}_])@\\w+');
+const NUMBER = sticky('\\p{N}+(?:[.,:]\\p{N}+)*(?![\\p{L}\\p{M}\\p{N}_])');
+const WORD = sticky("[\\p{L}\\p{M}\\p{N}_]+(?:['\u2019][\\p{L}\\p{M}\\p{N}_]+)*");
+const PUNCTUATION = sticky('[.!?,;:\u2026\u00a1\u00bf]+');
+const ANY = sticky('\\S');
 
-const enum Group {
-  Space = 1,
-  Url,
-  Positive,
-  Negative,
-  Emoji,
-  Hashtag,
-  Mention,
-  Number,
-  Word,
-  Punctuation,
+/** The characters an emoticon can start with, to skip the emoticon patterns elsewhere. */
+const EMOTICON_START = new Set(Array.from(':=;xX(^<>)T-', (c) => c.charCodeAt(0)));
+
+/** Where `pattern` matching at `position` of `text` ends, or -1 when it does not match there. */
+function matchAt(pattern: RegExp, text: string, position: number): number {
+  pattern.lastIndex = position;
+  return pattern.test(text) ? pattern.lastIndex : -1;
 }
 
 /** Trailing characters that close a sentence, not a URL ("see http://x.co/a."). */
@@ -112,40 +106,45 @@ export function tokenize(text: string, options: TokenizeOptions = {}): Token[] {
   const source = decodeHtmlEntities(text);
   const tokens: Token[] = [];
   let negatedLeft = 0;
-  const pattern = new RegExp(PATTERN);
-  let match: RegExpExecArray | null;
-  while ((match = pattern.exec(source)) !== null) {
-    if (match[Group.Space] !== undefined) continue;
-    let token: Token;
-    if (match[Group.Url] !== undefined) {
-      const url = match[Group.Url].replace(URL_TRAIL, '');
-      pattern.lastIndex = match.index + url.length;
+  let position = 0;
+  while (position < source.length) {
+    const code = source.charCodeAt(position);
+    const ascii = code < 0x80;
+    let end = matchAt(SPACE, source, position);
+    if (end >= 0) {
+      position = end;
+      continue;
+    }
+    let token: Token | undefined;
+    if ((code === 0x68 || code === 0x77) && (end = matchAt(URL_PATTERN, source, position)) >= 0) {
+      const url = source.slice(position, end).replace(URL_TRAIL, '');
+      end = position + url.length;
       token = { kind: 'url', text: url, negated: false };
-    } else if (match[Group.Positive] !== undefined) {
-      token = emoticon(match[Group.Positive], 1);
-    } else if (match[Group.Negative] !== undefined) {
-      token = emoticon(match[Group.Negative], -1);
-    } else if (match[Group.Emoji] !== undefined) {
-      token = emoticon(match[Group.Emoji], emojiPolarity(match[Group.Emoji]));
-    } else if (match[Group.Hashtag] !== undefined) {
-      token = { kind: 'hashtag', text: match[Group.Hashtag].toLowerCase(), negated: negatedLeft > 0 };
-    } else if (match[Group.Mention] !== undefined) {
-      token = { kind: 'mention', text: match[Group.Mention].toLowerCase(), negated: false };
-    } else if (match[Group.Number] !== undefined) {
-      token = { kind: 'number', text: match[Group.Number], negated: negatedLeft > 0 };
-    } else if (match[Group.Word] !== undefined) {
-      const word = match[Group.Word]
-        .toLowerCase()
-        .replace(/\u2019/g, "'")
-        .replace(REPEATS, '$1$1');
+    } else if (EMOTICON_START.has(code) && (end = matchAt(POSITIVE, source, position)) >= 0) {
+      token = emoticon(source.slice(position, end), 1);
+    } else if (EMOTICON_START.has(code) && (end = matchAt(NEGATIVE, source, position)) >= 0) {
+      token = emoticon(source.slice(position, end), -1);
+    } else if (!ascii && (end = matchAt(EMOJI, source, position)) >= 0) {
+      const text = source.slice(position, end);
+      token = emoticon(text, emojiPolarity(text));
+    } else if (code === 0x23 && (end = matchAt(HASHTAG, source, position)) >= 0) {
+      token = { kind: 'hashtag', text: source.slice(position, end).toLowerCase(), negated: negatedLeft > 0 };
+    } else if (code === 0x40 && (end = matchAt(MENTION, source, position)) >= 0) {
+      token = { kind: 'mention', text: source.slice(position, end).toLowerCase(), negated: false };
+    } else if ((!ascii || (code >= 0x30 && code <= 0x39)) && (end = matchAt(NUMBER, source, position)) >= 0) {
+      token = { kind: 'number', text: source.slice(position, end), negated: negatedLeft > 0 };
+    } else if ((!ascii || isAsciiWordCharacter(code)) && (end = matchAt(WORD, source, position)) >= 0) {
+      const word = normalizeWord(source.slice(position, end));
       token = isNegation(word)
         ? { kind: 'negation', text: word, negated: false }
         : { kind: 'word', text: word, negated: negatedLeft > 0 };
-    } else if (match[Group.Punctuation] !== undefined) {
-      token = { kind: 'punctuation', text: match[Group.Punctuation], negated: false };
+    } else if ((end = matchAt(PUNCTUATION, source, position)) >= 0) {
+      token = { kind: 'punctuation', text: source.slice(position, end), negated: false };
     } else {
-      token = { kind: 'symbol', text: match[0], negated: false };
+      end = matchAt(ANY, source, position);
+      token = { kind: 'symbol', text: source.slice(position, end), negated: false };
     }
+    position = end;
     tokens.push(token);
     negatedLeft = nextScope(token, negatedLeft, scope);
   }
@@ -167,6 +166,31 @@ function nextScope(token: Token, left: number, scope: number): number {
     default:
       return left;
   }
+}
+
+function isAsciiWordCharacter(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x5f
+  );
+}
+
+/** A word in lower case, typographic apostrophes straightened, letter runs squeezed to 2. */
+function normalizeWord(raw: string): string {
+  let word = raw.toLowerCase();
+  if (word.includes('\u2019')) word = word.replace(/\u2019/g, "'");
+  return hasTriple(word) ? word.replace(REPEATS, '$1$1') : word;
+}
+
+/** True when some character appears 3 times in a row (cheaper to test than to replace). */
+function hasTriple(word: string): boolean {
+  for (let i = 2; i < word.length; i++) {
+    if (word.charCodeAt(i) === word.charCodeAt(i - 1) && word.charCodeAt(i) === word.charCodeAt(i - 2))
+      return true;
+  }
+  return false;
 }
 
 function emoticon(text: string, polarity: EmoticonPolarity): EmoticonToken {
