@@ -71,6 +71,8 @@ export interface StreamingContextOptions {
    * Writes every receiver block to a write-ahead log under `checkpointDir` before it counts as
    * received, so a crash loses nothing a receiver stored (a reliable receiver's `store` resolves
    * once logged). `true`, or the fsync policy (default `'always'`). Needs `checkpointDir`.
+   * The log starts a new segment every 60 s (or every checkpoint interval, if longer) and deletes
+   * a segment once a written checkpoint covers all its blocks.
    */
   readonly writeAheadLog?: boolean | { readonly fsync?: FsyncPolicy };
   /** The job's name, in events, errors and progress lines. Default `kindling`. */
@@ -637,7 +639,12 @@ export class StreamingContext {
     for (const input of this.graph.inputs) {
       if (!(input instanceof ReceiverInputNode)) continue;
       const safe = input.name.replace(/[^A-Za-z0-9._-]+/g, '_');
-      const wal = await FileWriteAheadLog.open(join(dir, 'received', safe), { fsync, clock: this.clock });
+      const wal = await FileWriteAheadLog.open(join(dir, 'received', safe), {
+        fsync,
+        clock: this.clock,
+        // Rolled segments can be cleaned once checkpointed; Spark rolls every 60 s too.
+        rollIntervalMs: Math.max(WAL_ROLL_INTERVAL, this.checkpointer?.interval ?? 0),
+      });
       logs.push(wal);
       const damage = await input.attachLog(new ReceivedBlockLog(wal), this.clock, completed);
       for (const detail of damage) {
@@ -692,6 +699,9 @@ export class StreamingContext {
     this.terminated();
   }
 }
+
+/** How often a receiver's write-ahead log starts a new segment, at least, ms. */
+const WAL_ROLL_INTERVAL = 60_000;
 
 /** Throws unless `bytes` (the `receiverBufferBytes` option) is absent or a positive number. */
 function checkBufferBytes(bytes: number | undefined): void {

@@ -73,3 +73,31 @@ test('segments of blocks that a written checkpoint covers are deleted; the activ
   ]);
   await ssc.stop();
 });
+
+test('within one run, the log rolls every 60 s and a checkpoint deletes the rolled segment', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kindling-wal-roll-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const logDir = join(dir, 'received', 'receiverStream');
+  const segments = async (): Promise<string[]> => (await readdir(logDir)).sort();
+  const run = job(dir, 0);
+  await run.ssc.start();
+  await run.receiver.store(['a']);
+  await run.clock.advance(1000);
+  const [early, ...others] = await segments();
+  t.deepEqual(others, [], 'one segment so far');
+  await run.clock.advance(58_000); // batches up to 59000, each checkpointed
+  t.deepEqual(await segments(), [early], 'the segment being written is never deleted');
+  // The log writes each batch's allocation too: the first write after 60 s starts a new segment,
+  // and the checkpoint after it covers every block of the first one.
+  await run.clock.advance(2000);
+  const after = await segments();
+  t.false(after.includes(early as string), 'the rolled segment was deleted');
+  t.is(after.length, 1);
+  await run.receiver.store(['b']);
+  await run.clock.advance(1000);
+  t.deepEqual(run.state(), [
+    ['a', 1],
+    ['b', 1],
+  ]);
+  await run.ssc.stop();
+});
