@@ -2,15 +2,19 @@
  * The Twitter receiver end to end in a real StreamingContext, reading the replay server over HTTP
  * on 127.0.0.1: every tweet once and in order in both formats, normalised right; a dropped
  * connection reconnected to; a refused token stopping the receiver with a clear error that holds
- * no token. The context runs on a ManualClock; the tests wait for stored records and events.
+ * no token; what was received surviving a crash with the write-ahead log on. The context runs on a ManualClock; the tests wait for stored records and events.
  */
 import test from 'ava';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ManualClock, type StreamingEvent } from '../../../lib/index.js';
+import { ManualClock, StreamingContext, type StreamingEvent } from '../../../lib/index.js';
 import { startReplayServer, twitterStream, type Tweet } from '../../../receivers/twitter/index.js';
 import { normalize } from '../../../receivers/twitter/normalize.js';
 import { collect, nextEvent, setup, stored } from '../../lib/receiver/harness.js';
 import { replayFile, sandersLines } from './data.js';
+import { RawStreamServer } from './raw-stream-server.js';
 
 /** 40 lines of the bundled file, with its retweet at line 323. */
 const LINES = [...sandersLines().slice(300, 339), sandersLines()[323] as string];
@@ -137,4 +141,40 @@ test('the token from TWITTER_BEARER_TOKEN is sent as Authorization: Bearer', asy
   await ssc.stop();
   await server.close();
   t.is(batches.flatMap((b) => b.records).length, 3);
+});
+
+test('with the write-ahead log on, tweets received before a crash come back, whole, in the recovered batch', async (t) => {
+  t.timeout(30_000);
+  const dir = await mkdtemp(join(tmpdir(), 'kindling-twitter-wal-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const job = (start: number, url: string) => {
+    const clock = new ManualClock(start);
+    const ssc = new StreamingContext({ batchInterval: 1000, clock, checkpointDir: dir, writeAheadLog: true });
+    const stream = twitterStream(ssc, { url, format: 'v2', env: {} });
+    return { clock, ssc, stream, batches: collect(stream) };
+  };
+  const server = await startReplayServer({ file: await replayFile(LINES.slice(0, 5)) });
+  const first = job(0, server.url);
+  // The stream ends after the file; the receiver reports it only once its last store was logged.
+  const ended = nextEvent(first.ssc, 'receiverError', (e) =>
+    /ended the stream; reconnecting now/.test(e.message),
+  );
+  await first.ssc.start();
+  await ended;
+  await server.close();
+  // The first job is abandoned here, as if killed: no batch ever completed.
+  const quiet = await RawStreamServer.listen();
+  let second!: ReturnType<typeof job>;
+  const ssc = await StreamingContext.getOrCreate(dir, () => (second = job(0, quiet.url)).ssc);
+  await ssc.start();
+  await second.clock.advance(1000);
+  await ssc.stop();
+  await quiet.close();
+  const tweets = second.batches.flatMap((b) => b.records);
+  t.deepEqual(tweets.map(comparable), expected().slice(0, 5));
+  t.deepEqual(
+    tweets.map((tw) => (tw.raw as { data: { id: string } }).data.id),
+    tweets.map((tw) => tw.id),
+  );
+  t.true(tweets.every((tw) => tw.format === 'v2' && tw.matchingRules.length > 0));
 });
