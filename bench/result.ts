@@ -29,6 +29,10 @@ export interface BenchResult {
   readonly notes?: readonly string[];
   /** True when the figures come from the `--quick` form of the benchmark. */
   readonly quick?: boolean;
+  /** When the run ended (ISO 8601), set by `bench/run.ts`. */
+  readonly measuredAt?: string;
+  /** The machine's 1, 5 and 15 minute load averages as the run ended, set by `bench/run.ts`. */
+  readonly loadAverage?: readonly number[];
 }
 
 /** A system a benchmark could not measure, and why. */

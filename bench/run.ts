@@ -6,19 +6,27 @@
 import { readdir, access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 import { SparkBaseline } from './baselines/spark.js';
+import { writeReport } from './report.js';
 import { formatTable, writeResult, type Benchmark, type SparkProvider } from './result.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const RESULTS_DIR = `${BENCH_DIR}results`;
 
 const USAGE = `Usage: npm run bench [-- [--quick] [name ...]]
+       npm run bench -- --report
 
 Runs every benchmark under bench/ (or only those named), prints a table of
-(system, metric, value) each, and writes bench/results/<name>.json.
+(system, metric, value) each, and writes bench/results/<name>.json. The
+streaming benchmarks compare with Spark Streaming local[2], built with Maven
+from bench/baselines/spark (reported as skipped, with the reason, without
+java or mvn).
 
 Options:
-  --quick      fewer repetitions; the whole run takes under 30 s
+  --quick      small versions of every benchmark
+  --report     regenerate bench/RESULTS.md from bench/results/*.json (with
+               the machine's description); after benchmarks when both given
   -h, --help   print this help
 `;
 
@@ -58,11 +66,16 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       quick: { type: 'boolean', default: false },
+      report: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.report && positionals.length === 0 && !values.quick) {
+    console.log(`wrote ${await writeReport(BENCH_DIR)}`);
     return 0;
   }
   const all = await available();
@@ -77,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     for (const name of positionals.length > 0 ? positionals : all) {
       const module = (await import(`./${name}/benchmark.ts`)) as { default: Benchmark };
-      const result = await module.default({ quick: values.quick, log, spark: spark.provide });
+      const measured = await module.default({ quick: values.quick, log, spark: spark.provide });
+      const result = { ...measured, measuredAt: new Date().toISOString(), loadAverage: loadavg() };
       console.log(formatTable(result));
       console.log(`wrote ${await writeResult(RESULTS_DIR, result)}\n`);
       if (!result.correct) failed++;
@@ -85,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await spark.close();
   }
+  if (values.report) console.log(`wrote ${await writeReport(BENCH_DIR)}`);
   return failed === 0 ? 0 : 1;
 }
 

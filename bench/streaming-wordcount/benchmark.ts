@@ -5,7 +5,7 @@
  * real time). Every run's per-batch word counts must agree with the reference count.
  * Targets: Kindling ≥ 3× Spark and ≥ 0.8× the plain loop.
  */
-import type { BenchOptions, BenchResult, BenchRow } from '../result.js';
+import { median, type BenchOptions, type BenchResult, type BenchRow } from '../result.js';
 import { DigestCheck } from '../workload/check.js';
 import { inputLines, LINES } from '../workload/lines.js';
 import { measureSustained, type Sustained, type SustainedSettings } from '../workload/sustained.js';
@@ -42,6 +42,7 @@ export async function runStreamingWordcount(
   const systems = await compareSystems(options, file, lines);
   const check = new DigestCheck(lines);
   const found = new Map<string, Sustained>();
+  const fixedCost = new Map<string, number>();
   try {
     const order: System[] = [systems.kindling, systems.plain, ...(systems.spark ? [systems.spark] : [])];
     // JIT warm-up, not measured: a short run of each system.
@@ -54,6 +55,22 @@ export async function runStreamingWordcount(
         batches: 3,
       } as const;
       check.verify(`${system.name} (warm-up)`, warm, await system.run(warm));
+    }
+    // The fixed cost of a batch: batches of 10 lines, manual clock.
+    for (const system of order) {
+      const tiny = {
+        workload: 'wordcount',
+        clock: 'manual',
+        intervalMs: 1000,
+        linesPerBatch: 10,
+        batches: 10,
+      } as const;
+      const measured = await system.run(tiny);
+      check.verify(system.name, tiny, measured);
+      fixedCost.set(system.name, median(measured.processingMs.slice(2)));
+      log(
+        `streaming-wordcount: ${system.name} takes ${fixedCost.get(system.name)?.toFixed(1)} ms for a batch of 10 lines`,
+      );
     }
     for (const system of order) {
       log(`streaming-wordcount: searching ${system.name}'s sustained rate`);

@@ -23,6 +23,12 @@ export interface LinesSpec {
 /** The input every streaming benchmark uses: 200k lines of 10 words from 20k distinct words. */
 export const LINES: LinesSpec = { lines: 200_000, wordsPerLine: 10, vocabulary: 20_000, seed: 7 };
 
+/**
+ * The small-batch benchmark's input: records of one word each, so that its 50k records/s measure
+ * the cost of a batch rather than of counting (the same vocabulary and seed as {@link LINES}).
+ */
+export const WORDS: LinesSpec = { ...LINES, wordsPerLine: 1 };
+
 /** Where the generated input files go: `.cache/bench/` at the repository's root. */
 export const CACHE_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 

@@ -23,9 +23,9 @@ function countInto(counts: Map<string, number>, lines: readonly string[], sign: 
  * @example
  * const measured = await plainRun(lines, { workload: 'wordcount', clock: 'manual', intervalMs: 1000, linesPerBatch: 10_000, batches: 5 });
  */
-export function plainRun(lines: readonly string[], spec: RunSpec): Promise<Measured> {
+export async function plainRun(lines: readonly string[], spec: RunSpec): Promise<Measured> {
   if (spec.clock !== 'manual') {
-    return Promise.reject(new Error(`the plain loop runs with the manual clock only, not '${spec.clock}'`));
+    throw new Error(`the plain loop runs with the manual clock only, not '${spec.clock}'`);
   }
   const window = windowBatches(spec);
   const batches = Array.from({ length: spec.batches }, (_, n) => batchLines(lines, n, spec.linesPerBatch));

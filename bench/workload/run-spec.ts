@@ -31,7 +31,10 @@ export interface RunSpec {
   readonly windowMs?: number;
 }
 
-/** Per-batch figures of one run, in batch order. */
+/**
+ * Per-batch figures of one run, in batch order. A real-time run that fell too far behind is cut
+ * off, and then holds fewer batches than its spec.
+ */
 export interface Measured {
   /** How long each batch ran, ms (manual clock: wall time from the advance to completion). */
   readonly processingMs: readonly number[];

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { formatNumber, formatTable, median } from '../../bench/result.js';
+import { formatNumber, formatTable, median, percentile } from '../../bench/result.js';
 
 test('median of odd and even counts', (t) => {
   t.is(median([3, 1, 2]), 2);
@@ -30,4 +30,32 @@ test('formatTable lists every row, the ratios and the check', (t) => {
   t.regex(table, /^plain-js +words\/s +10,000$/m);
   t.regex(table, /^ratio kindling \/ plain-js: 0\.900$/m);
   t.regex(table, /^correct: NO/m);
+});
+
+test('percentile is nearest rank', (t) => {
+  t.is(percentile([5, 1, 4, 2, 3], 99), 5);
+  t.is(percentile([5, 1, 4, 2, 3], 50), 3);
+  t.is(percentile([5, 1, 4, 2, 3], 20), 1);
+  t.is(
+    percentile(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+      99,
+    ),
+    99,
+  );
+  t.throws(() => percentile([], 50), { instanceOf: RangeError });
+  t.throws(() => percentile([1], 0), { message: /percentile 0 is outside/ });
+});
+
+test('formatTable lists skipped systems and notes', (t) => {
+  const table = formatTable({
+    name: 'demo',
+    rows: [],
+    ratios: {},
+    correct: true,
+    skipped: [{ system: 'spark', reason: 'mvn is not installed' }],
+    notes: ['measured on a manual clock'],
+  });
+  t.regex(table, /^skipped spark: mvn is not installed$/m);
+  t.regex(table, /^note: measured on a manual clock$/m);
 });

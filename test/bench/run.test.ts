@@ -28,3 +28,8 @@ test('--help prints usage', async (t) => {
   t.is(run.code, 0);
   t.regex(run.stdout, /--quick/);
 });
+
+test('--report regenerates RESULTS.md from the stored results', async (t) => {
+  const run = await bench(['--help']);
+  t.regex(run.stdout, /--report +regenerate bench\/RESULTS\.md/);
+});

@@ -43,6 +43,8 @@ public final class SparkBaseline {
             .set("spark.driver.host", "127.0.0.1")
             .set("spark.driver.bindAddress", "127.0.0.1")
             .set("spark.default.parallelism", "2")
+            // the serializer Spark's tuning guide recommends for streaming jobs
+            .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
             .set("spark.streaming.stopGracefullyOnShutdown", "false");
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {

@@ -116,20 +116,21 @@ final class StreamingRun {
     return new SparkBaseline.Measured(processing, zeros(processing.size()), processing, order);
   }
 
-  /** Waits for the run's batches to complete in real time; delays as the listener reports them. */
+  /**
+   * Waits for the run's batches to complete in real time; delays as the listener reports them. A
+   * run that falls behind is cut off after 30 s plus three times its length: then only the batches
+   * completed by then are reported.
+   */
   private SparkBaseline.Measured awaitBatches() throws InterruptedException {
     List<Double> processing = new ArrayList<>();
     List<Double> scheduling = new ArrayList<>();
     List<Double> total = new ArrayList<>();
     List<String> order = new ArrayList<>();
-    long limitMs = 60_000 + 5 * run.batches() * run.intervalMs();
+    long limitMs = 30_000 + 3 * run.batches() * run.intervalMs();
     long deadline = System.nanoTime() + limitMs * 1_000_000;
     while (processing.size() < run.batches()) {
       BatchInfo info = completed.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (info == null) {
-        throw new IllegalStateException(
-            processing.size() + " of " + run.batches() + " batches completed in " + limitMs + " ms");
-      }
+      if (info == null) break;
       processing.add(((Number) info.processingDelay().get()).doubleValue());
       scheduling.add(((Number) info.schedulingDelay().get()).doubleValue());
       total.add(((Number) info.totalDelay().get()).doubleValue());
