@@ -1,0 +1,174 @@
+/**
+ * The tweet showcase that `npm start` runs, with no server to install: a replay server on
+ * 127.0.0.1 streams the bundled tweets in Twitter's v2 filtered-stream format, the Twitter
+ * receiver reads them in 1 s batches, each tweet is joined with its author's profile (a lookup on
+ * the bundled users file, or a store given with --users), scored for sentiment, and every 5 s the
+ * last 30 s are summed up: sentiment by topic, tweets by location, top hashtags, tweets/s. The
+ * summary is printed and shown live in the dashboard at http://127.0.0.1:4040/.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { ConfigurationError, StreamingContext, seconds, type EventOf } from 'kindling';
+import { SentimentScorer } from 'kindling/analytics';
+import { dashboard } from 'kindling/outputs';
+import { startReplayServer, twitterStream } from 'kindling/receivers';
+import { meanScore, showcase } from './job.js';
+import { formatReport, windowReports } from './report.js';
+import { ADDRESS_FORMS, resultsOutput, usersLookup } from './stores.js';
+
+const data = (name: string): string => fileURLToPath(new URL(`./data/${name}`, import.meta.url));
+
+interface DemoOptions {
+  readonly duration?: number;
+  readonly rate: number;
+  readonly users: string;
+  readonly output?: string;
+  readonly dashboard: boolean;
+  readonly port: number;
+  readonly window: number;
+  readonly slide: number;
+  readonly top: number;
+  readonly progress: boolean;
+}
+
+const positive = (name: string) => (text: string) => {
+  const n = Number(text);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return n;
+};
+
+function parseOptions(argv: readonly string[]): DemoOptions {
+  const program = new Command('npm start --')
+    .description("Live tweets joined with their authors' profiles, scored for sentiment, summed per window.")
+    .option(
+      '--duration <seconds>',
+      'stop gracefully after this many seconds (default: until Ctrl-C)',
+      positive('--duration'),
+    )
+    .option(
+      '--rate <tweets/s>',
+      'how fast the replay server sends the bundled tweets',
+      positive('--rate'),
+      50,
+    )
+    .option('--users <address>', 'where the users table is (see below)', data('sanders_users.jsonl'))
+    .option('--output <address>', 'also write each scored tweet there (see below)')
+    .option('--no-dashboard', 'do not serve the dashboard')
+    .option('--port <port>', 'the dashboard port on 127.0.0.1', (text) => Number.parseInt(text, 10), 4040)
+    .option('--window <seconds>', 'window length', positive('--window'), 30)
+    .option('--slide <seconds>', 'how often a window ends', positive('--slide'), 5)
+    .option('--top <n>', 'hashtags and locations per window', positive('--top'), 5)
+    .option('--progress', 'print a line per batch with its timings', false)
+    .addHelpText('after', `\nAddresses for --users and --output:\n  ${ADDRESS_FORMS.join('\n  ')}\n`)
+    .showHelpAfterError()
+    .parse(argv, { from: 'user' });
+  return program.opts<DemoOptions>();
+}
+
+function timingsLine(event: EventOf<'batchCompleted'>): string {
+  const status = event.error ? `  FAILED: ${event.error.message}` : '';
+  return `  batch ${event.batchTime}: tweets=${event.records} scheduling=${event.schedulingDelay}ms processing=${event.processingDelay}ms total=${event.totalDelay}ms${status}`;
+}
+
+async function main(options: DemoOptions): Promise<number> {
+  const users = usersLookup(options.users);
+  const replay = await startReplayServer({
+    file: data('sanders_tweets.jsonl'),
+    rate: options.rate,
+    loop: true,
+  });
+  const ssc = new StreamingContext({ batchInterval: seconds(1), name: 'tweets', progress: false });
+  const windowDuration = seconds(options.window);
+  const streams = showcase(twitterStream(ssc, { url: replay.url, format: 'v2' }), users, {
+    windowDuration,
+    slideDuration: seconds(options.slide),
+    top: options.top,
+    scorer: new SentimentScorer(),
+  });
+  if (options.output !== undefined) resultsOutput(streams.scored, options.output);
+
+  const board = options.dashboard ? dashboard(ssc, { port: options.port }) : undefined;
+  if (board) {
+    streams.byTopic.toDashboard('sentiment', {
+      kind: 'line',
+      title: `Mean sentiment by topic, last ${options.window} s`,
+      value: (pairs) => Object.fromEntries(pairs.map(([topic, sums]) => [topic, meanScore(sums)])),
+    });
+    streams.tweetCount.toDashboard('rate', {
+      kind: 'line',
+      title: `Tweets/s over the last ${options.window} s`,
+      unit: 'tweets/s',
+      value: (counts) => (counts[0] ?? 0) / options.window,
+    });
+    streams.hashtags.toDashboard('hashtags', {
+      kind: 'bar',
+      title: `Top hashtags, last ${options.window} s`,
+      label: ([tag]) => tag,
+      value: ([, n]) => n,
+    });
+    streams.byLocation.toDashboard('locations', {
+      kind: 'table',
+      title: `Tweets by author location, last ${options.window} s`,
+      columns: {
+        location: ([where]) => where,
+        tweets: ([, s]) => s.tweets,
+        'mean sentiment': ([, s]) => (meanScore(s) === null ? null : Number(meanScore(s)!.toFixed(2))),
+      },
+      rows: 15,
+    });
+  }
+  const start = Date.now();
+  windowReports(streams, { windowDuration, top: options.top }, (report) =>
+    console.log(formatReport(report, start)),
+  );
+  if (options.progress) {
+    ssc.events.subscribe((event) => {
+      if (event.type === 'batchCompleted') console.log(timingsLine(event));
+    });
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (why: string): Promise<void> => {
+    if (!stopping) {
+      console.log(`stopping (${why}): finishing the batches already received ...`);
+      stopping = ssc.stop({ graceful: true });
+    }
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals): void => void stop(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const timer =
+    options.duration === undefined
+      ? undefined
+      : setTimeout(() => void stop('--duration'), seconds(options.duration));
+
+  await ssc.start();
+  console.log(
+    `tweets: replaying the bundled tweets at ${options.rate}/s from ${replay.url}; ` +
+      `windows of ${options.window} s every ${options.slide} s; Ctrl-C stops`,
+  );
+  if (board) console.log(`dashboard: ${await board.url()}`);
+  try {
+    await ssc.awaitTermination();
+    console.log(`stopped after ${replay.sent} tweets`);
+    return 0;
+  } catch (error) {
+    console.error('tweets failed:', error);
+    return 1;
+  } finally {
+    clearTimeout(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await users.close?.();
+    await replay.close();
+  }
+}
+
+try {
+  process.exitCode = await main(parseOptions(process.argv.slice(2)));
+} catch (error) {
+  if (!(error instanceof ConfigurationError)) throw error;
+  console.error(error.message);
+  process.exitCode = 2;
+}

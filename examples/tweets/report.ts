@@ -1,0 +1,60 @@
+/**
+ * Gathers the showcase's windowed streams into one report per slide, and prints it as a compact
+ * table. Output operations of a batch run in the order they were declared, so the report is
+ * complete when the last declared one (the tweet count) has run.
+ */
+import type { ShowcaseStreams, SentimentSums, WindowReport } from './job.js';
+import { meanScore } from './job.js';
+import { topK } from 'kindling/analytics';
+
+/** Calls `onReport` once per slide with that window's figures. Declare before `ssc.start()`. */
+export function windowReports(
+  streams: ShowcaseStreams,
+  options: { windowDuration: number; top: number },
+  onReport: (report: WindowReport) => void | Promise<void>,
+): void {
+  type Parts = { -readonly [P in 'byTopic' | 'byLocation' | 'hashtags']?: WindowReport[P] };
+  const pending = new Map<number, Parts>();
+  const part = (time: number) => pending.get(time) ?? pending.set(time, {}).get(time)!;
+  const byTweets = (a: [string, SentimentSums], b: [string, SentimentSums]) =>
+    b[1].tweets - a[1].tweets || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  streams.byTopic.foreachBatch((pairs, time) => {
+    part(time).byTopic = [...pairs].sort(byTweets);
+  });
+  streams.byLocation.foreachBatch((pairs, time) => {
+    part(time).byLocation = topK(pairs, options.top, byTweets);
+  });
+  streams.hashtags.foreachBatch((pairs, time) => {
+    part(time).hashtags = pairs;
+  });
+  streams.tweetCount.foreachBatch(async (counts, time) => {
+    const figures = part(time);
+    pending.delete(time);
+    await onReport({
+      time,
+      tweetsPerSecond: (counts[0] ?? 0) / (options.windowDuration / 1000),
+      byTopic: figures.byTopic ?? [],
+      byLocation: figures.byLocation ?? [],
+      hashtags: figures.hashtags ?? [],
+    });
+  });
+}
+
+const fixed = (value: number | null, digits = 2): string => (value === null ? '-' : value.toFixed(digits));
+const cut = (text: string, width: number): string =>
+  text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+
+/** The report as a few lines of text: one table of topics, then locations and hashtags. */
+export function formatReport(report: WindowReport, start: number): string {
+  const lines = [
+    `window ending ${new Date(report.time).toISOString().slice(11, 19)} (+${((report.time - start) / 1000).toFixed(0)} s)  ${report.tweetsPerSecond.toFixed(1)} tweets/s`,
+    `  ${'topic'.padEnd(12)}${'tweets'.padStart(7)}${'scored'.padStart(7)}${'mean'.padStart(7)}${'pos'.padStart(5)}${'neg'.padStart(5)}`,
+    ...report.byTopic.map(
+      ([topic, s]) =>
+        `  ${cut(topic, 12)}${String(s.tweets).padStart(7)}${String(s.scored).padStart(7)}${fixed(meanScore(s)).padStart(7)}${String(s.positive).padStart(5)}${String(s.negative).padStart(5)}`,
+    ),
+    `  locations: ${report.byLocation.map(([where, s]) => `${where} ${s.tweets}`).join(', ') || '-'}`,
+    `  hashtags:  ${report.hashtags.map(([tag, n]) => `${tag} ${n}`).join(', ') || '-'}`,
+  ];
+  return lines.join('\n');
+}
