@@ -32,8 +32,13 @@ export interface DashboardOptions {
   readonly maxBufferedBytes?: number;
 }
 
-/** The files the server answers with, by path: where each is and its content type. */
-const files: Readonly<Record<string, { readonly path: string; readonly type: string }>> = (() => {
+type StaticFiles = Readonly<Record<string, { readonly path: string; readonly type: string }>>;
+
+/**
+ * The files the server answers with, by path: where each is and its content type. Resolved on
+ * first use, so importing `kindling/outputs` never depends on uPlot being there.
+ */
+function staticFiles(): StaticFiles {
   const resolve = createRequire(import.meta.url).resolve;
   const own = (name: string): string => fileURLToPath(new URL(`./static/${name}`, import.meta.url));
   return {
@@ -47,7 +52,7 @@ const files: Readonly<Record<string, { readonly path: string; readonly type: str
     },
     '/vendor/uPlot.min.css': { path: resolve('uplot/dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
   };
-})();
+}
 
 const securityHeaders = {
   'Content-Security-Policy':
@@ -77,6 +82,7 @@ export class Dashboard {
   private readonly access: Access;
   private readonly subscription: Subscription;
   private readonly cache = new Map<string, Buffer>();
+  private files: StaticFiles | undefined;
   private closing: Promise<void> | undefined;
 
   /** @throws ConfigurationError for bad options (no token off loopback, a bad port), before anything listens. */
@@ -176,6 +182,7 @@ export class Dashboard {
       return void res.end();
     }
     const path = pathOf(req);
+    if (path === '/events' && req.method === 'HEAD') return send(res, 200, '', 'text/event-stream', true);
     if (path === '/events') {
       const snapshot = { statistics: this.statistics.snapshot(), panels: this.board.states() };
       return this.hub.open(req, res, sseMessage('snapshot', snapshot));
@@ -184,7 +191,8 @@ export class Dashboard {
       const body = JSON.stringify({ statistics: this.statistics.snapshot(), panels: this.board.states() });
       return send(res, 200, body, 'application/json; charset=utf-8', req.method === 'HEAD');
     }
-    const file = files[path === '/index.html' ? '/' : path];
+    this.files ??= staticFiles();
+    const file = this.files[path === '/index.html' ? '/' : path];
     if (!file) return send(res, 404, `no such page: ${path}; the dashboard is at /`);
     let body = this.cache.get(file.path);
     if (!body) {

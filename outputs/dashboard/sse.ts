@@ -42,6 +42,8 @@ export class EventHub {
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',
       'X-Content-Type-Options': 'nosniff',
+      // Tells a reverse proxy (nginx) not to hold messages back.
+      'X-Accel-Buffering': 'no',
     });
     // How long a browser waits before it reconnects after the stream broke.
     res.write(`retry: 2000\n\n${first}`);

@@ -69,6 +69,11 @@ test('serves the page, its script and style, and uPlot from the package; unknown
   t.regex((await get(port, '/dashboard.js')).body, /new EventSource\('events'\)/);
   t.is((await get(port, '/dashboard.css')).status, 200);
 
+  const head = await get(port, '/events', {}, 'HEAD');
+  t.is(head.status, 200);
+  t.is(head.headers['content-type'], 'text/event-stream');
+  t.is(head.body, '');
+
   const missing = await get(port, '/nope');
   t.is(missing.status, 404);
   t.is(missing.body, 'no such page: /nope; the dashboard is at /\n');
