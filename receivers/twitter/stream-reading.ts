@@ -26,6 +26,8 @@ interface Ending {
   readonly kind: DisconnectKind | 'stopped';
   readonly message: string;
   readonly error?: unknown;
+  /** The start of an error response's body. */
+  readonly serverSaid?: string;
 }
 
 /** Hints for the HTTP errors users can fix. */
@@ -74,16 +76,15 @@ export class StreamReading {
       }
       if (ending.kind === 'stopped' || this.stopping.signal.aborted) return;
       const error = ending.error === undefined ? undefined : safeError(ending.error, this.secrets);
+      const said = ending.serverSaid === undefined ? '' : ` (the server said: ${ending.serverSaid})`;
       if (ending.kind === 'fatal') {
-        this.host.stop(
-          ending.message,
-          new ReceiverError(this.options.name, ending.message, { retriable: false }),
-        );
+        const why = `not retried: trying again cannot fix this${said}`;
+        this.host.stop(ending.message, new ReceiverError(this.options.name, why, { retriable: false }));
         return;
       }
       const delay = backoff.delay(ending.kind);
       this.host.reportError(
-        `${this.safe(ending.message)}; reconnecting ${delay === 0 ? 'now' : `in ${delay} ms`}`,
+        `${this.safe(ending.message)}${said}; reconnecting ${delay === 0 ? 'now' : `in ${delay} ms`}`,
         error,
       );
       await wait(this.clock, delay, this.stopping.signal);
@@ -130,10 +131,8 @@ export class StreamReading {
   private async refused(response: IncomingMessage, status: number): Promise<Ending> {
     const body = await bodyExcerpt(response, 500);
     const hint = HINTS[status];
-    const message =
-      `HTTP ${status} ${response.statusMessage ?? ''} from ${this.options.where}` +
-      `${hint === undefined ? '' : `: ${hint}`}${body === '' ? '' : ` (the server said: ${this.safe(body)})`}`;
-    return { kind: kindOfStatus(status), message };
+    const message = `HTTP ${status} ${response.statusMessage ?? ''} from ${this.options.where}${hint === undefined ? '' : `: ${hint}`}`;
+    return { kind: kindOfStatus(status), message, ...(body === '' ? {} : { serverSaid: this.safe(body) }) };
   }
 
   /** Reads the body of an accepted stream until it ends, fails, stalls or the run stops. */

@@ -263,3 +263,43 @@ test('options are checked when the stream is made', (t) => {
   });
   t.is(receiver.name, 'twitter api.twitter.com/2/tweets/search/stream');
 });
+
+test("a v2 'errors' line (the API's notice before it disconnects) is reported on the events, not stored", async (t) => {
+  t.timeout(20_000);
+  const server = await RawStreamServer.listen();
+  const { clock, ssc } = setup();
+  const stream = twitterStream(ssc, { url: server.url, format: 'v2', env: {} });
+  const batches = collect(stream);
+  const letters = collect(stream.deadLetters());
+  await ssc.start();
+  const { response } = await server.nextRequest();
+  accept(response);
+  const notice = nextEvent(ssc, 'receiverError');
+  const errors = {
+    errors: [
+      {
+        title: 'operational-disconnect',
+        disconnect_type: 'UpstreamOperationalDisconnect',
+        detail: 'This stream has been disconnected upstream for operational reasons.',
+        type: 'https://api.twitter.com/2/problems/operational-disconnect',
+      },
+    ],
+  };
+  await send(response, `${v2Line('1')}${JSON.stringify(errors)}\r\n`);
+  t.regex(
+    (await notice).message,
+    /connection 1, line 2: the stream sent errors: operational-disconnect: This stream has been disconnected upstream/,
+  );
+  await stored(stream, 1);
+  await clock.advance(1000);
+  await ssc.stop();
+  await server.close();
+  t.deepEqual(
+    batches.flatMap((b) => b.records.map((tw) => tw.id)),
+    ['1'],
+  );
+  t.deepEqual(
+    letters.flatMap((b) => b.records),
+    [],
+  );
+});
