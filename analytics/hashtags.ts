@@ -2,10 +2,10 @@
  * Hashtags of tweets, and the top k hashtags of each window of a stream of tweets.
  */
 import type { DStream } from '../lib/index.js';
-import { tokenize } from './tokenizer.js';
+import { describeValue, tokenize } from './tokenizer.js';
 import type { TweetLike } from './tweet.js';
 import { countPerWindow, topByCount, type WindowOptions } from './window-counts.js';
-import { ConfigurationError } from '../lib/index.js';
+import { ConfigurationError, KindlingError } from '../lib/index.js';
 
 /**
  * The distinct hashtags of a tweet, lower-cased, with their `#`, in order of appearance: from
@@ -18,7 +18,14 @@ import { ConfigurationError } from '../lib/index.js';
 export function hashtagsOf(tweet: TweetLike): string[] {
   const entities = tweet.entities?.hashtags;
   const tags = entities
-    ? entities.map((h) => `#${h.text.toLowerCase()}`)
+    ? entities.map((h, i) => {
+        if (typeof h?.text !== 'string') {
+          throw new KindlingError(
+            `hashtagsOf: entities.hashtags[${i}] has no text (got ${describeValue(h?.text)})`,
+          );
+        }
+        return `#${h.text.toLowerCase()}`;
+      })
     : tokenize(tweet.text, { negationScope: 0 })
         .filter((t) => t.kind === 'hashtag')
         .map((t) => t.text);
@@ -34,7 +41,8 @@ export interface TopHashtagsOptions extends WindowOptions {
 /**
  * The `k` most used hashtags of each window, as `[hashtag, tweets]` pairs, most used first
  * (equal counts in alphabetical order): a count per window kept up to date incrementally
- * (`reduceByKeyAndWindow` with an inverse), then a top-k per batch in O(n log k).
+ * (`reduceByKeyAndWindow` with an inverse), then a top-k per batch in O(n log k). A tweet
+ * whose hashtags cannot be read (no text, a malformed entity) is a dead letter of the result.
  *
  * @example
  * topHashtags(tweets, { k: 10, windowDuration: minutes(5), slideDuration: seconds(10) })
@@ -47,5 +55,6 @@ export function topHashtags(
   if (!Number.isInteger(options.k) || options.k < 1) {
     throw new ConfigurationError(`topHashtags: k ${options.k} must be a whole number, 1 or more`);
   }
-  return topByCount(countPerWindow(tweets.flatMap(hashtagsOf), options), options.k);
+  const tags = tweets.flatMap(hashtagsOf, { onRecordError: 'deadLetter' });
+  return topByCount(countPerWindow(tags, options), options.k);
 }

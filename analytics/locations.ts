@@ -24,7 +24,8 @@ export function normalizeLocation(location: unknown): string | undefined {
 
 /**
  * The number of tweets per normalised author location in each window, as `[location, tweets]`
- * pairs; tweets without a location are not counted.
+ * pairs; tweets without a location are not counted, and a record that is not an object (null)
+ * is a dead letter of the result.
  *
  * @example
  * locationCounts(tweets, { windowDuration: minutes(10), slideDuration: seconds(10) })
@@ -35,10 +36,13 @@ export function locationCounts(
   options: WindowOptions,
 ): DStream<[string, number]> {
   return countPerWindow(
-    tweets.flatMap((tweet) => {
-      const location = normalizeLocation(tweet.user?.location);
-      return location === undefined ? [] : [location];
-    }),
+    tweets.flatMap(
+      (tweet) => {
+        const location = normalizeLocation(tweet.user?.location);
+        return location === undefined ? [] : [location];
+      },
+      { onRecordError: 'deadLetter' },
+    ),
     options,
   );
 }

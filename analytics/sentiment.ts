@@ -6,7 +6,7 @@
 // natural's sentiment module alone: `import 'natural'` loads every module of natural (about 2 s)
 // and its storage backends call dotenv, which prints tips on stdout and reads a `.env` file.
 import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
-import { ConfigurationError } from '../lib/index.js';
+import { ConfigurationError, KindlingError } from '../lib/index.js';
 import {
   primaryLanguage,
   SENTIMENT_LANGUAGES,
@@ -14,7 +14,7 @@ import {
   type SentimentLanguage,
   type Vocabulary,
 } from './sentiment-languages.js';
-import { tokenize, type Token } from './tokenizer.js';
+import { describeValue, tokenize, type Token } from './tokenizer.js';
 import type { TweetLike } from './tweet.js';
 
 /** positive, negative or neutral. */
@@ -99,8 +99,9 @@ const SQUEEZE_ALL = /(\p{L})\1+/gu;
  * @example
  * const scorer = new SentimentScorer();
  * scorer.score("I don't like Mondays :(", 'en');
- * // { scored: true, score: -0.1, label: 'negative', language: 'en', vocabulary: 'afinn', ... }
- * scorer.scoreTweet({ text: 'Ich liebe es', lang: 'de' }); // scored with Pattern's German lexicon
+ * // { scored: true, score: -0.9, label: 'negative', language: 'en', vocabulary: 'afinn', ... }
+ * // ("like" is 2 in AFINN, negated: -0.4; the sad face: -0.5)
+ * scorer.scoreTweet({ text: 'Das ist gut', lang: 'de' }); // positive, with Pattern's German lexicon
  * scorer.scoreTweet({ text: '大好き', lang: 'ja' }); // { scored: false, reason: "no sentiment vocabulary for language 'ja' ..." }
  */
 export class SentimentScorer {
@@ -171,12 +172,17 @@ export class SentimentScorer {
 
   /**
    * Scores a tweet in the language of its `lang` field. A tweet without one, or with `und`
-   * (Twitter could not tell), is not scored.
+   * (Twitter could not tell), is not scored. A tweet without a text throws (use the stream's
+   * `onRecordError: 'deadLetter'` to set such records aside).
    *
    * @example
    * tweets.map((tweet) => ({ id: tweet.id_str, sentiment: scorer.scoreTweet(tweet) }))
    */
-  scoreTweet(tweet: Pick<TweetLike, 'text' | 'lang'>): SentimentResult {
+  scoreTweet(tweet: Pick<TweetLike, 'text' | 'lang' | 'id_str'>): SentimentResult {
+    if (typeof tweet?.text !== 'string') {
+      const id = typeof tweet?.id_str === 'string' ? ` ${tweet.id_str}` : '';
+      throw new KindlingError(`scoreTweet: tweet${id} has no text (got ${describeValue(tweet?.text)})`);
+    }
     if (tweet.lang === undefined || tweet.lang === null || tweet.lang === '') {
       return { scored: false, language: undefined, reason: 'the tweet has no lang field' };
     }

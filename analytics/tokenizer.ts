@@ -4,7 +4,7 @@
  * the scope of a negation. A pure function; tokens carry what sentiment scoring and feature
  * hashing need.
  */
-import { ConfigurationError } from '../lib/index.js';
+import { ConfigurationError, KindlingError } from '../lib/index.js';
 import { emojiPolarity, NEGATIVE_EMOTICON, POSITIVE_EMOTICON, type EmoticonPolarity } from './emoticons.js';
 import { decodeHtmlEntities } from './html-entities.js';
 import { isEnglishNegation, type NegationTest } from './negation.js';
@@ -98,6 +98,9 @@ const REPEATS = /(\p{L})\1{2,}/gu;
  * // ['word:i', "negation:don't", 'word:like!', 'word:it!', 'emoticon::(', 'hashtag:#fail']
  */
 export function tokenize(text: string, options: TokenizeOptions = {}): Token[] {
+  if (typeof text !== 'string') {
+    throw new KindlingError(`tokenize: the text must be a string, got ${describeValue(text)}`);
+  }
   const scope = options.negationScope ?? DEFAULT_NEGATION_SCOPE;
   if (!Number.isInteger(scope) || scope < 0) {
     throw new ConfigurationError(`negationScope ${scope} must be a whole number of words, 0 or more`);
@@ -166,6 +169,15 @@ function nextScope(token: Token, left: number, scope: number): number {
     default:
       return left;
   }
+}
+
+/** A short description of a value that is not what was expected, for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return `${typeof value} ${String(value)}`;
 }
 
 function isAsciiWordCharacter(code: number): boolean {

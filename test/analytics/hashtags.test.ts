@@ -4,7 +4,7 @@
  * sliding every 1 s over 1 s batches covers the last two batches).
  */
 import test from 'ava';
-import { ConfigurationError } from '../../lib/index.js';
+import { ConfigurationError, ManualClock, StreamingContext, type DeadLetter } from '../../lib/index.js';
 import { hashtagsOf, topHashtags } from '../../analytics/hashtags.js';
 import type { TweetLike } from '../../analytics/tweet.js';
 import { countPerWindow, topByCount } from '../../analytics/window-counts.js';
@@ -123,4 +123,31 @@ test('countPerWindow and topByCount: counts drop out when they fall to 0', async
       ['r', 2],
     ],
   ]);
+});
+
+test('topHashtags: a tweet whose hashtags cannot be read is a dead letter, the rest is counted', async (t) => {
+  const bad = { text: 'x', entities: { hashtags: [{ text: 'ok' }, {}] } } as unknown as TweetLike;
+  const noText = { id_str: '7' } as unknown as TweetLike;
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'hashtag-dead-letters' });
+  const top = topHashtags(ssc.queueStream([[tweet('#a'), bad, noText]]), { k: 3, windowDuration: 1000 });
+  const out: [string, number][][] = [];
+  top.foreachBatch((batch) => {
+    out.push([...batch]);
+  });
+  const letters: DeadLetter[] = [];
+  top.deadLetters().foreachBatch((batch) => {
+    letters.push(...batch);
+  });
+  await ssc.start();
+  await clock.advance(1000);
+  await ssc.stop();
+  await ssc.awaitTermination();
+  t.deepEqual(out, [[['#a', 1]]]);
+  t.deepEqual(
+    letters.map((l) => l.record),
+    [bad, noText],
+  );
+  t.regex(letters[0]?.error.message ?? '', /entities.hashtags\[1\] has no text \(got undefined\)/);
+  t.regex(letters[1]?.error.message ?? '', /tokenize: the text must be a string, got undefined/);
 });

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
-import { ConfigurationError } from '../../lib/index.js';
+import { ConfigurationError, KindlingError } from '../../lib/index.js';
 import {
   SentimentScorer,
   type ScoredSentiment,
@@ -132,6 +132,14 @@ test('languages natural has no vocabulary for are not scored, and say why', (t) 
   t.false(none.scored);
   if (!none.scored) t.is(none.language, undefined);
   t.false(scorer.scoreTweet({ text: 'good', lang: null }).scored);
+});
+
+test('a tweet without text is refused, naming the tweet', (t) => {
+  t.throws(() => scorer.scoreTweet({ id_str: '42', lang: 'en' } as never), {
+    instanceOf: KindlingError,
+    message: /scoreTweet: tweet 42 has no text \(got undefined\)/,
+  });
+  t.throws(() => scorer.score(7 as never, 'en'), { message: /the text must be a string, got number 7/ });
 });
 
 test('supports names the scored languages', (t) => {
