@@ -60,6 +60,10 @@ export function decodeLine(line: Buffer | OversizedLine, format: TweetFormat, wh
 /**
  * The dead letter of a line that the connection's end cut off (the tweet around a drop): its
  * bytes (at most 1 KiB of a long one).
+ *
+ * @example
+ * const partial = lines.end();
+ * if (partial) await store([cutLine(partial, `${url}, connection 2, line 41`)]);
  */
 export function cutLine(partial: Buffer | OversizedLine, where: string): RejectedRecord {
   const bytes = Buffer.isBuffer(partial) ? partial : partial.prefix;

@@ -37,7 +37,12 @@ export function openStream(
   });
 }
 
-/** The start of a response's body (at most `max` bytes, as text), for an error message; ends the response. */
+/**
+ * The start of a response's body (at most `max` bytes, as text), for an error message; ends the response.
+ *
+ * @example
+ * if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${await bodyExcerpt(response)}`);
+ */
 export async function bodyExcerpt(response: IncomingMessage, max = 2048): Promise<string> {
   const chunks: Buffer[] = [];
   let bytes = 0;

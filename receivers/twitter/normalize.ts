@@ -26,12 +26,12 @@ export function normalize(json: unknown, format: TweetFormat): Normalized {
   return format === 'v2' ? normalizeV2(json) : normalizeV1(json);
 }
 
-/** True when `value` is a plain JSON object. */
+/** True when `value` is a plain JSON object (`isObject({})`, not `isObject([])`). */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `value` when it is a non-empty string, else `undefined`. */
+/** `value` when it is a non-empty string, else `undefined`: `text('') // undefined`. */
 export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -46,7 +46,12 @@ export function objects(value: unknown): Record<string, unknown>[] {
   return Array.isArray(value) ? value.filter(isObject) : [];
 }
 
-/** The strings `pick` finds in the objects of `value`, in order. */
+/**
+ * The strings `pick` finds in the objects of `value`, in order.
+ *
+ * @example
+ * strings([{ tag: 'a' }, { tag: 3 }, { tag: 'b' }], (h) => h['tag']) // ['a', 'b']
+ */
 export function strings(value: unknown, pick: (item: Record<string, unknown>) => unknown): string[] {
   const out: string[] = [];
   for (const item of objects(value)) {

@@ -7,7 +7,17 @@ import { ConfigurationError, type Clock } from '../../lib/index.js';
 import { checkReconnectPolicy, type ReconnectPolicy } from './reconnect.js';
 import type { TweetFormat } from './tweet.js';
 
-/** Options of {@link TwitterReceiver} and `twitterStream`. */
+/**
+ * Options of {@link TwitterReceiver} and `twitterStream`.
+ *
+ * @example
+ * const options: TwitterStreamOptions = {
+ *   url: 'https://api.twitter.com/2/tweets/search/stream',
+ *   format: 'v2',
+ *   stallTimeoutMs: 60_000,
+ *   reconnect: { httpMaxMs: 60_000 },
+ * };
+ */
 export interface TwitterStreamOptions {
   /**
    * The stream's URL: `https://api.twitter.com/2/tweets/search/stream` (v2 filtered stream), a
@@ -67,7 +77,13 @@ const V2_FIELDS: readonly [string, string][] = [
 /** Hosts of the real API, which refuse a request without a token. */
 const API_HOSTS = new Set(['api.twitter.com', 'api.x.com']);
 
-/** Checks and resolves `options`; throws a ConfigurationError that says what to fix. */
+/**
+ * Checks and resolves `options`; throws a ConfigurationError that says what to fix.
+ *
+ * @example
+ * resolveTwitterOptions({ url: 'http://127.0.0.1:8080/2/tweets/search/stream', format: 'v2', env: {} }).url.search
+ * // '?tweet.fields=created_at%2Clang%2C...&expansions=author_id&user.fields=...'
+ */
 export function resolveTwitterOptions(options: TwitterStreamOptions): ResolvedTwitterOptions {
   const what = 'twitterStream';
   if (options.format !== 'v2' && options.format !== 'v1.1') {

@@ -30,6 +30,10 @@ import type { Tweet } from './tweet.js';
  * to 320 s) and for HTTP 429/420 (from 1 minute). Each disconnect is reported on `ssc.events` as
  * `receiverError` (the message says when it reconnects). An HTTP error that retrying cannot fix
  * (401, 403, 404, other 4xx) stops the receiver, with `receiverError` and `receiverStopped`.
+ *
+ * @example
+ * const receiver = new TwitterReceiver({ url: replay.url, format: 'v2', clock: ssc.clock });
+ * ssc.receiverStream(receiver).print(); // what twitterStream(ssc, { url: replay.url, format: 'v2' }) does
  */
 export class TwitterReceiver extends Receiver<Tweet | RejectedRecord> implements RejectingReceiver {
   /** Lines that are not UTF-8, not JSON, no tweet, too long or cut by a disconnect become dead letters. */

@@ -19,7 +19,12 @@ export type DisconnectKind =
   /** An HTTP error that trying again cannot fix (401, 403, 404, ...): the receiver stops. */
   | 'fatal';
 
-/** The back-off of each kind of failure, ms; defaults are Twitter's rules. */
+/**
+ * The back-off of each kind of failure, ms; defaults are Twitter's rules.
+ *
+ * @example
+ * twitterStream(ssc, { url, format: 'v2', reconnect: { rateLimitMaxMs: 300_000 } });
+ */
 export interface ReconnectPolicy {
   /** Network errors: each retry waits this much more. Default 250. */
   readonly networkStepMs?: number;
@@ -38,14 +43,25 @@ export interface ReconnectPolicy {
   readonly rateLimitMaxMs?: number;
 }
 
-/** The kind of disconnect an HTTP status other than 200 means. */
+/**
+ * The kind of disconnect an HTTP status other than 200 means.
+ *
+ * @example
+ * kindOfStatus(429) // 'rateLimited'
+ * kindOfStatus(401) // 'fatal'
+ */
 export function kindOfStatus(status: number): Exclude<DisconnectKind, 'dropped' | 'network'> {
   if (status === 420 || status === 429) return 'rateLimited';
   if (status === 408 || status >= 500) return 'http';
   return 'fatal';
 }
 
-/** Checks a {@link ReconnectPolicy}; throws a ConfigurationError naming `what`. */
+/**
+ * Checks a {@link ReconnectPolicy}; throws a ConfigurationError naming `what`.
+ *
+ * @example
+ * checkReconnectPolicy('twitterStream', { httpMaxMs: -1 }) // throws: reconnect.httpMaxMs must be a number of ms >= 0
+ */
 export function checkReconnectPolicy(what: string, policy: ReconnectPolicy): void {
   for (const [key, value] of Object.entries(policy)) {
     if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {

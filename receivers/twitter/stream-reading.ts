@@ -37,7 +37,14 @@ const HINTS: Readonly<Record<number, string>> = {
   404: 'no stream at this URL: check the url option',
 };
 
-/** A run of the receiver; see the file summary. */
+/**
+ * A run of the receiver; see the file summary.
+ *
+ * @example
+ * const reading = new StreamReading(host, resolveTwitterOptions(options), ssc.clock);
+ * reading.start(); // in onStart
+ * await reading.stop(); // in onStop
+ */
 export class StreamReading {
   private readonly stopping = new AbortController();
   private running: Promise<void> = Promise.resolve();

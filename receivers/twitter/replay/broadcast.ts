@@ -17,7 +17,14 @@ export interface ReplayClient {
   readonly response: ServerResponse;
 }
 
-/** Writes a feed to the connected clients; see the file summary. */
+/**
+ * Writes a feed to the connected clients; see the file summary.
+ *
+ * @example
+ * const broadcast = new Broadcast(feed, clock, false, 20_000);
+ * broadcast.start();
+ * broadcast.add({ format: 'v2', response }); // after writeHead(200)
+ */
 export class Broadcast {
   /** Lines of the file sent (each once, whatever the number of clients). */
   sent = 0;

@@ -19,7 +19,14 @@ export type Pace =
   /** The tweets' own timing (`created_at`), `factor` times faster. */
   | { readonly kind: 'speedup'; readonly factor: number };
 
-/** The lines of a replay file; see the file summary. */
+/**
+ * The lines of a replay file; see the file summary.
+ *
+ * @example
+ * const feed = await Feed.load('tweets.jsonl', { kind: 'rate', perSecond: 10 }, new RuleMatcher(SANDERS_RULES));
+ * feed.offsets[3]   // 300: line 3 is due 300 ms into the pass
+ * feed.line(3, 'v2') // its v2 stream line
+ */
 export class Feed {
   private readonly v2 = new Map<number, string>();
 

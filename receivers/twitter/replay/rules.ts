@@ -4,7 +4,12 @@
  */
 import { ConfigurationError } from '../../../lib/index.js';
 
-/** A rule of the replay server: matches a tweet whose text, hashtags or mentions hold one of `terms` as a word. */
+/**
+ * A rule of the replay server: matches a tweet whose text, hashtags or mentions hold one of `terms` as a word.
+ *
+ * @example
+ * startReplayServer({ file, rules: [{ id: '1', tag: 'phones', terms: ['iphone', 'android'] }] });
+ */
 export interface ReplayRule {
   /** The rule's id, a string of digits as the API's. */
   readonly id: string;
@@ -17,6 +22,9 @@ export interface ReplayRule {
 /**
  * The rules of the Sanders corpus: it was collected by searching the four topics `apple`,
  * `google`, `microsoft` and `twitter`, and each of its tweets matches at least one.
+ *
+ * @example
+ * SANDERS_RULES.map((r) => r.tag) // ['apple', 'google', 'microsoft', 'twitter']
  */
 export const SANDERS_RULES: readonly ReplayRule[] = ['apple', 'google', 'microsoft', 'twitter'].map(
   (topic, i) => ({ id: String(1_450_000_000_000_000_001n + BigInt(i)), tag: topic, terms: [topic] }),

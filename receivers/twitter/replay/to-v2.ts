@@ -47,7 +47,13 @@ export function toV2Message(status: unknown, rules: RuleMatcher): V2StreamMessag
   };
 }
 
-/** The v2 tweet object of a v1.1 status; `undefined` when it has no id, text or time. */
+/**
+ * The v2 tweet object of a v1.1 status; `undefined` when it has no id, text or time.
+ *
+ * @example
+ * toV2Tweet({ id_str: '9', text: 'hi', created_at: 'Sat Oct 15 05:36:56 +0000 2011' })
+ * // { id: '9', text: 'hi', created_at: '2011-10-15T05:36:56.000Z', edit_history_tweet_ids: ['9'], public_metrics: {...} }
+ */
 export function toV2Tweet(status: Json): V2Tweet | undefined {
   const id = idOf(status);
   const extended = isObject(status['extended_tweet']) ? status['extended_tweet'] : undefined;
@@ -140,7 +146,13 @@ function toV2Entities(entities: unknown): V2Tweet['entities'] | undefined {
   };
 }
 
-/** The v2 user object of a v1.1 user; `undefined` without an id or handle. */
+/**
+ * The v2 user object of a v1.1 user; `undefined` without an id or handle.
+ *
+ * @example
+ * toV2User({ id_str: '7', screen_name: 'seven', name: 'Seven', friends_count: 3 })
+ * // { id: '7', name: 'Seven', username: 'seven', public_metrics: { following_count: 3, ... } }
+ */
 export function toV2User(user: Json): V2User | undefined {
   const id = idOf(user);
   const username = text(user['screen_name']);
