@@ -15,6 +15,7 @@ export type {
   TablePanelSpec,
 } from './panel-spec.js';
 export { StreamingStatistics } from './statistics.js';
+export type { StreamingStatisticsOptions } from './statistics.js';
 export type {
   BatchRow,
   BatchStatus,
@@ -23,5 +24,4 @@ export type {
   StatisticsChange,
   StatisticsSnapshot,
   StatisticsSummary,
-  StreamingStatisticsOptions,
-} from './statistics.js';
+} from './statistics-rows.js';
