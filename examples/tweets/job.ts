@@ -5,7 +5,13 @@
  * `main.ts` feeds it from the replay server; the tests feed it from a queue on a ManualClock.
  */
 import type { DStream, Lookup } from 'kindling';
-import { SentimentScorer, normalizeLocation, topHashtags, type SentimentResult } from 'kindling/analytics';
+import {
+  SentimentScorer,
+  countPerWindow,
+  normalizeLocation,
+  topByCount,
+  type SentimentResult,
+} from 'kindling/analytics';
 import type { Tweet } from 'kindling/receivers';
 
 /** An author's profile as the users table holds it (the Twitter v1.1 user object's fields used here). */
@@ -147,12 +153,12 @@ export function showcase(
       tweet.location === undefined ? [] : [[tweet.location, sumsOf(tweet)]],
     ),
   ).name('sentiment-by-location');
-  const hashtags = topHashtags(
-    scored.map((tweet) => ({
-      text: tweet.text,
-      entities: { hashtags: tweet.hashtags.map((h) => ({ text: h.slice(1) })) },
-    })),
-    { k: options.top ?? 10, ...window },
+  const hashtags = topByCount(
+    countPerWindow(
+      scored.flatMap((tweet) => tweet.hashtags),
+      window,
+    ),
+    options.top ?? 10,
   ).name('top-hashtags');
   const tweetCount = scored
     .countByWindow(window.windowDuration, window.slideDuration)
