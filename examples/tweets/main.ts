@@ -9,11 +9,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError, StreamingContext, seconds, type EventOf } from 'kindling';
-import { SentimentScorer } from 'kindling/analytics';
+import { SentimentScorer, topK } from 'kindling/analytics';
 import { dashboard } from 'kindling/outputs';
 import { startReplayServer, twitterStream } from 'kindling/receivers';
 import { meanScore, showcase } from './job.js';
-import { formatReport, windowReports } from './report.js';
+import { byTweets, formatReport, windowReports } from './report.js';
 import { ADDRESS_FORMS, resultsOutput, usersLookup } from './stores.js';
 
 const data = (name: string): string => fileURLToPath(new URL(`./data/${name}`, import.meta.url));
@@ -106,16 +106,18 @@ async function main(options: DemoOptions): Promise<number> {
       label: ([tag]) => tag,
       value: ([, n]) => n,
     });
-    streams.byLocation.toDashboard('locations', {
-      kind: 'table',
-      title: `Tweets by author location, last ${options.window} s`,
-      columns: {
-        location: ([where]) => where,
-        tweets: ([, s]) => s.tweets,
-        'mean sentiment': ([, s]) => (meanScore(s) === null ? null : Number(meanScore(s)!.toFixed(2))),
-      },
-      rows: 15,
-    });
+    streams.byLocation
+      .mapBatch((pairs) => topK(pairs, 15, byTweets))
+      .toDashboard('locations', {
+        kind: 'table',
+        title: `Tweets by author location, last ${options.window} s`,
+        columns: {
+          location: ([where]) => where,
+          tweets: ([, s]) => s.tweets,
+          'mean sentiment': ([, s]) => (meanScore(s) === null ? null : Number(meanScore(s)!.toFixed(2))),
+        },
+        rows: 15,
+      });
   }
   const start = Date.now();
   windowReports(streams, { windowDuration, top: options.top }, (report) =>

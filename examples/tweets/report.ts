@@ -7,6 +7,10 @@ import type { ShowcaseStreams, SentimentSums, WindowReport } from './job.js';
 import { meanScore } from './job.js';
 import { topK } from 'kindling/analytics';
 
+/** Orders `[key, sums]` pairs by tweets, most first, then by key. */
+export const byTweets = (a: readonly [string, SentimentSums], b: readonly [string, SentimentSums]): number =>
+  b[1].tweets - a[1].tweets || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
 /** Calls `onReport` once per slide with that window's figures. Declare before `ssc.start()`. */
 export function windowReports(
   streams: ShowcaseStreams,
@@ -16,8 +20,6 @@ export function windowReports(
   type Parts = { -readonly [P in 'byTopic' | 'byLocation' | 'hashtags']?: WindowReport[P] };
   const pending = new Map<number, Parts>();
   const part = (time: number) => pending.get(time) ?? pending.set(time, {}).get(time)!;
-  const byTweets = (a: [string, SentimentSums], b: [string, SentimentSums]) =>
-    b[1].tweets - a[1].tweets || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   streams.byTopic.foreachBatch((pairs, time) => {
     part(time).byTopic = [...pairs].sort(byTweets);
   });
