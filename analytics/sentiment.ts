@@ -83,8 +83,6 @@ interface LoadedLanguage {
 /** How many word scores a language keeps memoised before it starts over. */
 const MEMO_LIMIT = 100_000;
 
-const SQUEEZE_ALL = /(\p{L})\1+/gu;
-
 /**
  * Scores the sentiment of tweets in the languages `natural` 8 has vocabularies for: English,
  * Spanish and Portuguese (AFINN), Dutch, French, German and Italian (Pattern), Catalan, Galician
@@ -227,7 +225,7 @@ export class SentimentScorer {
     if (known !== undefined) return known;
     let value = loaded.analyzer.getSentiment([word]);
     if (value === 0) {
-      const squeezed = word.replace(SQUEEZE_ALL, '$1');
+      const squeezed = squeezeRuns(word);
       if (squeezed !== word) value = loaded.analyzer.getSentiment([squeezed]);
     }
     if (loaded.memo.size >= MEMO_LIMIT) loaded.memo.clear();
@@ -252,6 +250,19 @@ export class SentimentScorer {
     this.loaded.set(code, loaded);
     return loaded;
   }
+}
+
+/** `word` with every run of one repeated character cut to one: "soo" → "so". */
+function squeezeRuns(word: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 1; i < word.length; i++) {
+    if (word.charCodeAt(i) === word.charCodeAt(i - 1)) {
+      out += word.slice(from, i);
+      from = i + 1;
+    }
+  }
+  return from === 0 ? word : out + word.slice(from);
 }
 
 function unscored(language: string, code: string | undefined): UnscoredSentiment {
