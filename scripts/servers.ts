@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aptInstall } from './servers/debian.js';
 import { servers } from './servers/registry.js';
 import type { ServerContext, ServerSpec } from './servers/spec.js';
 
@@ -20,7 +21,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, '.cache', 'servers');
 const runDir = join(cacheDir, 'run');
 
-function context(spec: ServerSpec): ServerContext {
+function context(spec: Pick<ServerSpec, 'name' | 'env'>): ServerContext {
   const logFile = join(cacheDir, 'logs', `${spec.name}.log`);
   const env = Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, process.env[k] ?? v]));
   const output = (): number => {
@@ -174,6 +175,46 @@ export async function restartServer(name: string, downMs: number): Promise<void>
   await down(spec);
   await new Promise((r) => setTimeout(r, downMs));
   await bringUp(spec, true);
+}
+
+/**
+ * For programs other than the test run (benchmarks): installs and starts those of `names` that
+ * are not running and ready yet, and returns a function that stops only those it started (a
+ * server someone else brought up stays up).
+ *
+ * @example
+ * const release = await useServers(['kafka']);
+ * try { await measure(); } finally { await release(); }
+ */
+export async function useServers(names: readonly string[]): Promise<() => Promise<void>> {
+  const started: ServerSpec[] = [];
+  const release = async (): Promise<void> => {
+    await Promise.all(started.map(down));
+  };
+  try {
+    for (const spec of select(names)) {
+      const ctx = context(spec);
+      if (running(spec.name) !== undefined && (await spec.ready(ctx).catch(() => false))) continue;
+      await spec.install(ctx);
+      started.push(spec);
+      await up(spec);
+    }
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return release;
+}
+
+/**
+ * Installs a command-line tool from its Debian package unless `binary` is there (a benchmark's
+ * baseline, say `kcat`); progress goes to `.cache/servers/logs/<pkg>.log`.
+ *
+ * @example
+ * await installTool('kcat', '/usr/bin/kcat');
+ */
+export async function installTool(pkg: string, binary: string): Promise<void> {
+  await aptInstall(context({ name: pkg, env: {} }), pkg, binary);
 }
 
 function select(names: readonly string[]): ServerSpec[] {

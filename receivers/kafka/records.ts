@@ -48,6 +48,9 @@ export function deserializeMessages(
   for (const message of messages) out.push(deserialize(topic, partition, message, deserializer));
 }
 
+/** The headers of records without any: one shared, frozen object (most records have none). */
+const NO_HEADERS: Readonly<Record<string, never>> = Object.freeze({});
+
 function deserialize(
   topic: string,
   partition: number,
@@ -56,11 +59,14 @@ function deserialize(
 ): AnyKafkaRecord | RejectedRecord {
   const offset = Number(message.offset);
   const timestamp = Number(message.timestamp);
-  const raw = message.headers ?? {};
+  const raw = message.headers;
   if (deserializer === 'buffer') {
-    const headers: Record<string, Buffer | Buffer[]> = {};
-    for (const [name, v] of Object.entries(raw)) {
-      if (v !== undefined) headers[name] = Array.isArray(v) ? v.map(toBuffer) : toBuffer(v);
+    let headers: Record<string, Buffer | Buffer[]> = NO_HEADERS;
+    for (const name in raw) {
+      const v = raw[name];
+      if (v === undefined) continue;
+      if (headers === NO_HEADERS) headers = {};
+      headers[name] = Array.isArray(v) ? v.map(toBuffer) : toBuffer(v);
     }
     return { topic, partition, offset, key: message.key, value: message.value, headers, timestamp };
   }
@@ -87,9 +93,12 @@ function deserialize(
       return new RejectedRecord(text, 'malformedJson', error, where);
     }
   }
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, v] of Object.entries(raw)) {
-    if (v !== undefined) headers[name] = Array.isArray(v) ? v.map(String) : String(v);
+  let headers: Record<string, string | string[]> = NO_HEADERS;
+  for (const name in raw) {
+    const v = raw[name];
+    if (v === undefined) continue;
+    if (headers === NO_HEADERS) headers = {};
+    headers[name] = Array.isArray(v) ? v.map(String) : String(v);
   }
   return { topic, partition, offset, key, value, headers, timestamp };
 }

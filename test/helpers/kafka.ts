@@ -36,16 +36,23 @@ export function testKafka(): Kafka {
 export async function createTopic(prefix: string, partitions: number): Promise<string> {
   const topic = uniqueName(prefix);
   await withAdmin(async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-    // On a loaded machine the broker may still answer "does not host this topic-partition" for a
-    // moment: wait (bounded) until the metadata shows a leader for every partition.
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      const ready = topics[0]?.partitions ?? [];
-      if (ready.length === partitions && ready.every((p) => p.leader >= 0)) return;
+    // kafkajs's own waitForLeaders gives up on "does not host this topic-partition", which a
+    // loaded broker answers for a moment after the topic is created: wait here instead (bounded)
+    // until the metadata shows a leader for every partition.
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: false });
+    let last: unknown;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        const ready = topics[0]?.partitions ?? [];
+        if (ready.length === partitions && ready.every((p) => p.leader >= 0)) return;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable) throw error;
+        last = error;
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`topic ${topic}: no leader for every partition after 5 s`);
+    throw new Error(`topic ${topic}: no leader for every partition after 10 s (${String(last)})`);
   });
   return topic;
 }
