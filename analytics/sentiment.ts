@@ -3,8 +3,9 @@
  * vocabulary natural has for the tweet's language (AFINN-165 for English), a word in the scope
  * of a negation counts with its sign flipped, and emoticons count too.
  */
-// natural's sentiment module alone: `import 'natural'` loads every module of natural (about 2 s)
-// and its storage backends call dotenv, which prints tips on stdout and reads a `.env` file.
+// natural's sentiment module alone (it loads all of natural's vocabularies, 0.3 to 0.7 s here):
+// `import 'natural'` loads every module of natural (2 to 4.5 s here), and its storage backends
+// call dotenv, which prints tips on stdout and reads a `.env` file from the working directory.
 import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
 import { ConfigurationError, KindlingError } from '../lib/index.js';
 import {
