@@ -41,16 +41,16 @@ type StaticFiles = Readonly<Record<string, { readonly path: string; readonly typ
 function staticFiles(): StaticFiles {
   const resolve = createRequire(import.meta.url).resolve;
   const own = (name: string): string => fileURLToPath(new URL(`./static/${name}`, import.meta.url));
+  const script = 'text/javascript; charset=utf-8';
+  const style = 'text/css; charset=utf-8';
+  const modules = ['dashboard.js', 'engine.js', 'panels.js', 'charts.js', 'dom.js', 'format.js'];
   return {
     '/': { path: own('index.html'), type: 'text/html; charset=utf-8' },
-    '/dashboard.js': { path: own('dashboard.js'), type: 'text/javascript; charset=utf-8' },
-    '/dashboard.css': { path: own('dashboard.css'), type: 'text/css; charset=utf-8' },
+    ...Object.fromEntries(modules.map((name) => [`/${name}`, { path: own(name), type: script }])),
+    '/dashboard.css': { path: own('dashboard.css'), type: style },
     '/favicon.svg': { path: own('favicon.svg'), type: 'image/svg+xml' },
-    '/vendor/uPlot.iife.min.js': {
-      path: resolve('uplot/dist/uPlot.iife.min.js'),
-      type: 'text/javascript; charset=utf-8',
-    },
-    '/vendor/uPlot.min.css': { path: resolve('uplot/dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
+    '/vendor/uPlot.iife.min.js': { path: resolve('uplot/dist/uPlot.iife.min.js'), type: script },
+    '/vendor/uPlot.min.css': { path: resolve('uplot/dist/uPlot.min.css'), type: style },
   };
 }
 
