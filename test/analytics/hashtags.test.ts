@@ -4,6 +4,7 @@
  * sliding every 1 s over 1 s batches covers the last two batches).
  */
 import test from 'ava';
+import { readFile } from 'node:fs/promises';
 import { ConfigurationError, ManualClock, StreamingContext, type DeadLetter } from '../../lib/index.js';
 import { hashtagsOf, topHashtags } from '../../analytics/hashtags.js';
 import type { TweetLike } from '../../analytics/tweet.js';
@@ -150,4 +151,32 @@ test('topHashtags: a tweet whose hashtags cannot be read is a dead letter, the r
   );
   t.regex(letters[0]?.error.message ?? '', /entities.hashtags\[1\] has no text \(got undefined\)/);
   t.regex(letters[1]?.error.message ?? '', /tokenize: the text must be a string, got undefined/);
+});
+
+test('topHashtags on the Sanders tweets agrees with counting each window from scratch', async (t) => {
+  const text = await readFile(
+    new URL('../../examples/tweets/data/sanders_tweets.jsonl', import.meta.url),
+    'utf8',
+  );
+  const all = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as TweetLike);
+  const batches: TweetLike[][] = [];
+  for (let i = 0; i < all.length; i += 100) batches.push(all.slice(i, i + 100));
+  const window = 5;
+  const out = await runOperation(batches, (s) => topHashtags(s, { k: 10, windowDuration: window * 1000 }));
+  t.is(out.length, batches.length);
+  for (let b = 0; b < batches.length; b++) {
+    const counts = new Map<string, number>();
+    for (const tw of batches.slice(Math.max(0, b - window + 1), b + 1).flat()) {
+      for (const tag of new Set(tw.entities?.hashtags?.map((h) => `#${h.text.toLowerCase()}`))) {
+        counts.set(tag, (counts.get(tag) ?? 0) + 1);
+      }
+    }
+    const expected = [...counts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, 10);
+    t.deepEqual(out[b], expected, `window ending with batch ${b + 1}`);
+  }
+  t.true((out.at(-1)?.length ?? 0) > 0);
+  t.log(`last window's top 3: ${JSON.stringify(out.at(-1)?.slice(0, 3))}`);
 });
