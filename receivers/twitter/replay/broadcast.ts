@@ -38,6 +38,8 @@ export class Broadcast {
   private finished = false;
   private closed = false;
   private waker = new AbortController();
+  /** Aborted by close(). */
+  private readonly closingSignal = new AbortController();
   private running: Promise<void> = Promise.resolve();
 
   constructor(
@@ -51,6 +53,9 @@ export class Broadcast {
   start(): void {
     this.running = this.run();
   }
+
+  /** True while the sender waits for a client that reads too slowly (its buffers are full). */
+  heldUp = false;
 
   /** Connected clients. */
   get connected(): number {
@@ -79,6 +84,7 @@ export class Broadcast {
   /** Stops sending and ends every client's response; resolves once the sender has returned. */
   async close(): Promise<void> {
     this.closed = true;
+    this.closingSignal.abort();
     this.wakeUp();
     await this.running;
     for (const client of this.clients) client.response.end();
@@ -150,9 +156,11 @@ export class Broadcast {
     }
   }
 
-  /** Waits until every client that asked to slow down has drained (or gone). */
+  /** Waits until every client that asked to slow down has drained (or gone), or the server closes. */
   private async drain(): Promise<void> {
     const slow = [...this.clients].filter((c) => c.response.writableNeedDrain);
+    const closing = this.closingSignal.signal;
+    this.heldUp = true;
     await Promise.all(
       slow.map(
         ({ response }) =>
@@ -160,12 +168,16 @@ export class Broadcast {
             const done = (): void => {
               response.off('drain', done);
               response.off('close', done);
+              closing.removeEventListener('abort', done);
               resolve();
             };
             response.on('drain', done);
             response.on('close', done);
+            // A client that reads nothing must not hold up close().
+            closing.addEventListener('abort', done, { once: true });
           }),
       ),
     );
+    this.heldUp = false;
   }
 }

@@ -51,6 +51,8 @@ export interface ReplayServer {
   readonly sent: number;
   /** Clients connected now. */
   readonly connected: number;
+  /** True while the replay waits for a client that reads too slowly (the others wait too). */
+  readonly heldUp: boolean;
   /** Breaks every client's connection mid-stream (to try a receiver's reconnects). */
   dropConnections(): void;
   /** Ends every response and closes the server. */
@@ -119,6 +121,9 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     },
     get connected() {
       return broadcast.connected;
+    },
+    get heldUp() {
+      return broadcast.heldUp;
     },
     dropConnections: () => broadcast.dropAll(),
     close: () =>

@@ -4,13 +4,23 @@
  * time), the end of the file, loop, and lines passed through.
  */
 import test from 'ava';
+import { fileURLToPath } from 'node:url';
 import { ManualClock } from '../../../lib/index.js';
 import { SANDERS_RULES, startReplayServer, toV2Message } from '../../../receivers/twitter/index.js';
 import { RuleMatcher } from '../../../receivers/twitter/replay/rules.js';
-import { replayFile, sandersLines } from './data.js';
+import { SANDERS_TWEETS, replayFile, sandersLines } from './data.js';
 import { StreamClient } from './stream-client.js';
 
 const rules = new RuleMatcher(SANDERS_RULES);
+
+/** Resolves once `condition` holds, checking at each turn of the event loop; rejects after `limitMs`. */
+async function until(condition: () => boolean, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${limitMs} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 test('v2: each status as a v2 line with CRLF, in file order, then the response ends', async (t) => {
   t.timeout(20_000);
@@ -187,4 +197,15 @@ test('options are checked before anything starts', async (t) => {
   await t.throwsAsync(startReplayServer({ file, rate: -1 }), { message: /rate must be a number > 0/ });
   await t.throwsAsync(startReplayServer({ file: `${file}.missing` }), { message: /cannot read .*missing/ });
   await t.throwsAsync(startReplayServer({ file: await replayFile([]) }), { message: /holds no line/ });
+});
+
+test('close() ends even while a client that reads nothing holds the replay up', async (t) => {
+  t.timeout(30_000);
+  const server = await startReplayServer({ file: fileURLToPath(SANDERS_TWEETS), format: 'v1.1' });
+  const client = await StreamClient.open(server.url);
+  client.response.pause(); // reads nothing: the buffers fill, and the server waits for a drain
+  await until(() => server.heldUp, 20_000);
+  await server.close(); // would wait for that client for ever
+  client.close();
+  t.true(server.sent < sandersLines().length, `the replay was held up after ${server.sent} lines`);
 });
