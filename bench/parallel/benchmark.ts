@@ -5,8 +5,11 @@
  * default, and with the main thread only coordinating), beside a hand-written loop over the same
  * records on the main thread in the same run. Reports records per second of each (median of
  * several runs after a warm-up batch per context; pool start-up is not timed, as a pool starts
- * once with its context) and the ratios to inline, and the CPU time per record of all the
- * process's threads, which shows the cost of slicing and cloning even on a busy machine. Every output must equal the loop's, record
+ * once with its context) and the ratios to inline; and, because the cores may be shared with
+ * other work, the CPU time per record of all the process's threads (the cost of slicing and
+ * cloning) and of its busiest thread (Linux). On free cores a run lasts at least as long as its
+ * busiest thread, and as its CPU time shared out over the cores: the larger of the two, inline's
+ * over a pool's, estimates the speed-up that pool would give on a machine of its own. Every output must equal the loop's, record
  * for record and in order.
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import { ManualClock, StreamingContext, workerTask, type WorkersOption } from '../../lib/index.js';
 import { median, type BenchOptions, type BenchResult, type BenchRow } from '../result.js';
 import { scoreTweet, type ScoredTweet } from './score.js';
+import { busiestThread, threadCpuSeconds } from './threads.js';
 
 const TWEETS = new URL('../../examples/tweets/data/sanders_tweets.jsonl', import.meta.url);
 const SCORE = workerTask<string, ScoredTweet>(new URL('./score.ts', import.meta.url), 'scoreTweet');
@@ -88,7 +92,7 @@ export async function kindlingScore(
   await ssc.start();
   try {
     await clock.advance(1000);
-    const timed: Timed = { seconds: [], cpuSeconds: [] };
+    const timed: Timed = { seconds: [], cpuSeconds: [], busiestSeconds: [] };
     const outputs: ScoredTweet[][][] = [];
     for (let r = 0; r < runs; r++) {
       collected = [];
@@ -104,20 +108,27 @@ export async function kindlingScore(
   }
 }
 
-/** Wall-clock and CPU seconds (all threads of the process) of each run. */
+/**
+ * Wall-clock and CPU seconds of each run: of all the process's threads, and of its busiest thread
+ * (Linux only; empty elsewhere).
+ */
 export interface Timed {
   readonly seconds: number[];
   readonly cpuSeconds: number[];
+  readonly busiestSeconds: number[];
 }
 
 /** Runs `work`, adding its wall-clock and CPU seconds to `timed`. */
 async function time(timed: Timed, work: () => unknown): Promise<void> {
+  const threads = threadCpuSeconds();
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await work();
   timed.seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
   const used = process.cpuUsage(cpu);
   timed.cpuSeconds.push((used.user + used.system) / 1e6);
+  const after = threadCpuSeconds();
+  if (threads && after) timed.busiestSeconds.push(busiestThread(threads, after));
 }
 
 /** Where two outputs first differ, or `undefined` when they are equal batch for batch, in order. */
@@ -148,17 +159,29 @@ export async function runParallel(options: BenchOptions, settings?: ParallelSett
   const problems: string[] = [];
 
   plainScore(batches.slice(0, 1)); // warm-up
-  const plain: Timed = { seconds: [], cpuSeconds: [] };
+  const plain: Timed = { seconds: [], cpuSeconds: [], busiestSeconds: [] };
   let expected: ScoredTweet[][] = [];
   for (let r = 0; r < s.runs; r++) await time(plain, () => (expected = plainScore(batches)));
   const rows: BenchRow[] = [];
+  const busiest = new Map<string, number>();
+  const cores = availableParallelism();
   const report = (system: string, timed: Timed): number => {
     const rate = records / median(timed.seconds);
     rows.push(
       { system, metric: 'records/s', value: rate },
       { system, metric: 'cpu µs/record', value: (median(timed.cpuSeconds) / records) * 1e6 },
     );
-    const each = timed.seconds.map((t, i) => `${t.toFixed(3)} s (cpu ${timed.cpuSeconds[i]?.toFixed(3)} s)`);
+    if (timed.busiestSeconds.length > 0) {
+      const value = (median(timed.busiestSeconds) / records) * 1e6;
+      rows.push({ system, metric: 'busiest-thread cpu µs/record', value });
+      // On free cores a run lasts at least as long as its busiest thread, and as its CPU time
+      // spread over every core.
+      busiest.set(system, Math.max(value, (median(timed.cpuSeconds) / records / cores) * 1e6));
+    }
+    const each = timed.seconds.map(
+      (t, i) =>
+        `${t.toFixed(3)} s (cpu ${timed.cpuSeconds[i]?.toFixed(3)} s, busiest thread ${timed.busiestSeconds[i]?.toFixed(2)} s)`,
+    );
     log(`  ${system}: ${each.join(', ')}`);
     return rate;
   };
@@ -176,7 +199,7 @@ export async function runParallel(options: BenchOptions, settings?: ParallelSett
   rows.push(
     { system: 'input', metric: 'records', value: records },
     { system: 'input', metric: 'batches', value: batches.length },
-    { system: 'machine', metric: 'cores', value: availableParallelism() },
+    { system: 'machine', metric: 'cores', value: cores },
   );
 
   for (const problem of problems) log(`  MISMATCH ${problem}`);
@@ -186,6 +209,13 @@ export async function runParallel(options: BenchOptions, settings?: ParallelSett
   };
   for (const [system, rate] of rates) {
     if (system !== 'kindling inline') ratios[`${system} / kindling inline (records/s)`] = rate / inline;
+  }
+  // The speed-up each pool would give on free cores, from the bounds above.
+  const inlineBound = busiest.get('kindling inline');
+  for (const [system, bound] of busiest) {
+    if (inlineBound !== undefined && system !== 'kindling inline' && system !== 'plain-js') {
+      ratios[`${system} / kindling inline (est. speed-up on ${cores} free cores)`] = inlineBound / bound;
+    }
   }
   return { name: 'parallel', rows, ratios, correct: problems.length === 0 };
 }

@@ -7,6 +7,7 @@ import {
   runParallel,
 } from '../../../bench/parallel/benchmark.js';
 import { scoreTweet, stem } from '../../../bench/parallel/score.js';
+import { busiestThread, threadCpuSeconds } from '../../../bench/parallel/threads.js';
 
 const tweet = (id: string, text: string): string =>
   JSON.stringify({ id_str: id, text, user: { screen_name: `u${id}` } });
@@ -64,4 +65,33 @@ test('a tiny run reports every system and checks its outputs', async (t) => {
     t.true(systems.has(s), s);
   }
   t.true(result.rows.every((r) => Number.isFinite(r.value) && r.value > 0));
+});
+
+test('threadCpuSeconds reads every thread of the process, the main thread among them; busiestThread takes the largest increase', (t) => {
+  const before = threadCpuSeconds();
+  if (process.platform !== 'linux') {
+    t.is(before, undefined);
+    return;
+  }
+  let spin = 0;
+  const until = process.cpuUsage().user + 50_000;
+  while (process.cpuUsage().user < until) spin++;
+  const after = threadCpuSeconds() as Map<number, number>;
+  t.true(spin > 0);
+  t.true(after.has(process.pid), 'the main thread has the process id');
+  t.true((after.get(process.pid) ?? 0) >= (before?.get(process.pid) ?? 0));
+  t.is(
+    busiestThread(
+      new Map([
+        [1, 1],
+        [2, 5],
+      ]),
+      new Map([
+        [1, 4],
+        [2, 6],
+        [3, 0.5],
+      ]),
+    ),
+    3,
+  );
 });
