@@ -8,7 +8,14 @@
 import { median, type BenchOptions, type BenchResult, type BenchRow } from '../result.js';
 import { DigestCheck } from '../workload/check.js';
 import { inputLines, LINES } from '../workload/lines.js';
-import { measureSustained, type Sustained, type SustainedSettings } from '../workload/sustained.js';
+import {
+  measureSustained,
+  noRateNote,
+  ratioTargetNote,
+  sustainedRatio,
+  type Sustained,
+  type SustainedSettings,
+} from '../workload/sustained.js';
 import { compareSystems, type System } from '../workload/systems.js';
 import { targetNote } from '../workload/targets.js';
 
@@ -21,13 +28,14 @@ export const FULL: SustainedSettings = {
   startRate: 20_000,
   maxProbes: 8,
   precision: 1.1,
+  minRate: 100,
 };
 export const QUICK: SustainedSettings = {
   ...FULL,
   warmupBatches: 1,
   probeBatches: 3,
   realTimeBatches: 5,
-  maxProbes: 5,
+  maxProbes: 6,
   precision: 1.25,
 };
 
@@ -93,17 +101,25 @@ export async function runStreamingWordcount(
       });
     }
   }
-  const rate = (name: string): number => (found.get(name)?.search.rate ?? NaN) * words;
-  const ratios: Record<string, number> = {
-    'kindling / plain-js (sustained words/s)': rate('kindling') / rate('plain-js'),
+  const ratios: Record<string, number> = {};
+  const named = (key: string, ratio: number | undefined): void => {
+    if (ratio !== undefined) ratios[key] = ratio;
   };
-  if (found.has('spark')) ratios['kindling / spark (sustained words/s)'] = rate('kindling') / rate('spark');
+  named(
+    'kindling / plain-js (sustained words/s)',
+    sustainedRatio(found.get('kindling'), found.get('plain-js')),
+  );
+  named('kindling / spark (sustained words/s)', sustainedRatio(found.get('kindling'), found.get('spark')));
   const notes = [
     `rates searched on a manual clock driven as fast as batches complete (probe: ${s.warmupBatches} warm-up + ${s.probeBatches} measured batches, passes when p90 processing ≤ ${s.intervalMs / 2} ms; search stops within ${s.precision}×); then ${s.realTimeBatches} batches in real time at the rate found (Kindling SystemClock, Spark SystemClock with a StreamingListener)`,
     targetNote('kindling / plain-js', ratios['kindling / plain-js (sustained words/s)'], 0.8),
   ];
   if (found.has('spark'))
-    notes.push(targetNote('kindling / spark', ratios['kindling / spark (sustained words/s)'], 3));
+    notes.push(ratioTargetNote(found.get('kindling'), { name: 'spark', found: found.get('spark') }, 3));
+  for (const [system, result] of found) {
+    const none = noRateNote(system, result, s.intervalMs / 2);
+    if (none) notes.push(none);
+  }
   for (const [system, result] of found) {
     if (result.realTime && !result.realTime.held)
       notes.push(

@@ -10,9 +10,15 @@ import { median, type BenchOptions, type BenchResult, type BenchRow } from '../r
 import { DigestCheck } from '../workload/check.js';
 import { inputLines, LINES } from '../workload/lines.js';
 import type { RunSpec } from '../workload/run-spec.js';
-import { measureSustained, type Sustained, type SustainedSettings } from '../workload/sustained.js';
+import {
+  measureSustained,
+  noRateNote,
+  ratioTargetNote,
+  sustainedRatio,
+  type Sustained,
+  type SustainedSettings,
+} from '../workload/sustained.js';
 import { compareSystems, type System } from '../workload/systems.js';
-import { targetNote } from '../workload/targets.js';
 
 /** Sizes of one run; the defaults are what `npm run bench` uses. */
 export interface WindowedSettings {
@@ -38,6 +44,7 @@ export const FULL: WindowedSettings = {
     startRate: 5_000,
     maxProbes: 6,
     precision: 1.15,
+    minRate: 100,
   },
   sweepWindowsMs: [10_000, 20_000, 30_000, 60_000],
   sweepRate: 2_000,
@@ -52,7 +59,7 @@ export const QUICK: WindowedSettings = {
     warmupBatches: 11,
     probeBatches: 2,
     realTimeBatches: 0,
-    maxProbes: 4,
+    maxProbes: 6,
     precision: 1.3,
   },
   sweepWindowsMs: [10_000, 60_000],
@@ -139,11 +146,15 @@ export async function runWindowed(options: BenchOptions, settings?: WindowedSett
       }),
     );
   }
-  const rate = (name: string): number => (found.get(name)?.search.rate ?? NaN) * words;
-  const ratios: Record<string, number> = {
-    'kindling / plain-js (sustained words/s)': rate('kindling') / rate('plain-js'),
+  const ratios: Record<string, number> = {};
+  const named = (key: string, ratio: number | undefined): void => {
+    if (ratio !== undefined) ratios[key] = ratio;
   };
-  if (found.has('spark')) ratios['kindling / spark (sustained words/s)'] = rate('kindling') / rate('spark');
+  named(
+    'kindling / plain-js (sustained words/s)',
+    sustainedRatio(found.get('kindling'), found.get('plain-js')),
+  );
+  named('kindling / spark (sustained words/s)', sustainedRatio(found.get('kindling'), found.get('spark')));
   for (const [system, times] of sweep) {
     ratios[`${system}: ms per batch, largest / smallest window`] = (times.at(-1) ?? NaN) / (times[0] ?? NaN);
   }
@@ -151,7 +162,11 @@ export async function runWindowed(options: BenchOptions, settings?: WindowedSett
     `rates searched as in streaming-wordcount, each probe running ${s.sustained.warmupBatches} batches to fill the ${windowS} s window before ${s.sustained.probeBatches} measured ones; ${s.sustained.realTimeBatches > 0 ? `then ${s.sustained.realTimeBatches} batches in real time at the rate found` : 'no real-time run in --quick'}. Spark checkpoints every 10 s (it requires a checkpoint directory for an inverse-function window); Kindling needs none`,
   ];
   if (found.has('spark'))
-    notes.push(targetNote('kindling / spark', ratios['kindling / spark (sustained words/s)'], 2));
+    notes.push(ratioTargetNote(found.get('kindling'), { name: 'spark', found: found.get('spark') }, 2));
+  for (const [system, result] of found) {
+    const none = noRateNote(system, result, s.sustained.intervalMs / 2);
+    if (none) notes.push(none);
+  }
   for (const [system, result] of found) {
     if (result.realTime && !result.realTime.held)
       notes.push(

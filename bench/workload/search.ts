@@ -25,7 +25,7 @@ export interface SearchOptions {
   readonly maxProbes: number;
   /** Stop once the lowest failing rate is within this factor of the best passing one (e.g. 1.1). */
   readonly precision: number;
-  /** Never probe below this rate (default 1). */
+  /** Never probe below this rate (default 1); failing at it ends the search with rate 0. */
   readonly minRate?: number;
 }
 
@@ -70,8 +70,8 @@ export async function searchSustainedRate(
     if (failedAt <= minRate) break;
     if (passed > 0 && failedAt / passed <= precision) break;
     const next = nextRate(outcome, passed, failedAt, limitMs, precision);
-    if (next === rate || next < minRate) break;
-    rate = next;
+    if (next === rate || (next < minRate && rate === minRate)) break;
+    rate = Math.max(minRate, next);
   }
   return { rate: passed, failedAt, probes };
 }

@@ -8,6 +8,7 @@
 import { percentile, median } from '../result.js';
 import type { DigestCheck } from './check.js';
 import type { Measured, RunSpec, Workload } from './run-spec.js';
+import { targetNote } from './targets.js';
 import { searchSustainedRate, type SearchResult } from './search.js';
 import type { System } from './systems.js';
 
@@ -26,6 +27,8 @@ export interface SustainedSettings {
   readonly startRate: number;
   readonly maxProbes: number;
   readonly precision: number;
+  /** The lowest rate probed, lines/s: a system that fails there sustains no rate worth naming. */
+  readonly minRate: number;
 }
 
 /** What the measurement found for one system. */
@@ -84,7 +87,13 @@ export async function measureSustained(
       );
       return { rate, processingMs: figure, ok };
     },
-    { startRate: settings.startRate, limitMs, maxProbes: settings.maxProbes, precision: settings.precision },
+    {
+      startRate: settings.startRate,
+      limitMs,
+      maxProbes: settings.maxProbes,
+      precision: settings.precision,
+      minRate: settings.minRate,
+    },
   );
   if (settings.realTimeBatches === 0 || search.rate === 0 || system.name === 'plain-js') return { search };
   const run = spec(settings, 'system', search.rate, settings.realTimeBatches);
@@ -102,4 +111,39 @@ export async function measureSustained(
     `  ${system.name}: real time at ${Math.round(search.rate)} lines/s over ${processing.length} batches: p95 processing ${processingP95.toFixed(1)} ms, max scheduling delay ${realTime.schedulingMax.toFixed(0)} ms -> ${realTime.held ? 'held' : 'NOT held'}`,
   );
   return { search, realTime };
+}
+
+/**
+ * The ratio of two sustained rates, or undefined when `below` sustained none (its ratio would be
+ * infinite and say nothing).
+ */
+export function sustainedRatio(
+  above: Sustained | undefined,
+  below: Sustained | undefined,
+): number | undefined {
+  if (!above || !below || below.search.rate === 0) return undefined;
+  return above.search.rate / below.search.rate;
+}
+
+/** A note for a system that sustained no rate: where its search ended, and how slow it was there. */
+export function noRateNote(system: string, found: Sustained, limitMs: number): string | undefined {
+  if (found.search.rate > 0) return undefined;
+  const last = found.search.probes.at(-1);
+  return `${system} sustained no rate: at ${Math.round(last?.rate ?? NaN)} lines/s, its lowest probe, p90 processing was ${Math.round(last?.processingMs ?? NaN)} ms > ${limitMs} ms`;
+}
+
+/**
+ * The target note of `kindling / other` (see `targetNote`); when the other system sustained no
+ * rate and Kindling did, the target is met whatever its number.
+ */
+export function ratioTargetNote(
+  kindling: Sustained | undefined,
+  other: { readonly name: string; readonly found: Sustained | undefined },
+  target: number,
+): string {
+  const what = `kindling / ${other.name}`;
+  if (kindling && kindling.search.rate > 0 && other.found && other.found.search.rate === 0) {
+    return `${what}: unbounded, ${other.name} sustained no rate (target ≥ ${target}): met`;
+  }
+  return targetNote(what, sustainedRatio(kindling, other.found), target);
 }

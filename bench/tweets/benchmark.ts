@@ -1,0 +1,246 @@
+/**
+ * Workload 4 of issue 7: the tweet pipeline. Each line of Twitter API JSON is parsed and scored
+ * with `kindling/analytics`' SentimentScorer (`score.ts`), joined with its author's profile (a
+ * static table of the showcase's users, looked up through a `Lookup`), and counted per
+ * (location, sentiment) over a 10 s window sliding every 1 s, incrementally. Kindling runs it on
+ * one core (inline) and on two (the scoring stage on a worker pool of 1 thread plus the main
+ * thread); a plain loop on the main thread calls the same libraries. Batches are driven on a
+ * manual clock as fast as they complete (pool start-up not timed); median of several runs after a
+ * warm-up. Every system's per-window counts must agree. Targets: Kindling on 1 core ≥ 0.9× the
+ * plain loop; on 2 cores ≥ 1.6× on 1 core. Spark is not run: it has no equivalent of these
+ * JavaScript libraries, and another scorer would not be the same workload.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  ManualClock,
+  StreamingContext,
+  workerTask,
+  type Lookup,
+  type WorkersOption,
+} from '../../lib/index.js';
+import { median, type BenchOptions, type BenchResult, type BenchRow } from '../result.js';
+import { DigestBuilder } from '../workload/digest.js';
+import { targetNote } from '../workload/targets.js';
+import { scoreTweetLine, type ScoredTweet } from './score.js';
+
+const TWEETS = new URL('../../examples/tweets/data/sanders_tweets.jsonl', import.meta.url);
+const USERS = new URL('../../examples/tweets/data/sanders_users.jsonl', import.meta.url);
+const SCORE = workerTask<string, ScoredTweet>(new URL('./score.ts', import.meta.url), 'scoreTweetLine');
+const INTERVAL = 1000;
+const WINDOW_BATCHES = 10;
+/**
+ * Batches of every run left out of its time: the pool's threads start with the context but are
+ * not awaited by `start()`, so the first batches also wait for the threads to load their modules.
+ */
+export const UNTIMED_BATCHES = 2;
+
+/** Sizes of one run; the defaults are what `npm run bench` uses. */
+export interface TweetsSettings {
+  /** Copies of the 4,460 tweets in one run. */
+  readonly copies: number;
+  /** Batches a run's tweets are cut into. */
+  readonly batches: number;
+  /** Measured runs of each system (after one warm-up run each); the median is reported. */
+  readonly runs: number;
+}
+
+export const FULL: TweetsSettings = { copies: 10, batches: 30, runs: 5 };
+export const QUICK: TweetsSettings = { copies: 2, batches: 15, runs: 2 };
+
+/** The systems measured: a name and the context's `workers` option (`undefined`: inline). */
+const KINDLING: readonly { readonly system: string; readonly workers: WorkersOption | undefined }[] = [
+  { system: 'kindling 1 core (inline)', workers: undefined },
+  { system: 'kindling 2 cores (pool 1 + main)', workers: { threads: 1 } },
+];
+
+/** Author id -> the location of their profile (`unknown` when blank). */
+export function loadLocations(): Map<string, string> {
+  const locations = new Map<string, string>();
+  for (const line of readFileSync(USERS, 'utf8').split('\n')) {
+    if (line.length === 0) continue;
+    const user = JSON.parse(line) as { id_str: string; location?: string | null };
+    locations.set(user.id_str, user.location?.trim() || 'unknown');
+  }
+  return locations;
+}
+
+/** A static table held in memory, as a `Lookup`. */
+function tableLookup(table: ReadonlyMap<string, string>): Lookup<string, string> {
+  return {
+    name: 'profiles',
+    getAll: (keys) => {
+      const found = new Map<string, string>();
+      for (const key of keys) {
+        const value = table.get(key);
+        if (value !== undefined) found.set(key, value);
+      }
+      return Promise.resolve(found);
+    },
+  };
+}
+
+function windowKey(tweet: ScoredTweet, location: string | undefined): string {
+  return `${location ?? 'no profile'}|${tweet.label}`;
+}
+
+function digestOf(pairs: Iterable<readonly [string, number]>): string {
+  const digest = new DigestBuilder();
+  for (const [key, count] of pairs) if (count > 0) digest.add(key, count);
+  return digest.toString();
+}
+
+/**
+ * Kindling's pipeline over `batches`; returns the seconds its batches after the first
+ * {@link UNTIMED_BATCHES} took, and each window's digest.
+ */
+async function kindlingRun(
+  batches: readonly string[][],
+  table: ReadonlyMap<string, string>,
+  workers: WorkersOption | undefined,
+): Promise<{ seconds: number; digests: string[] }> {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({
+    batchInterval: INTERVAL,
+    clock,
+    name: 'bench-tweets',
+    ...(workers ? { workers } : {}),
+  });
+  const digests: string[] = [];
+  ssc
+    .queueStream(batches.slice())
+    .parallel(SCORE)
+    .enrich(
+      tableLookup(table),
+      (tweet) => tweet.userId,
+      (tweet, location): [string, number] => [windowKey(tweet, location), 1],
+    )
+    .reduceByKeyAndWindow(
+      (a, b) => a + b,
+      (a, b) => a - b,
+      WINDOW_BATCHES * INTERVAL,
+      INTERVAL,
+      { filter: ([, n]) => n > 0 },
+    )
+    .foreachBatch((pairs) => {
+      digests.push(digestOf(pairs));
+    });
+  await ssc.start();
+  let start = process.hrtime.bigint();
+  for (let i = 0; i < batches.length; i++) {
+    if (i === UNTIMED_BATCHES) start = process.hrtime.bigint();
+    await clock.advance(INTERVAL);
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await ssc.stop();
+  await ssc.awaitTermination();
+  return { seconds, digests };
+}
+
+/** The same work in a plain loop on the main thread (timed as {@link kindlingRun}). */
+export function plainRun(
+  batches: readonly string[][],
+  table: ReadonlyMap<string, string>,
+): { seconds: number; digests: string[] } {
+  let start = process.hrtime.bigint();
+  const digests: string[] = [];
+  const window = new Map<string, number>();
+  const perBatch: Map<string, number>[] = [];
+  for (const batch of batches) {
+    if (perBatch.length === UNTIMED_BATCHES) start = process.hrtime.bigint();
+    const counts = new Map<string, number>();
+    for (let i = 0; i < batch.length; i++) {
+      const tweet = scoreTweetLine(batch[i] as string);
+      const key = windowKey(tweet, table.get(tweet.userId));
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    perBatch.push(counts);
+    for (const [key, n] of counts) window.set(key, (window.get(key) ?? 0) + n);
+    const leaving = perBatch.length - 1 - WINDOW_BATCHES;
+    if (leaving >= 0)
+      for (const [key, n] of perBatch[leaving] as Map<string, number>)
+        window.set(key, (window.get(key) ?? 0) - n);
+    for (const [key, n] of window) if (n <= 0) window.delete(key);
+    digests.push(digestOf(window));
+  }
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, digests };
+}
+
+/** The run's batches: the tweets' lines, `copies` times, cut into `batches` batches. */
+export function buildBatches(settings: Pick<TweetsSettings, 'copies' | 'batches'>): {
+  batches: string[][];
+  tweets: number;
+} {
+  const lines = readFileSync(TWEETS, 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0);
+  const all: string[] = [];
+  for (let c = 0; c < settings.copies; c++) all.push(...lines);
+  const perBatch = Math.ceil(all.length / settings.batches);
+  const batches: string[][] = [];
+  for (let i = 0; i < all.length; i += perBatch) batches.push(all.slice(i, i + perBatch));
+  return { batches, tweets: all.length };
+}
+
+/** Runs the benchmark with `settings` (default: {@link FULL}, or {@link QUICK} with `quick`). */
+export async function runTweets(options: BenchOptions, settings?: TweetsSettings): Promise<BenchResult> {
+  const s = settings ?? (options.quick ? QUICK : FULL);
+  const log = options.log ?? (() => undefined);
+  const { batches, tweets } = buildBatches(s);
+  const table = loadLocations();
+  log(`tweets: ${tweets} tweets in ${batches.length} batches, ${s.runs} runs per system`);
+  const reference = plainRun(batches, table).digests;
+  const problems: string[] = [];
+  const check = (who: string, digests: readonly string[]): void => {
+    const n = digests.findIndex((d, i) => d !== reference[i]);
+    if (digests.length !== reference.length || n >= 0)
+      problems.push(`${who}: window ${n + 1} differs from the plain loop's`);
+  };
+  const times = new Map<string, number[]>();
+  const systems: { system: string; run: () => Promise<{ seconds: number; digests: string[] }> }[] = [
+    { system: 'plain-js', run: () => Promise.resolve(plainRun(batches, table)) },
+    ...KINDLING.map(({ system, workers }) => ({ system, run: () => kindlingRun(batches, table, workers) })),
+  ];
+  for (const { system, run } of systems) check(`${system} (warm-up)`, (await run()).digests);
+  for (let r = 0; r < s.runs; r++) {
+    for (const { system, run } of systems) {
+      const { seconds, digests } = await run();
+      check(system, digests);
+      times.set(system, [...(times.get(system) ?? []), seconds]);
+      log(`  run ${r + 1}: ${system} ${seconds.toFixed(3)} s`);
+    }
+  }
+  const timed = batches.slice(UNTIMED_BATCHES).reduce((n, batch) => n + batch.length, 0);
+  const rate = (system: string): number => timed / median(times.get(system) ?? [NaN]);
+  const rows: BenchRow[] = systems.map(({ system }) => ({ system, metric: 'tweets/s', value: rate(system) }));
+  const one = KINDLING[0]?.system ?? '';
+  const two = KINDLING[1]?.system ?? '';
+  const ratios = {
+    'kindling 1 core / plain-js (tweets/s)': rate(one) / rate('plain-js'),
+    'kindling 2 cores / 1 core (tweets/s)': rate(two) / rate(one),
+  };
+  for (const problem of problems) log(`  MISMATCH ${problem}`);
+  return {
+    name: 'tweets',
+    rows,
+    ratios,
+    correct: problems.length === 0,
+    skipped: [
+      {
+        system: 'spark',
+        reason:
+          'no JVM equivalent of the JavaScript sentiment libraries; another scorer would not be the same workload',
+      },
+    ],
+    notes: [
+      `parse + sentiment (kindling/analytics, natural) + profile lookup (in-memory table of ${table.size} users) + ${WINDOW_BATCHES} s window sliding 1 s; manual clock, batches as fast as they complete, the first ${UNTIMED_BATCHES} of each run untimed (worker start-up); median of ${s.runs} runs`,
+      targetNote('kindling 1 core / plain-js', ratios['kindling 1 core / plain-js (tweets/s)'], 0.9),
+      targetNote('kindling 2 cores / 1 core', ratios['kindling 2 cores / 1 core (tweets/s)'], 1.6),
+    ],
+    quick: options.quick,
+  };
+}
+
+/** The entry point `bench/run.ts` calls. */
+export default function tweetsBenchmark(options: BenchOptions): Promise<BenchResult> {
+  return runTweets(options);
+}
