@@ -45,11 +45,20 @@ export function normalizeV2(line: unknown): Normalized {
   const authorId = isId(data['author_id']) ? data['author_id'] : undefined;
   const includes = isObject(line['includes']) ? line['includes'] : {};
   const user = objects(includes['users']).find((u) => u['id'] === authorId);
-  const entities = isObject(data['entities']) ? data['entities'] : {};
+  // A tweet over 280 characters comes cut in `text`, whole in `note_tweet` (with its own entities).
+  const note =
+    isObject(data['note_tweet']) && typeof data['note_tweet']['text'] === 'string'
+      ? data['note_tweet']
+      : undefined;
+  const entities = isObject(note?.['entities'])
+    ? (note['entities'] as Record<string, unknown>)
+    : isObject(data['entities'])
+      ? data['entities']
+      : {};
   const retweeted = objects(data['referenced_tweets']).find((r) => r['type'] === 'retweeted');
   const tweet: Tweet = {
     id,
-    text: tweetText,
+    text: note === undefined ? tweetText : (note['text'] as string),
     createdAt,
     lang: text(data['lang']),
     authorId,

@@ -200,3 +200,23 @@ test('v1.1: the full text of an extended tweet, and its entities', (t) => {
   t.deepEqual(tweet.hashtags, ['long']);
   t.deepEqual(tweet.urls, []);
 });
+
+test('v2: the whole text of a long tweet from note_tweet, with its entities', (t) => {
+  const tweet = tweetOf(
+    {
+      data: {
+        id: '125082707389718529',
+        text: 'the first 280 characters… https://t.co/x',
+        entities: { urls: [{ start: 27, end: 41, url: 'https://t.co/x' }] },
+        note_tweet: {
+          text: 'the whole long text #long',
+          entities: { hashtags: [{ start: 20, end: 25, tag: 'long' }] },
+        },
+      },
+    },
+    'v2',
+  );
+  t.is(tweet.text, 'the whole long text #long');
+  t.deepEqual(tweet.hashtags, ['long']);
+  t.deepEqual(tweet.urls, []);
+});
