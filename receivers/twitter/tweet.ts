@@ -45,6 +45,10 @@ export interface TweetAuthor {
 export interface Tweet {
   /** The tweet's id, as a decimal string (ids do not fit a JS number). */
   readonly id: string;
+  /**
+   * The whole text: v1.1's `extended_tweet.full_text` (or `full_text`) and v2's `note_tweet.text`
+   * when the API sent them, else `text`.
+   */
   readonly text: string;
   /**
    * When it was posted, ms since the epoch: from `created_at`, or, when the stream did not send
