@@ -55,6 +55,11 @@ export class StreamingStatistics {
   private totalRecords = 0;
   private totalDeadLetters = 0;
   private stopError: string | null = null;
+  private lastBatchTime: number | null = null;
+  /** Batch times up to this one were dropped (beyond `retainedBatches`); their late events are not kept. */
+  private droppedThrough = -Infinity;
+  /** Sums over the retained completed batches, for the averages. */
+  private readonly sums = { count: 0, inputRate: 0, schedulingDelay: 0, processingDelay: 0, totalDelay: 0 };
   /** An error a batch event brought besides the batch's own change. */
   private pendingError: ErrorRow | undefined;
 
@@ -165,26 +170,22 @@ export class StreamingStatistics {
 
   /** The headline numbers now. */
   summary(): StatisticsSummary {
-    const done = [...this.batches.values()].filter((b) => b.status === 'completed');
-    const average = (pick: (b: MutableBatch) => number | null): number | null => {
-      const values = done.map(pick).filter((v): v is number => v !== null);
-      return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-    };
-    const times = [...this.batches.keys()];
+    const { count } = this.sums;
+    const average = (sum: number): number | null => (count === 0 ? null : sum / count);
     return {
       name: this.options.name,
       batchInterval: this.options.batchInterval,
       state: this.state,
       firstBatchTime: this.firstBatchTime,
-      lastBatchTime: times.length === 0 ? null : Math.max(...times),
+      lastBatchTime: this.lastBatchTime,
       completedBatches: this.completedBatches,
       failedBatches: this.failedBatches,
       totalRecords: this.totalRecords,
       totalDeadLetters: this.totalDeadLetters,
-      averageInputRate: average((b) => b.inputRate),
-      averageSchedulingDelay: average((b) => b.schedulingDelay),
-      averageProcessingDelay: average((b) => b.processingDelay),
-      averageTotalDelay: average((b) => b.totalDelay),
+      averageInputRate: average(this.sums.inputRate),
+      averageSchedulingDelay: average(this.sums.schedulingDelay),
+      averageProcessingDelay: average(this.sums.processingDelay),
+      averageTotalDelay: average(this.sums.totalDelay),
       stopError: this.stopError,
     };
   }
@@ -204,6 +205,7 @@ export class StreamingStatistics {
     now: number,
   ): StatisticsChange {
     const batch = this.batch(event.batchTime);
+    if (batch.status === 'completed') this.count(batch, -1); // completed twice: the last one counts
     batch.records = event.records;
     batch.inputRate = this.rate(event.records);
     batch.schedulingDelay = event.schedulingDelay;
@@ -220,11 +222,16 @@ export class StreamingStatistics {
       this.pendingError = this.errors.at(-1);
     } else {
       this.completedBatches += 1;
+      if (this.batches.get(batch.batchTime) === batch) this.count(batch, 1);
     }
     return this.batchChange(batch);
   }
 
-  /** The row of `time`, created queued when new; the oldest rows beyond the limit are dropped. */
+  /**
+   * The row of `time`, created queued when new; the oldest rows beyond the limit are dropped
+   * (batch times come in order, so the first row kept is the oldest). A late event for a dropped
+   * batch gets a row of its own that is not kept.
+   */
   private batch(time: number): MutableBatch {
     let batch = this.batches.get(time);
     if (batch) return batch;
@@ -240,12 +247,25 @@ export class StreamingStatistics {
       outputOperations: { started: 0, succeeded: 0, failed: 0 },
       error: null,
     };
+    if (time <= this.droppedThrough) return batch;
     this.batches.set(time, batch);
-    while (this.batches.size > this.retainedBatches) {
-      const oldest = Math.min(...this.batches.keys());
+    this.lastBatchTime = Math.max(this.lastBatchTime ?? time, time);
+    for (const [oldest, row] of this.batches) {
+      if (this.batches.size <= this.retainedBatches) break;
       this.batches.delete(oldest);
+      this.droppedThrough = Math.max(this.droppedThrough, oldest);
+      if (row.status === 'completed') this.count(row, -1);
     }
     return batch;
+  }
+
+  /** Adds a completed batch to the sums behind the averages (`sign` 1), or takes it out (-1). */
+  private count(batch: MutableBatch, sign: 1 | -1): void {
+    this.sums.count += sign;
+    this.sums.inputRate += sign * batch.inputRate;
+    this.sums.schedulingDelay += sign * (batch.schedulingDelay ?? 0);
+    this.sums.processingDelay += sign * (batch.processingDelay ?? 0);
+    this.sums.totalDelay += sign * (batch.totalDelay ?? 0);
   }
 
   private batchChange(batch: MutableBatch): StatisticsChange {

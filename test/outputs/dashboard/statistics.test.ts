@@ -216,6 +216,17 @@ test('only the newest retainedBatches rows are kept, and averages are over those
   t.is(stats.summary().averageProcessingDelay, 35);
   t.is(stats.summary().completedBatches, 4, 'counts cover every batch');
   t.is(stats.summary().totalRecords, 10);
+  const late = stats.apply(
+    { type: 'outputOperationStarted', batchTime: 2000, outputOperation: 0, operator: 'o' },
+    9,
+  );
+  t.like(late[0], { kind: 'batch', batch: { batchTime: 2000 } });
+  t.deepEqual(
+    stats.snapshot().batches.map((b) => b.batchTime),
+    [6000, 8000],
+    'a late event of a dropped batch is not kept',
+  );
+  t.is(stats.summary().lastBatchTime, 8000);
 });
 
 test('events recorded from a real context fold into one completed row per batch', async (t) => {
