@@ -1,0 +1,131 @@
+/**
+ * The kafka-ingest benchmark: a topic of 2 million 100-byte messages in 2 partitions on the test
+ * broker (`scripts/servers.ts` starts it when it is not running, and stops it afterwards), read
+ * whole by a Kindling Kafka direct stream that counts the messages, by a bare kafkajs `eachBatch`
+ * consumer, and by `kcat` (Debian package, installed when missing), in the same run, in turns.
+ * Reports messages per second of each (median of the runs) and Kindling's ratio to kafkajs (the
+ * target is at least 0.9). Every reader must count exactly the produced messages, per partition.
+ */
+import { installTool, useServers } from '../../scripts/servers.js';
+import { serverEnv } from '../../test/helpers/servers.js';
+import { median, type BenchOptions, type BenchResult } from '../result.js';
+import { kafkajsRead, kcatRead, kindlingRead, type ReadResult } from './readers.js';
+import { deleteTopic, fillTopic, type BenchTopic } from './topic.js';
+
+/** Sizes of one run; the defaults are what `npm run bench` uses. */
+export interface KafkaIngestSettings {
+  /** Messages produced, all partitions together. */
+  readonly messages: number;
+  /** Bytes of each message's value (no key). */
+  readonly bytes: number;
+  readonly partitions: number;
+  /** Records one Kindling batch reads per partition at most. */
+  readonly recordsPerBatch: number;
+  /** Measured runs of each reader, in turns; the median is reported. */
+  readonly runs: number;
+}
+
+export const FULL: KafkaIngestSettings = {
+  messages: 2_000_000,
+  bytes: 100,
+  partitions: 2,
+  recordsPerBatch: 100_000,
+  runs: 3,
+};
+export const QUICK: KafkaIngestSettings = {
+  messages: 200_000,
+  bytes: 100,
+  partitions: 2,
+  recordsPerBatch: 25_000,
+  runs: 1,
+};
+
+const KCAT = '/usr/bin/kcat';
+
+type Reader = 'kindling' | 'kafkajs' | 'kcat';
+
+/** Runs the benchmark with `settings` (default: {@link FULL}, or {@link QUICK} with `quick`). */
+export async function runKafkaIngest(
+  options: BenchOptions,
+  settings?: KafkaIngestSettings,
+): Promise<BenchResult> {
+  const s = settings ?? (options.quick ? QUICK : FULL);
+  const log = options.log ?? (() => undefined);
+  await installTool('kcat', KCAT);
+  const release = await useServers(['kafka']);
+  try {
+    const brokers = [`127.0.0.1:${serverEnv('kafka').KINDLING_KAFKA_PORT}`];
+    log(`kafka-ingest: producing ${s.messages.toLocaleString('en-US')} messages of ${s.bytes} bytes`);
+    const topic = await fillTopic(brokers, s);
+    try {
+      return await measure(topic, s, log);
+    } finally {
+      await deleteTopic(topic).catch(() => undefined);
+    }
+  } finally {
+    await release();
+  }
+}
+
+async function measure(
+  topic: BenchTopic,
+  s: KafkaIngestSettings,
+  log: (line: string) => void,
+): Promise<BenchResult> {
+  log(`  topic ${topic.topic}: ${topic.perPartition.join(' + ')} messages; ${s.runs} runs of each reader`);
+  // Generous: a reader slower than 2 000 messages/s is broken, not slow.
+  const timeoutMs = 60_000 + topic.messages / 2;
+  const readers: Record<Reader, () => Promise<ReadResult>> = {
+    kindling: () => kindlingRead(topic, s.recordsPerBatch),
+    kafkajs: () => kafkajsRead(topic, timeoutMs),
+    kcat: () => kcatRead(topic, KCAT, timeoutMs),
+  };
+  const times: Record<Reader, number[]> = { kindling: [], kafkajs: [], kcat: [] };
+  const problems: string[] = [];
+  for (let run = 0; run < s.runs; run++) {
+    for (const who of Object.keys(readers) as Reader[]) {
+      const result = await readers[who]();
+      const problem = check(result, topic);
+      if (problem) problems.push(`${who} run ${run + 1}: ${problem}`);
+      times[who].push(result.seconds);
+      log(
+        `  run ${run + 1} ${who}: ${result.count} messages in ${result.seconds.toFixed(3)} s ` +
+          `(${Math.round(result.count / result.seconds).toLocaleString('en-US')}/s)`,
+      );
+    }
+  }
+  for (const problem of problems) log(`  MISMATCH ${problem}`);
+  const rate = (who: Reader): number => topic.messages / median(times[who]);
+  return {
+    name: 'kafka-ingest',
+    rows: [
+      { system: 'kindling', metric: 'messages/s', value: rate('kindling') },
+      { system: 'kafkajs eachBatch', metric: 'messages/s', value: rate('kafkajs') },
+      { system: 'kcat', metric: 'messages/s', value: rate('kcat') },
+      { system: 'input', metric: 'messages', value: topic.messages },
+      { system: 'input', metric: 'bytes per message', value: s.bytes },
+      { system: 'input', metric: 'partitions', value: topic.partitions },
+      { system: 'kindling', metric: 'records per batch and partition', value: s.recordsPerBatch },
+    ],
+    ratios: {
+      'kindling / kafkajs eachBatch (messages/s)': rate('kindling') / rate('kafkajs'),
+      'kindling / kcat (messages/s)': rate('kindling') / rate('kcat'),
+    },
+    correct: problems.length === 0,
+  };
+}
+
+/** What is wrong with a reader's count, or undefined when it counted exactly the topic. */
+function check(result: ReadResult, topic: BenchTopic): string | undefined {
+  if (result.count !== topic.messages) return `counted ${result.count}, produced ${topic.messages}`;
+  const per = result.perPartition.join(',');
+  if (per !== topic.perPartition.join(',')) {
+    return `counted ${per} per partition, the topic holds ${topic.perPartition.join(',')}`;
+  }
+  return undefined;
+}
+
+/** The entry point `bench/run.ts` calls. */
+export default function kafkaIngest(options: BenchOptions): Promise<BenchResult> {
+  return runKafkaIngest(options);
+}
