@@ -29,10 +29,16 @@ const SCORE = workerTask<string, ScoredTweet>(new URL('./score.ts', import.meta.
 const INTERVAL = 1000;
 const WINDOW_BATCHES = 10;
 /**
- * Batches of every run left out of its time: the pool's threads start with the context but are
- * not awaited by `start()`, so the first batches also wait for the threads to load their modules.
+ * The share of every run's batches left out of its time (the first ones): the pool's threads
+ * start with the context but `start()` does not wait for them, so the first batches also wait for
+ * the threads to load their modules (tsx, natural's lexicons) and run cold code.
  */
-export const UNTIMED_BATCHES = 2;
+export const UNTIMED_SHARE = 0.25;
+
+/** How many of `batches` batches are left out of a run's time. */
+export function untimedBatches(batches: number): number {
+  return Math.max(2, Math.floor(batches * UNTIMED_SHARE));
+}
 
 /** Sizes of one run; the defaults are what `npm run bench` uses. */
 export interface TweetsSettings {
@@ -91,7 +97,7 @@ function digestOf(pairs: Iterable<readonly [string, number]>): string {
 
 /**
  * Kindling's pipeline over `batches`; returns the seconds its batches after the first
- * {@link UNTIMED_BATCHES} took, and each window's digest.
+ * {@link untimedBatches} took, and each window's digest.
  */
 async function kindlingRun(
   batches: readonly string[][],
@@ -127,7 +133,7 @@ async function kindlingRun(
   await ssc.start();
   let start = process.hrtime.bigint();
   for (let i = 0; i < batches.length; i++) {
-    if (i === UNTIMED_BATCHES) start = process.hrtime.bigint();
+    if (i === untimedBatches(batches.length)) start = process.hrtime.bigint();
     await clock.advance(INTERVAL);
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -146,7 +152,7 @@ export function plainRun(
   const window = new Map<string, number>();
   const perBatch: Map<string, number>[] = [];
   for (const batch of batches) {
-    if (perBatch.length === UNTIMED_BATCHES) start = process.hrtime.bigint();
+    if (perBatch.length === untimedBatches(batches.length)) start = process.hrtime.bigint();
     const counts = new Map<string, number>();
     for (let i = 0; i < batch.length; i++) {
       const tweet = scoreTweetLine(batch[i] as string);
@@ -209,7 +215,7 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
       log(`  run ${r + 1}: ${system} ${seconds.toFixed(3)} s`);
     }
   }
-  const timed = batches.slice(UNTIMED_BATCHES).reduce((n, batch) => n + batch.length, 0);
+  const timed = batches.slice(untimedBatches(batches.length)).reduce((n, batch) => n + batch.length, 0);
   const rate = (system: string): number => timed / median(times.get(system) ?? [NaN]);
   const rows: BenchRow[] = systems.map(({ system }) => ({ system, metric: 'tweets/s', value: rate(system) }));
   const one = KINDLING[0]?.system ?? '';
@@ -232,7 +238,7 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
       },
     ],
     notes: [
-      `parse + sentiment (kindling/analytics, natural) + profile lookup (in-memory table of ${table.size} users) + ${WINDOW_BATCHES} s window sliding 1 s; manual clock, batches as fast as they complete, the first ${UNTIMED_BATCHES} of each run untimed (worker start-up); median of ${s.runs} runs`,
+      `parse + sentiment (kindling/analytics, natural) + profile lookup (in-memory table of ${table.size} users) + ${WINDOW_BATCHES} s window sliding 1 s; manual clock, batches as fast as they complete, the first ${untimedBatches(batches.length)} of each run's ${batches.length} untimed (worker start-up); median of ${s.runs} runs`,
       targetNote('kindling 1 core / plain-js', ratios['kindling 1 core / plain-js (tweets/s)'], 0.9),
       targetNote('kindling 2 cores / 1 core', ratios['kindling 2 cores / 1 core (tweets/s)'], 1.6),
     ],
