@@ -28,7 +28,9 @@ export interface SentimentSettings {
   readonly importRuns: number;
 }
 
+/** What `npm run bench -- sentiment` runs. */
 export const FULL: SentimentSettings = { passes: 100, runs: 7, importRuns: 3 };
+/** What `--quick` runs: fewer passes and runs, one process per import timing. */
 export const QUICK: SentimentSettings = { passes: 20, runs: 3, importRuns: 1 };
 
 type Polarity = 'positive' | 'negative';
