@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Subscription } from 'rxjs';
-import { ConfigurationError, KindlingError, type StreamingContext } from '../../lib/index.js';
+import {
+  ConfigurationError,
+  IllegalStateError,
+  KindlingError,
+  type StreamingContext,
+} from '../../lib/index.js';
 import { Access } from './access.js';
 import { boardOf, type PanelBoard } from './board.js';
 import { EventHub, sseMessage } from './sse.js';
@@ -85,7 +90,10 @@ export class Dashboard {
   private files: StaticFiles | undefined;
   private closing: Promise<void> | undefined;
 
-  /** @throws ConfigurationError for bad options (no token off loopback, a bad port), before anything listens. */
+  /**
+   * @throws ConfigurationError for bad options (no token off loopback, a bad port), before anything listens;
+   *   IllegalStateError for a context that has stopped.
+   */
   constructor(
     private readonly ssc: StreamingContext,
     options: DashboardOptions = {},
@@ -100,6 +108,11 @@ export class Dashboard {
     if (!Number.isInteger(port) || port < 0 || port > 65_535) {
       throw new ConfigurationError(
         `dashboard: port must be a whole number from 0 to 65535, got ${String(port)}`,
+      );
+    }
+    if (ssc.state === 'stopped') {
+      throw new IllegalStateError(
+        `dashboard: context '${ssc.name}' has stopped, so there is nothing to show; create the dashboard before ssc.start()`,
       );
     }
     this.access = new Access(host, port, options.token);

@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { ConfigurationError, ManualClock, StreamingContext } from '../../../lib/index.js';
+import { ConfigurationError, IllegalStateError, ManualClock, StreamingContext } from '../../../lib/index.js';
 import { dashboard } from '../../../outputs/dashboard/index.js';
 import { EventReader } from './events.js';
 
@@ -165,6 +165,12 @@ test('a host other than loopback without a token is refused before anything list
   t.throws(() => dashboard(ssc, { port: 70_000 }), {
     message: /port must be a whole number from 0 to 65535/,
   });
+});
+
+test('a dashboard for a context that has stopped is refused', async (t) => {
+  const { ssc } = context('dashboard-after-stop');
+  await ssc.stop();
+  t.throws(() => dashboard(ssc, { port: 0 }), { instanceOf: IllegalStateError, message: /has stopped/ });
 });
 
 test('with a token every request carries it: ?token= once gives a cookie, or a bearer header', async (t) => {
