@@ -1,5 +1,7 @@
 /**
- * The S3 output: each batch as part objects in a folder per batch time, committed by a manifest.
+ * The S3 output: each batch as part objects in a folder per batch time, committed by a manifest;
+ * or, with `roll`, many small batches rolled into fewer, larger objects (the folder output's
+ * layout, committed by `_SUCCESS`).
  */
 import { ConfigurationError, type DStream } from '../../lib/index.js';
 import {
@@ -9,7 +11,9 @@ import {
   type S3ConnectionOptions,
 } from '../../lookups/s3/client.js';
 import type { RowFormat } from '../../lookups/s3/rows.js';
+import { FolderOutput, type RollPolicy } from '../store/folder-output.js';
 import { writeS3Batch } from './batch.js';
+import { S3FileStore } from './store.js';
 
 /** Options of {@link s3Output}. */
 export interface S3OutputOptions extends S3ConnectionOptions {
@@ -21,8 +25,23 @@ export interface S3OutputOptions extends S3ConnectionOptions {
   readonly columns?: readonly string[];
   /** CSV field separator. Default `,`. */
   readonly delimiter?: string;
-  /** Most records in one part object. Default 100 000. */
+  /** Most records in one part object. Default 100 000. Not with `roll` (one part per rolled object). */
   readonly recordsPerPart?: number;
+  /**
+   * Roll batches into fewer, larger objects: close one after `batches` batch times and/or once it
+   * holds `maxBytes`. The layout is then the file output's (see {@link s3Output}). Default: a
+   * folder per batch, committed by its manifest.
+   */
+  readonly roll?: RollPolicy;
+}
+
+/** What {@link s3Output} returns. */
+export interface S3Output {
+  /**
+   * With `roll`: commits the batches staged for a rolled object that has not closed yet (call it
+   * after the last batch, before or after the context stops). Without `roll`: nothing to do.
+   */
+  flush(): Promise<void>;
 }
 
 /**
@@ -44,11 +63,23 @@ export interface S3OutputOptions extends S3ConnectionOptions {
  *   credentials: { accessKeyId, secretAccessKey }, format: 'csv', columns: ['word', 'count'],
  * });
  *
+ * **With `roll`**: each batch is staged as `prefix/_staging/batch-<time>.jsonl` and, when its
+ * rolled object closes, the staged batches are committed in time order as
+ * `prefix/batches-<first>-<last>/part-00000.jsonl` plus a `_SUCCESS` object written last (S3 has
+ * no rename: a copy then a delete). Readers take only folders holding `_SUCCESS`. A batch time at
+ * or before the last committed one is not written again, so a re-run batch leaves no duplicate.
+ * Call `flush()` after the last batch to commit what is still staged.
+ *
+ * @example
+ * const out = s3Output(tweets, { url: 's3://archive/tweets/', roll: { batches: 60 }, ...connection });
+ * // ... after the last batch:
+ * await out.flush();
+ *
  * Gotchas: records keep the batch's order; a batch's serialized parts are held in memory while
  * written. Retried calls are reported as `connectorError` events. Credentials are never logged.
  * @throws ConfigurationError when an option is wrong.
  */
-export function s3Output<T>(stream: DStream<T>, options: S3OutputOptions): void {
+export function s3Output<T>(stream: DStream<T>, options: S3OutputOptions): S3Output {
   const what = `s3Output${typeof options.url === 'string' ? ` ${options.url}` : ''}`;
   const { bucket, key } = parseS3Url(what, options.url);
   const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
@@ -63,6 +94,15 @@ export function s3Output<T>(stream: DStream<T>, options: S3OutputOptions): void 
   if (options.delimiter !== undefined && options.delimiter.length !== 1) {
     throw new ConfigurationError(
       `${what}: delimiter must be one character, got ${JSON.stringify(options.delimiter)}`,
+    );
+  }
+  if (
+    options.roll !== undefined &&
+    (options.delimiter !== undefined || options.recordsPerPart !== undefined)
+  ) {
+    throw new ConfigurationError(
+      `${what}: with roll, each rolled object is one part with ',' between CSV fields: leave out ` +
+        'delimiter and recordsPerPart, or leave out roll',
     );
   }
   let conn: S3Connection | undefined = connectS3(what, options);
@@ -82,8 +122,38 @@ export function s3Output<T>(stream: DStream<T>, options: S3OutputOptions): void 
     ...(options.columns === undefined ? {} : { csvColumns: options.columns }),
     ...(options.delimiter === undefined ? {} : { csvDelimiter: options.delimiter }),
   };
-  stream.foreachBatch(async (records, time) => {
+  const connection = (): S3Connection => {
     if (!conn) throw new ConfigurationError(`${what}: the context has stopped`);
-    await writeS3Batch(conn, layout, time, records);
+    return conn;
+  };
+  if (options.roll !== undefined) {
+    const store = new S3FileStore(connection, bucket, prefix);
+    const folders = new FolderOutput<T>(
+      store,
+      {
+        format,
+        roll: options.roll,
+        ...(options.columns === undefined ? {} : { columns: options.columns }),
+      },
+      stream.slideDuration,
+    );
+    stream.foreachBatch(folders.write);
+    return {
+      async flush() {
+        if (conn) return folders.flush();
+        // After the context stopped (its connection is closed): a connection for this flush only.
+        conn = connectS3(what, options);
+        try {
+          await folders.flush();
+        } finally {
+          if (conn.owned) conn.client.destroy();
+          conn = undefined;
+        }
+      },
+    };
+  }
+  stream.foreachBatch(async (records, time) => {
+    await writeS3Batch(connection(), layout, time, records);
   });
+  return { flush: () => Promise.resolve() };
 }
