@@ -22,7 +22,9 @@ export function makeChart(container, labels, firstTime) {
         stroke: '#6b7280',
         grid: { stroke: '#eef0f3' },
         ticks: { stroke: '#e3e6eb' },
-        ...(epoch ? {} : { values: (_, ticks) => ticks.map((t) => `${numberFormat.format(t)} s`) }),
+        // One line per tick: the wall-clock time (epoch) or seconds since start (manual clock).
+        space: 64,
+        values: (_, ticks) => ticks.map((t) => formatTime(t * 1000)),
       },
       {
         stroke: '#6b7280',
