@@ -14,7 +14,7 @@ const spec: RunSpec = {
   batches: 3,
 };
 
-/** A system whose batches take `ms` each (the first `slowFirst` ms), with the right digests. */
+/** A system whose batches take `ms` each (the first 1000 ms), with the right digests. */
 function fake(name: System['name'], ms: number, order: string[]): System {
   return {
     name,
