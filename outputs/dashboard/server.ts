@@ -162,6 +162,8 @@ export class Dashboard {
       this.subscription.unsubscribe();
       this.board.detach();
       this.hub.closeAll(sseMessage('closed', { summary: this.statistics.summary() }));
+      // Closed right after construction: let the listen finish first, or it would outlive the close.
+      await this.listening.catch(() => undefined);
       await new Promise<void>((resolve) => {
         if (!this.server.listening) return resolve();
         this.server.close(() => resolve());

@@ -167,6 +167,15 @@ test('a host other than loopback without a token is refused before anything list
   });
 });
 
+test('a stop right after the dashboard was made still closes its server', async (t) => {
+  const { ssc } = context('dashboard-quick-stop');
+  const board = dashboard(ssc, { port: 0 });
+  await ssc.stop();
+  await board.close();
+  const { port } = await board.listening;
+  await t.throwsAsync(get(port, '/'), { code: 'ECONNREFUSED' });
+});
+
 test('a dashboard for a context that has stopped is refused', async (t) => {
   const { ssc } = context('dashboard-after-stop');
   await ssc.stop();
