@@ -1,6 +1,7 @@
 /**
  * The MongoDB output: each batch's records upserted by key with unordered bulk writes; documents
- * the server rejects fail the batch, named with the server's errors, after the others are written.
+ * the server rejects go to the dead letters with the server's error (`onRecordError: 'deadLetter'`)
+ * or fail the batch, named with the server's errors, after the others are written.
  */
 import type { Collection, Document } from 'mongodb';
 import { ConfigurationError, KindlingError, type DStream, type OnRecordError } from '../../lib/index.js';
@@ -36,9 +37,11 @@ export interface MongoOutputOptions<T> extends MongoConnectionOptions {
   readonly chunkSize?: number;
   /**
    * A record the output cannot turn into an upsert (a throwing `key`/`document`, a field named
-   * `$...`, an `_id` other than the key): `'fail'` (default) fails the batch; `'deadLetter'` sends
-   * it to the dead letters (`ssc.deadLetters()`) and writes the rest. Documents the server
-   * rejects always fail the batch (see {@link MongoRejectedError}).
+   * `$...`, an `_id` other than the key), or a document the server rejects (a duplicate on a
+   * unique index, a document too large): `'fail'` (default) fails the batch (for server
+   * rejections once the others are written, with a {@link MongoRejectedError}); `'deadLetter'`
+   * sends it to the dead letters (`ssc.deadLetters()`) and writes the rest. A server rejection's
+   * dead letter holds `{ id, document, code, message }` and a MongoRejectedError as its error.
    */
   readonly onRecordError?: OnRecordError;
 }
@@ -95,7 +98,9 @@ function check<T>(what: string, options: MongoOutputOptions<T>): void {
  * Lost connections are retried with back-off (`maxAttempts`, `backoff`); a bulk write that is
  * tried again only replaces what it may already have written. Documents the server rejects do
  * not stop the others: once the batch's other documents are written, the batch fails with a
- * {@link MongoRejectedError} naming each rejected key and the server's error.
+ * {@link MongoRejectedError} naming each rejected key and the server's error; with
+ * `onRecordError: 'deadLetter'` each rejected document is a dead letter instead, with the
+ * server's error, and the batch completes.
  *
  * Delivery: effectively exactly-once for the stored state. Writes are at-least-once, and since
  * each is a replace by key, a batch run again (after a crash, from a checkpoint) leaves the same
@@ -109,10 +114,7 @@ function check<T>(what: string, options: MongoOutputOptions<T>): void {
  * });
  *
  * Gotchas: a replace writes the whole document (fields not in it are removed); in one batch,
- * records of the same key collapse to the last one. Server rejections cannot reach the dead
- * letters (an output has no dead-letter side output), so they fail the batch instead; problems
- * the output sees before writing can, with `onRecordError: 'deadLetter'`. Credentials are never
- * logged.
+ * records of the same key collapse to the last one. Credentials are never logged.
  * @throws ConfigurationError when an option is wrong.
  */
 export function mongoOutput<T>(stream: DStream<T>, options: MongoOutputOptions<T>): void {
@@ -159,7 +161,8 @@ export function mongoOutput<T>(stream: DStream<T>, options: MongoOutputOptions<T
     return rejected;
   }
 
-  upserts.foreachBatch(async (batch) => {
+  /** Writes a batch's distinct upserts; resolves with the documents the server refused. */
+  async function writeBatch(batch: readonly Upsert[]): Promise<RejectedDocument[]> {
     connection ??= createMongoConnection(options);
     const collection = connection.client.db(options.db).collection(options.collection);
     const distinct = lastPerKey(batch);
@@ -167,6 +170,24 @@ export function mongoOutput<T>(stream: DStream<T>, options: MongoOutputOptions<T
     for (let i = 0; i < distinct.length; i += chunkSize) {
       rejected.push(...(await writeChunk(collection, distinct.slice(i, i + chunkSize), connection)));
     }
+    return rejected;
+  }
+
+  if (options.onRecordError === 'deadLetter') {
+    // The write runs in a transform; each refused document then fails a map that dead-letters it.
+    upserts
+      .transform(writeBatch)
+      .map(
+        (refused): never => {
+          throw new MongoRejectedError(namespace, [refused]);
+        },
+        { onRecordError: 'deadLetter' },
+      )
+      .foreachBatch(() => undefined);
+    return;
+  }
+  upserts.foreachBatch(async (batch) => {
+    const rejected = await writeBatch(batch);
     if (rejected.length > 0) throw new MongoRejectedError(namespace, rejected);
   });
 }

@@ -24,6 +24,8 @@ export interface Upsert {
 /** A document the server refused, with its key and the server's error. */
 export interface RejectedDocument {
   readonly id: MongoId;
+  /** The document that was refused (without `_id`). */
+  readonly document: Document;
   /** The server's error code, e.g. 11000 for a duplicate key. */
   readonly code: number;
   /** The server's message. */
@@ -103,7 +105,10 @@ export function rejectedOf(
   const rejected: RejectedDocument[] = [];
   for (const w of writeErrors) {
     const upsert = w === undefined ? undefined : chunk[w.index];
-    if (w && upsert) rejected.push({ id: upsert.id, code: w.code, message: w.errmsg ?? `error ${w.code}` });
+    if (w && upsert) {
+      const message = w.errmsg ?? `error ${w.code}`;
+      rejected.push({ id: upsert.id, document: upsert.document, code: w.code, message });
+    }
   }
   if (rejected.length === 0) return undefined;
   const written = error.result.upsertedCount + error.result.matchedCount;

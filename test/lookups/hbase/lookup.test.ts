@@ -5,7 +5,7 @@
  * keys, and a server that cannot be reached.
  */
 import test from 'ava';
-import { KindlingError, SystemClock } from '../../../lib/index.js';
+import { KindlingError, ManualClock, StreamingContext, SystemClock } from '../../../lib/index.js';
 import { hbaseLookup } from '../../../lookups/hbase/index.js';
 import { logServerOnFailure, uniqueName } from '../../helpers/servers.js';
 import { admin, createTable, createTables, zookeeper } from '../../helpers/hbase.js';
@@ -23,6 +23,7 @@ const tables = {
   split: uniqueName('split'),
   stale: uniqueName('stale'),
   big: uniqueName('big'),
+  changing: uniqueName('changing'),
 };
 
 test.before(async (t) => {
@@ -33,6 +34,7 @@ test.before(async (t) => {
     [tables.split]: 'p',
     [tables.stale]: 'p',
     [tables.big]: 'p',
+    [tables.changing]: 'p',
   });
 });
 
@@ -66,6 +68,45 @@ test('present keys are answered with their mapped fields, absent keys are left o
       ['grace', { name: 'Grace', age: 85 }],
     ],
   );
+});
+
+test('joined through the engine, a changed row is seen from the next batch on', async (t) => {
+  t.timeout(90_000);
+  logServerOnFailure(t, 'hbase');
+  const table = tables.changing;
+  const lookup = hbaseLookup<string, { name: string }>({
+    zookeeper: zookeeper(),
+    table,
+    columns: { name: 'p:name' },
+  });
+  t.teardown(() => lookup.close?.());
+  await lookup.adapter.multiPut(table, [{ row: Buffer.from('ada'), cells: cells({ 'p:name': 'Ada' }) }]);
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'hbase-refresh' });
+  const seen: [number, string, string | undefined][] = [];
+  ssc
+    .queueStream([
+      ['ada', 'grace'],
+      ['ada', 'grace'],
+    ])
+    .joinLookup(lookup, (key) => key, { missing: 'keep' })
+    .foreachBatch((pairs, time) => {
+      for (const [key, value] of pairs) seen.push([time, key, value?.name]);
+    });
+  await ssc.start();
+  await clock.advance(1000);
+  await lookup.adapter.multiPut(table, [
+    { row: Buffer.from('ada'), cells: cells({ 'p:name': 'Ada L.' }) },
+    { row: Buffer.from('grace'), cells: cells({ 'p:name': 'Grace' }) },
+  ]);
+  await clock.advance(1000);
+  await ssc.stop();
+  t.deepEqual(seen, [
+    [1000, 'ada', 'Ada'],
+    [1000, 'grace', undefined],
+    [2000, 'ada', 'Ada L.'],
+    [2000, 'grace', 'Grace'],
+  ]);
 });
 
 test('a table created after the first lookup is found, and a missing table fails clearly', async (t) => {

@@ -79,6 +79,41 @@ test('a batch of 10 000 distinct keys costs ceil(10 000 / chunkSize) find round 
   );
 });
 
+test('joined through the engine, a changed document is seen from the next batch on', async (t) => {
+  t.timeout(60_000);
+  logServerOnFailure(t, 'ferretdb');
+  const { client } = monitoredClient();
+  t.teardown(() => client.close());
+  const where = await seed(client, 3);
+  const lookup = mongoLookup<string, Profile>({ client, ...where, keyField: 'handle' });
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'mongo-refresh' });
+  const seen: [number, string, number | undefined][] = [];
+  ssc
+    .queueStream([
+      ['u2', 'u4'],
+      ['u2', 'u4', 'u6'],
+    ])
+    .joinLookup(lookup, (key) => key, { missing: 'keep' })
+    .foreachBatch((pairs, time) => {
+      for (const [key, value] of pairs) seen.push([time, key, value?.followers]);
+    });
+  await ssc.start();
+  await clock.advance(1000);
+  const profiles = client.db(where.db).collection(where.collection);
+  await profiles.updateOne({ handle: 'u2' }, { $set: { followers: 222 } });
+  await profiles.insertOne({ handle: 'u6', followers: 6 });
+  await clock.advance(1000);
+  await ssc.stop();
+  t.deepEqual(seen, [
+    [1000, 'u2', 2],
+    [1000, 'u4', 4],
+    [2000, 'u2', 222],
+    [2000, 'u4', 4],
+    [2000, 'u6', 6],
+  ]);
+});
+
 test('with the server unreachable, the lookup retries with back-off, then fails the batch', async (t) => {
   t.timeout(60_000);
   const port = await closedPort();

@@ -148,6 +148,57 @@ test('documents the server rejects fail the batch by key, with its error; the ot
   t.deepEqual(docs.map((d) => d._id).sort(), ['a', 'c', 'old']);
 });
 
+test("with onRecordError: 'deadLetter', documents the server rejects are dead letters with its error", async (t) => {
+  t.timeout(60_000);
+  logServerOnFailure(t, 'ferretdb');
+  const db = uniqueDb('refused');
+  const { client } = monitoredClient();
+  t.teardown(() => client.close());
+  await client.db(db).collection('scores').createIndex({ email: 1 }, { unique: true });
+  await client
+    .db(db)
+    .collection('scores')
+    .insertOne({ _id: 'old' as never, email: 'taken@example.com' });
+  const clock = new ManualClock();
+  const ssc = context(clock);
+  const letters: DeadLetter[] = [];
+  ssc.deadLetters().foreachBatch((batch) => void letters.push(...batch));
+  mongoOutput(
+    ssc.queueStream<Score>([
+      [
+        { user: 'a', score: 1, email: 'a@example.com' },
+        { user: 'b', score: 2, email: 'taken@example.com' },
+        { user: 'c', score: 3, email: 'c@example.com' },
+      ],
+      [{ user: 'd', score: 4, email: 'd@example.com' }],
+    ]),
+    {
+      url: mongoUrl(),
+      db,
+      collection: 'scores',
+      key: (s) => s.user,
+      document: (s) => ({ score: s.score, email: s.email }),
+      onRecordError: 'deadLetter',
+    },
+  );
+  await ssc.start();
+  await clock.advance(2000);
+  await ssc.stop();
+  const ids = (await client.db(db).collection('scores').find({}).toArray()).map((d) => String(d._id));
+  t.deepEqual(ids.sort(), ['a', 'c', 'd', 'old'], 'the batch went on, and so did the next one');
+  t.is(letters.length, 1);
+  const letter = letters[0];
+  t.deepEqual(letter?.record, {
+    id: 'b',
+    document: { score: 2, email: 'taken@example.com' },
+    code: 11000,
+    message: (letter?.record as { message: string } | undefined)?.message,
+  });
+  t.true(letter?.error instanceof MongoRejectedError);
+  t.regex(letter?.error.message ?? '', /key "b": .*duplicate key.* \(code 11000\)/i);
+  t.is(letter?.batchTime, 1000);
+});
+
 test('a record that cannot become an upsert goes to the dead letters with onRecordError: deadLetter', async (t) => {
   t.timeout(60_000);
   logServerOnFailure(t, 'ferretdb');
