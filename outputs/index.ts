@@ -3,8 +3,9 @@
  * options, built on `stream.foreachBatch`, and says its delivery guarantee: Kafka (idempotent, or
  * transactional with the consumed offsets), Kinesis, RabbitMQ and MQTT (confirmed publishes),
  * files (a folder per batch, committed atomically; idempotent by batch time), a TCP line client
- * and a line server, and stdout/stderr. The core's `print`, `saveAsTextFiles` and `foreachBatch`
- * are methods of `DStream`.
+ * and a line server, and stdout/stderr; S3, HDFS, MongoDB and HBase stores; and the live web
+ * dashboard (`dashboard(ssc)`; importing this module adds `stream.toDashboard(name, spec)`). The
+ * core's `print`, `saveAsTextFiles` and `foreachBatch` are methods of `DStream`.
  *
  * @example
  * import { kafkaOutput, fileOutput } from 'kindling/outputs';
