@@ -7,14 +7,15 @@
  *
  * Reports records per second of each join and the round trips it sent per batch, beside the
  * naive baseline measured in the same run: the same lookup asked once per record (`getAll` of one
- * key, one request each), over a sample of the first records (all of them for the file; a few
- * thousand for HBase, whose naive rate is per record and does not depend on the total).
+ * key, one request each), over a sample of the first records (all of them for the file; the first
+ * 1 000 for HBase, whose naive rate is per record and does not depend on the total).
  *
  * MongoDB is FerretDB 1.x on SQLite here, which evaluates `$in` (and any filter but `_id`
  * equality) by reading the whole collection: every `find` costs a scan of the 100 000 profiles,
  * whatever its number of keys. So the MongoDB join runs over the first 20 000 records only, with
  * one `find` per batch (`chunkSize` 10 000), and its naive baseline over 3 records; both rates are
  * per record, and say more about FerretDB's scan than about a MongoDB with an index.
+ *
  * Every joined record, of the join and of the baseline, must carry its author's profile (or
  * nothing for the ~5% of authors without one).
  */
