@@ -91,7 +91,12 @@ async function main(argv: string[]): Promise<number> {
     for (const name of positionals.length > 0 ? positionals : all) {
       const module = (await import(`./${name}/benchmark.ts`)) as { default: Benchmark };
       const measured = await module.default({ quick: values.quick, log, spark: spark.provide });
-      const result = { ...measured, measuredAt: new Date().toISOString(), loadAverage: loadavg() };
+      const result = {
+        ...measured,
+        quick: measured.quick ?? values.quick,
+        measuredAt: new Date().toISOString(),
+        loadAverage: loadavg(),
+      };
       console.log(formatTable(result));
       console.log(`wrote ${await writeResult(RESULTS_DIR, result)}\n`);
       if (!result.correct) failed++;

@@ -22,6 +22,6 @@ test('the plain loop counts every tweet in its window', (t) => {
 test('Kindling on one and two cores agrees with the plain loop, window by window', async (t) => {
   const result = await runTweets({ quick: true }, { copies: 1, batches: 12, runs: 1 });
   t.true(result.correct);
-  t.is(result.rows.length, 3);
+  t.is(result.rows.length, 6);
   t.true(result.rows.every((row) => row.value > 0));
 });
