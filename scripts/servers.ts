@@ -4,7 +4,8 @@
  *   tsx scripts/servers.ts up [name...]          install (pinned, cached), start, wait until ready
  *   tsx scripts/servers.ts down [name...]        stop
  *   tsx scripts/servers.ts status [name...]      running and ready, or not
- *   tsx scripts/servers.ts run [name...] -- cmd  up, run cmd, then down even when cmd fails
+ *   tsx scripts/servers.ts run [name...] -- cmd  up, run cmd, then down even when cmd fails or
+ *                                                 the run is interrupted (SIGINT, SIGTERM)
  *
  * With no names: every server. Logs go to .cache/servers/logs/<name>.log; when a server fails to
  * become ready, its last lines are printed. See scripts/README.md.
@@ -250,15 +251,29 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'run': {
       if (command.length === 0) throw new Error('run needs a command after --');
+      // Ctrl-C or a SIGTERM must not leave the servers (detached process groups) running: the
+      // signal goes to the command, and the servers come down once it has ended.
+      let child: ChildProcess | undefined;
+      let interrupted: NodeJS.Signals | undefined;
+      const forward = (signal: NodeJS.Signals): void => {
+        interrupted = signal;
+        child?.kill(signal);
+      };
+      process.on('SIGINT', forward).on('SIGTERM', forward);
       try {
-        for (const spec of chosen) await spec.install(context(spec));
-        await Promise.all(chosen.map(up));
+        for (const spec of chosen) {
+          if (interrupted) break;
+          await spec.install(context(spec));
+        }
+        if (!interrupted) await Promise.all(chosen.map(up));
+        if (interrupted) return 130;
         return await new Promise<number>((done) => {
-          const child = spawn(command[0] as string, command.slice(1), { stdio: 'inherit', cwd: root });
+          child = spawn(command[0] as string, command.slice(1), { stdio: 'inherit', cwd: root });
           child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
         });
       } finally {
         await Promise.all(chosen.map(down));
+        process.off('SIGINT', forward).off('SIGTERM', forward);
       }
     }
     default:
