@@ -122,6 +122,24 @@ export async function runStreamingWordcount(
         value: result.realTime.schedulingMax,
       });
     }
+    rows.push({
+      system,
+      metric: 'ms per batch of 10 lines (fixed cost)',
+      value: fixedCost.get(system) ?? NaN,
+    });
+  }
+  if (paired) {
+    const lines = found.get('kindling')?.search.rate ?? 0;
+    rows.push({
+      system: 'kindling',
+      metric: `paired: ms per batch of ${lines} lines`,
+      value: paired.firstMs,
+    });
+    rows.push({
+      system: 'plain-js',
+      metric: `paired: ms per batch of ${lines} lines`,
+      value: paired.secondMs,
+    });
   }
   const ratios: Record<string, number> = {};
   const named = (key: string, ratio: number | undefined): void => {
