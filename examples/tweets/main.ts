@@ -15,6 +15,7 @@ import { startReplayServer, twitterStream } from 'kindling/receivers';
 import { meanScore, showcase } from './job.js';
 import { byTweets, formatReport, windowReports } from './report.js';
 import { ADDRESS_FORMS, resultsOutput, usersLookup } from './stores.js';
+import { stopGracefullyOn } from '../graceful-stop.js';
 
 const data = (name: string): string => fileURLToPath(new URL(`./data/${name}`, import.meta.url));
 
@@ -129,21 +130,10 @@ async function main(options: DemoOptions): Promise<number> {
     });
   }
 
-  let stopping: Promise<void> | undefined;
-  const stop = (why: string): Promise<void> => {
-    if (!stopping) {
-      console.log(`stopping (${why}): finishing the batches already received ...`);
-      stopping = ssc.stop({ graceful: true });
-    }
-    return stopping;
-  };
-  const onSignal = (signal: NodeJS.Signals): void => void stop(signal);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const timer =
-    options.duration === undefined
-      ? undefined
-      : setTimeout(() => void stop('--duration'), seconds(options.duration));
+  const release = stopGracefullyOn(
+    ssc,
+    options.duration === undefined ? undefined : seconds(options.duration),
+  );
 
   await ssc.start();
   console.log(
@@ -159,9 +149,7 @@ async function main(options: DemoOptions): Promise<number> {
     console.error('tweets failed:', error);
     return 1;
   } finally {
-    clearTimeout(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    release();
     await users.close?.();
     await replay.close();
   }

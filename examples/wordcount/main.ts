@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { StreamingContext, seconds, type EventOf } from '../../lib/index.js';
 import { startLineServer } from './line-server.js';
 import { loadLines, topWords, words } from './text.js';
+import { stopGracefullyOn } from '../graceful-stop.js';
 
 const USAGE = `Usage: npx tsx examples/wordcount/main.ts [options]
 
@@ -82,21 +83,10 @@ async function main(options: DemoOptions): Promise<number> {
     if (event.type === 'batchCompleted') console.log(timingsLine(event));
   });
 
-  let stopping: Promise<void> | undefined;
-  const stop = (why: string): Promise<void> => {
-    if (!stopping) {
-      console.log(`stopping (${why}): finishing the batches already received ...`);
-      stopping = ssc.stop({ graceful: true });
-    }
-    return stopping;
-  };
-  const onSignal = (signal: NodeJS.Signals): void => void stop(signal);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const timer =
-    options.duration === undefined
-      ? undefined
-      : setTimeout(() => void stop('--duration'), seconds(options.duration));
+  const release = stopGracefullyOn(
+    ssc,
+    options.duration === undefined ? undefined : seconds(options.duration),
+  );
 
   console.log(`wordcount: reading lines from 127.0.0.1:${server.port} in 1 s batches; Ctrl-C stops`);
   await ssc.start();
@@ -108,9 +98,7 @@ async function main(options: DemoOptions): Promise<number> {
     console.error('wordcount failed:', error);
     return 1;
   } finally {
-    clearTimeout(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    release();
     await server.close();
   }
 }
