@@ -46,14 +46,20 @@ function load(task: Pick<SliceRequest, 'module' | 'exportName'>): Promise<(...ar
 
 // Piscina loads this module when a thread starts: the tasks' modules load then, not in the first
 // batch. A failure is kept for the first slice that needs the module, which reports it.
-for (const task of (workerData as WorkerSetup | undefined)?.preload ?? []) load(task).catch(() => undefined);
+const preloaded = Promise.all(
+  ((workerData as WorkerSetup | undefined)?.preload ?? []).map((task) => load(task).catch(() => undefined)),
+);
 
 /** Runs one slice; piscina calls this for every task it gives this thread. */
-export default async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<SentError>> {
+async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<SentError>> {
   const fn = load(request);
   const result = await runSlice(await fn, request.kind, request.records, request.batchTime, request.collect);
   return { ...result, failures: result.failures.map((f) => ({ index: f.index, error: send(f.error) })) };
 }
+
+// Piscina awaits the default export before it reports the thread ready, so a thread counts as
+// started (and `WorkerPool.start()` returns) only once its tasks' modules are loaded.
+export default preloaded.then(() => runSliceInWorker);
 
 function send(error: unknown): SentError {
   if (error instanceof Error) {

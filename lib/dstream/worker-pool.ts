@@ -76,7 +76,8 @@ export class WorkerPool {
 
   /**
    * Loads the function of every parallel stage among `nodes` on the main thread (checking that
-   * each exists), then starts the threads if there is a parallel stage. Throws a
+   * each exists), then starts the threads if there is a parallel stage and waits until each has
+   * loaded them. Throws a
    * {@link ConfigurationError} naming the stage whose module or export is wrong.
    */
   async start(nodes: readonly Node<unknown>[]): Promise<void> {
@@ -90,7 +91,7 @@ export class WorkerPool {
     }
     if (stages.length === 0 || this.threads === 0 || this.piscina) return;
     const setup: WorkerSetup = { preload: stages.map((stage) => taskOf(stage.task)) };
-    this.piscina = new Piscina({
+    const piscina = new Piscina({
       workerData: setup,
       filename: WORKER_ENTRY,
       minThreads: this.threads,
@@ -98,7 +99,24 @@ export class WorkerPool {
       concurrentTasksPerWorker: IN_FLIGHT_PER_WORKER,
       idleTimeout: Infinity,
     });
-    this.piscina.on('error', (error: unknown) => this.report(`worker pool: ${describe(error)}`, error));
+    this.piscina = piscina;
+    // Wait until every thread has loaded the stages' modules (piscina announces each ready thread
+    // with 'workerCreate'), so that the first batches do not wait for threads still starting.
+    const ready = new Promise<void>((resolve, reject) => {
+      let started = 0;
+      piscina.on('workerCreate', () => {
+        if (++started === this.threads) resolve();
+      });
+      piscina.once('error', reject);
+    });
+    piscina.on('error', (error: unknown) => this.report(`worker pool: ${describe(error)}`, error));
+    try {
+      await ready;
+    } catch (error) {
+      throw new ConfigurationError(`workers: a worker thread failed to start: ${describe(error)}`, {
+        cause: error,
+      });
+    }
   }
 
   /** True while threads are running (between a {@link start} that started them and {@link close}). */
