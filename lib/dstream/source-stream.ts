@@ -63,6 +63,11 @@ export class SourceInputNode<T> extends InputNode<T> {
     const limit: BatchLimit = { interval: this.scope.batchInterval, rate: this.rate };
     const read = await this.source.read(time, limit);
     if (!this.deadLetterLog) return read;
+    // Most batches reject nothing: then the source's array is the batch, without a copy.
+    if (!read.some(isRejectedRecord)) {
+      this.deadLetterLog.write(time, []);
+      return read;
+    }
     const records: T[] = [];
     const letters: DeadLetter[] = [];
     for (const item of read) {
