@@ -110,9 +110,10 @@ export class PartitionFetcher {
   /**
    * The records of each range, in the order of `ranges`, once every one has arrived. Waits as long
    * as it takes (a broker may be away), reporting every `stallTimeout` without progress and moving
-   * the consumer back to where it should be.
+   * the consumer back to where it should be. Each range's records come as the chunks kafkajs
+   * fetched them in, in offset order (not flattened: the caller walks them once anyway).
    */
-  async take(ranges: readonly OffsetRange[]): Promise<KafkaMessage[][]> {
+  async take(ranges: readonly OffsetRange[]): Promise<KafkaMessage[][][]> {
     const taken = ranges.map((): KafkaMessage[][] => []);
     for (;;) {
       if (this.stopped) throw new StoppedError('the Kafka direct stream was stopped while it read a batch');
@@ -128,7 +129,7 @@ export class PartitionFetcher {
       if (this.crashed) await this.restart();
       if (!(await this.progress(this.options.stallTimeout))) this.stalled(lagging);
     }
-    return taken.map((chunks) => chunks.flat());
+    return taken;
   }
 
   /** Commits `offsets` (the next offset to read per partition) to the group. */

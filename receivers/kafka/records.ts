@@ -45,6 +45,11 @@ export function deserializeMessages(
   deserializer: KafkaDeserializer,
   out: (AnyKafkaRecord | RejectedRecord)[],
 ): void {
+  if (deserializer === 'buffer') {
+    // Buffers never fail to decode: one tight loop, no rejected records to consider.
+    for (const message of messages) out.push(bufferRecord(topic, partition, message));
+    return;
+  }
   for (const message of messages) out.push(deserialize(topic, partition, message, deserializer));
 }
 
@@ -57,19 +62,10 @@ function deserialize(
   message: KafkaMessage,
   deserializer: KafkaDeserializer,
 ): AnyKafkaRecord | RejectedRecord {
+  if (deserializer === 'buffer') return bufferRecord(topic, partition, message);
   const offset = Number(message.offset);
   const timestamp = Number(message.timestamp);
   const raw = message.headers;
-  if (deserializer === 'buffer') {
-    let headers: Record<string, Buffer | Buffer[]> = NO_HEADERS;
-    for (const name in raw) {
-      const v = raw[name];
-      if (v === undefined) continue;
-      if (headers === NO_HEADERS) headers = {};
-      headers[name] = Array.isArray(v) ? v.map(toBuffer) : toBuffer(v);
-    }
-    return { topic, partition, offset, key: message.key, value: message.value, headers, timestamp };
-  }
   const where = `${topic}/${partition}@${offset}`;
   for (const [what, bytes] of [['key', message.key] as const, ['value', message.value] as const]) {
     if (bytes !== null && !isUtf8(bytes)) {
@@ -101,6 +97,27 @@ function deserialize(
     headers[name] = Array.isArray(v) ? v.map(String) : String(v);
   }
   return { topic, partition, offset, key, value, headers, timestamp };
+}
+
+/** The record of `message` with the 'buffer' deserializer: its bytes as they are. */
+function bufferRecord(topic: string, partition: number, message: KafkaMessage): AnyKafkaRecord {
+  const raw = message.headers;
+  let headers: Record<string, Buffer | Buffer[]> = NO_HEADERS;
+  for (const name in raw) {
+    const v = raw[name];
+    if (v === undefined) continue;
+    if (headers === NO_HEADERS) headers = {};
+    headers[name] = Array.isArray(v) ? v.map(toBuffer) : toBuffer(v);
+  }
+  return {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    key: message.key,
+    value: message.value,
+    headers,
+    timestamp: Number(message.timestamp),
+  };
 }
 
 function toBuffer(v: Buffer | string): Buffer {

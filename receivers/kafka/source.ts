@@ -145,12 +145,14 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
       rate: limit.rate,
       maxRatePerPartition: this.options.maxRatePerPartition,
     });
-    const messages = await fetcher.take(ranges);
+    const chunks = await fetcher.take(ranges);
     const records: (AnyKafkaRecord | RejectedRecord)[] = [];
     const deserializer = this.options.deserializer ?? 'string';
-    ranges.forEach((r, i) =>
-      deserializeMessages(r.topic, r.partition, messages[i] ?? [], deserializer, records),
-    );
+    ranges.forEach((r, i) => {
+      for (const messages of chunks[i] ?? []) {
+        deserializeMessages(r.topic, r.partition, messages, deserializer, records);
+      }
+    });
     for (const r of ranges) {
       this.positions.set(partitionKey(r.topic, r.partition), { ...r, offset: r.untilOffset });
     }
