@@ -16,6 +16,21 @@ export interface SliceRequest {
   readonly batchTime: number;
   /** Keep going past a record that throws (dead letters), instead of ending the slice. */
   readonly collect: boolean;
+  /**
+   * Who runs the slice: the first to change it from {@link UNCLAIMED} (a worker, to
+   * {@link CLAIMED_BY_WORKER}; the main thread, to {@link CLAIMED_BY_MAIN}, when it has nothing
+   * left to do and the slice still waits behind another on its worker).
+   */
+  readonly claim: Int32Array;
+}
+
+export const UNCLAIMED = 0;
+export const CLAIMED_BY_WORKER = 1;
+export const CLAIMED_BY_MAIN = 2;
+
+/** What a worker answers for a slice the main thread took back before it started. */
+export interface SkippedSlice {
+  readonly skipped: true;
 }
 
 /** An error as it crosses from a worker: what the main thread needs to rebuild it. */
@@ -51,8 +66,10 @@ const preloaded = Promise.all(
 );
 
 /** Runs one slice; piscina calls this for every task it gives this thread. */
-async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<SentError>> {
+async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<SentError> | SkippedSlice> {
   const fn = load(request);
+  if (Atomics.compareExchange(request.claim, 0, UNCLAIMED, CLAIMED_BY_WORKER) !== UNCLAIMED)
+    return { skipped: true };
   const result = await runSlice(await fn, request.kind, request.records, request.batchTime, request.collect);
   return { ...result, failures: result.failures.map((f) => ({ index: f.index, error: send(f.error) })) };
 }

@@ -16,9 +16,11 @@ import type { SlicedResults, WorkerPool } from './worker-pool.js';
 /** Options of `DStream.parallel`. */
 export interface ParallelOptions extends RecordErrorOptions {
   /**
-   * How many slices each batch is cut into, when the stage runs on threads. Default: the parent's
-   * `repartition(n)` if it is one, else a few per thread (fewer for small batches). Results do
-   * not depend on it, except for `mapPartitions`, whose function sees one slice at a time.
+   * How many even slices each batch is cut into, when the stage runs on threads. Default: the
+   * parent's `repartition(n)` if it is one; else `map`, `flatMap` and `filter` batches are cut
+   * as the threads ask for work (see `WorkerPool.run`) and `mapPartitions` batches into a few
+   * slices per thread (fewer for small batches). Results do not depend on it, except for
+   * `mapPartitions`, whose function sees one slice at a time.
    */
   readonly slices?: number;
 }

@@ -11,7 +11,15 @@ import { ConfigurationError, KindlingError, describe } from '../errors.js';
 import type { Node } from './node.js';
 import { ParallelNode } from './parallel.js';
 import { loadTaskFunction, runSlice, type SliceResult, type WorkerTask } from './parallel-task.js';
-import { receiveError, type SentError, type SliceRequest, type WorkerSetup } from './parallel-worker.js';
+import {
+  CLAIMED_BY_MAIN,
+  UNCLAIMED,
+  receiveError,
+  type SentError,
+  type SkippedSlice,
+  type SliceRequest,
+  type WorkerSetup,
+} from './parallel-worker.js';
 
 /** Options of the worker pool (the context's `workers` option). */
 export interface WorkerPoolOptions {
@@ -34,6 +42,12 @@ const MIN_SLICE_RECORDS = 128;
 const SLICES_PER_THREAD = 4;
 /** Slices each worker holds at once: one running, one queued, so it never waits for the main thread. */
 const IN_FLIGHT_PER_WORKER = 2;
+/** The smallest slice a worker is handed by guided scheduling (but the batch's last records). */
+const MIN_WORKER_SLICE = 32;
+/** The main thread's first piece of a guided batch, in records; later pieces aim at MAIN_PIECE_MS. */
+const FIRST_MAIN_PIECE = 16;
+/** About how long the main thread works on a piece before it looks at the workers again. */
+const MAIN_PIECE_MS = 1;
 
 const here = import.meta.url;
 const WORKER_ENTRY = new URL(`./parallel-worker${here.slice(here.lastIndexOf('.'))}`, here).href;
@@ -98,6 +112,9 @@ export class WorkerPool {
       maxThreads: this.threads,
       concurrentTasksPerWorker: IN_FLIGHT_PER_WORKER,
       idleTimeout: Infinity,
+      // Piscina's Atomics path reads every queued task at once and runs them interleaved on
+      // promises, so a slice's result would wait for the next slice to be computed too.
+      atomics: 'disabled',
     });
     this.piscina = piscina;
     // Wait until every thread has loaded the stages' modules (piscina announces each ready thread
@@ -137,10 +154,16 @@ export class WorkerPool {
   }
 
   /**
-   * Runs `task` over `records`: inline as one slice without threads; else cut into `slices`
-   * slices (default: a few per thread, none under {@link MIN_SLICE_RECORDS} records) that the
-   * workers and, with `mainThread`, the main thread take in turn. Failures of the user function
-   * are in the results; a worker that dies or a record that cannot be cloned rejects.
+   * Runs `task` over `records`. Without threads: inline, as one slice. With them, `map`,
+   * `flatMap` and `filter` stages without a `slices` option are cut as they run (guided
+   * self-scheduling): each worker takes from the front a share of what is left (half of an even
+   * share, at least {@link MIN_WORKER_SLICE} records), and the main thread, with `mainThread`,
+   * takes small pieces from the back, yielding between them so that it hands out new slices as
+   * soon as a worker returns one. Slices so shrink towards the end of a batch and no thread waits
+   * long for the last. `mapPartitions` stages and stages given `slices` are cut into that many
+   * even slices instead (default: a few per thread, none under {@link MIN_SLICE_RECORDS}
+   * records), since a `mapPartitions` function sees one slice at a time. Failures of the user
+   * function are in the results; a worker that dies or a record that cannot be cloned rejects.
    */
   async run(
     task: WorkerTask<unknown, unknown>,
@@ -152,43 +175,82 @@ export class WorkerPool {
     const piscina = this.piscina;
     if (!piscina)
       return { results: [await runSlice(fn, task.kind, records, batchTime, options.collect)], offsets: [0] };
-    const count = this.sliceCount(records.length, options.slices);
+    const job: SliceJob = { piscina, fn, task, records, batchTime, collect: options.collect };
+    return task.kind === 'mapPartitions' || options.slices !== undefined
+      ? this.runEven(job, this.sliceCount(records.length, options.slices))
+      : this.runGuided(job);
+  }
+
+  /** `count` even slices: workers take them from the front, the main thread from the back. */
+  private async runEven(job: SliceJob, count: number): Promise<SlicedResults> {
+    const { records } = job;
     const offsets = Array.from({ length: count }, (_, i) => Math.floor((i * records.length) / count));
-    const sliceOf = (i: number): unknown[] => records.slice(offsets[i], offsets[i + 1] ?? records.length);
-    const results = new Array<SliceResult>(count);
-    // Workers take slices from the front, the main thread from the back, until they meet.
+    const end = (i: number): number => offsets[i + 1] ?? records.length;
+    const run = new SliceRun(job);
     let front = 0;
     let back = count - 1;
-    let failure: KindlingError | undefined;
-    const request = (i: number): SliceRequest => ({
-      ...taskOf(task),
-      records: sliceOf(i),
-      batchTime,
-      collect: options.collect,
-    });
     const workerLoop = async (): Promise<void> => {
-      while (front <= back && !failure) {
+      while (front <= back && !run.failure) {
         const i = front++;
-        try {
-          results[i] = received((await piscina.run(request(i))) as SliceResult<SentError>);
-        } catch (error) {
-          failure ??= workerFailure(error, i, count);
-        }
+        await run.onWorker(offsets[i] as number, end(i), `slice ${i + 1} of ${count}`);
       }
     };
     const share = this.mainThread ? 1 : 0;
-    const loops = Math.max(0, Math.min(this.threads * IN_FLIGHT_PER_WORKER, count - share));
-    const workers = Promise.all(Array.from({ length: loops }, workerLoop));
+    const workers = Promise.all(Array.from({ length: this.workerLoops(count - share) }, workerLoop));
     if (share) {
-      while (front <= back && !failure) {
+      while (front <= back && !run.failure) {
         const i = back--;
-        results[i] = await runSlice(fn, task.kind, sliceOf(i), batchTime, options.collect);
-        if (front <= back) await new Promise<void>((resolve) => setImmediate(resolve));
+        await run.onMain(offsets[i] as number, end(i));
+        if (front <= back) await yieldToEvents();
       }
+      await run.takeBack();
     }
     await workers;
-    if (failure) throw failure;
-    return { results, offsets };
+    return run.results();
+  }
+
+  /** Slices cut as the threads ask for work; see {@link run}. */
+  private async runGuided(job: SliceJob): Promise<SlicedResults> {
+    const total = job.records.length;
+    const run = new SliceRun(job);
+    let front = 0;
+    let back = total;
+    const takers = this.threads + (this.mainThread ? 1 : 0);
+    const workerLoop = async (): Promise<void> => {
+      while (front < back && !run.failure) {
+        const left = back - front;
+        const start = front;
+        front += Math.min(left, Math.max(MIN_WORKER_SLICE, Math.ceil(left / (2 * takers))));
+        await run.onWorker(start, front, `records ${start + 1} to ${front} of ${total}`);
+      }
+    };
+    const workers = Promise.all(
+      Array.from({ length: this.workerLoops(Math.ceil(total / MIN_WORKER_SLICE)) }, workerLoop),
+    );
+    if (this.mainThread) {
+      let piece = FIRST_MAIN_PIECE;
+      while (front < back && !run.failure) {
+        const end = back;
+        back -= Math.min(piece, back - front);
+        const started = performance.now();
+        await run.onMain(back, end);
+        const ms = performance.now() - started;
+        // Pieces of about MAIN_PIECE_MS: long enough to cost little, short enough to answer workers.
+        piece = Math.max(
+          1,
+          Math.min(piece * 4, Math.round(((end - back) * MAIN_PIECE_MS) / Math.max(ms, 0.001))),
+        );
+        if (front < back) await yieldToEvents();
+      }
+      await run.takeBack();
+    }
+    await workers;
+    return run.results();
+  }
+
+  /** How many slices to keep handed out to the workers at once, for a batch of `slices` at most. */
+  private workerLoops(slices: number): number {
+    return Math.max(0, Math.min(this.threads * IN_FLIGHT_PER_WORKER, slices));
   }
 
   private sliceCount(records: number, slices: number | undefined): number {
@@ -216,6 +278,104 @@ function taskOf(task: WorkerTask<unknown, unknown>): Pick<SliceRequest, 'module'
   return { module: task.module, exportName: task.exportName, kind: task.kind };
 }
 
+/** What one `run` needs to hand slices out. */
+interface SliceJob {
+  readonly piscina: Piscina;
+  readonly fn: (...args: never[]) => unknown;
+  readonly task: WorkerTask<unknown, unknown>;
+  readonly records: readonly unknown[];
+  readonly batchTime: number;
+  readonly collect: boolean;
+}
+
+/** A slice handed to a worker that it may not have started yet. */
+interface HandedSlice {
+  readonly start: number;
+  readonly end: number;
+  readonly claim: Int32Array;
+  /** False for the batch's first slice, which always runs on a worker (see {@link SliceRun}). */
+  readonly canTakeBack: boolean;
+}
+
+/**
+ * The slices of one batch as they are run: their results, the first worker failure, and the
+ * slices handed to workers and not yet answered, which the main thread takes back (runs itself)
+ * when it has nothing left to do and a worker has not started them. The batch's first slice is
+ * never taken back, so that every batch sends records and results across threads and one that
+ * cannot be cloned fails the batch however fast the main thread is.
+ */
+class SliceRun {
+  failure: KindlingError | undefined;
+  private readonly parts: { start: number; result: SliceResult }[] = [];
+  private readonly handed = new Set<HandedSlice>();
+  private handedOut = 0;
+
+  constructor(private readonly job: SliceJob) {}
+
+  /** Runs records `start` to `end` on a worker, unless the main thread takes them back first. */
+  async onWorker(start: number, end: number, which: string): Promise<void> {
+    const { job } = this;
+    const slice: HandedSlice = {
+      start,
+      end,
+      claim: new Int32Array(new SharedArrayBuffer(4)),
+      canTakeBack: this.handedOut++ > 0,
+    };
+    const request: SliceRequest = {
+      ...taskOf(job.task),
+      records: job.records.slice(start, end),
+      batchTime: job.batchTime,
+      collect: job.collect,
+      claim: slice.claim,
+    };
+    this.handed.add(slice);
+    try {
+      const answer = (await job.piscina.run(request)) as SliceResult<SentError> | SkippedSlice;
+      if (!('skipped' in answer)) this.parts.push({ start, result: received(answer) });
+    } catch (error) {
+      this.failure ??= workerFailure(error, which);
+    } finally {
+      this.handed.delete(slice);
+    }
+  }
+
+  /** Runs records `start` to `end` on the main thread. */
+  async onMain(start: number, end: number): Promise<void> {
+    const { job } = this;
+    const result = await runSlice(
+      job.fn,
+      job.task.kind,
+      job.records.slice(start, end),
+      job.batchTime,
+      job.collect,
+    );
+    this.parts.push({ start, result });
+  }
+
+  /** Runs on the main thread the handed slices no worker has started, the last handed first. */
+  async takeBack(): Promise<void> {
+    for (const slice of [...this.handed].reverse()) {
+      if (this.failure) return;
+      if (!slice.canTakeBack) continue;
+      if (Atomics.compareExchange(slice.claim, 0, UNCLAIMED, CLAIMED_BY_MAIN) !== UNCLAIMED) continue;
+      await this.onMain(slice.start, slice.end);
+      await yieldToEvents();
+    }
+  }
+
+  /** The results in the batch's order; throws the first worker failure. */
+  results(): SlicedResults {
+    if (this.failure) throw this.failure;
+    const parts = this.parts.sort((a, b) => a.start - b.start);
+    return { results: parts.map((p) => p.result), offsets: parts.map((p) => p.start) };
+  }
+}
+
+/** Lets the event loop deliver the workers' results (and hand out slices) before going on. */
+function yieldToEvents(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 function received(result: SliceResult<SentError>): SliceResult {
   return {
     ...result,
@@ -228,13 +388,13 @@ function received(result: SliceResult<SentError>): SliceResult {
  * A result that cannot be cloned kills the thread with an error that cannot be sent either, so
  * a failure without an Error is most often that.
  */
-function workerFailure(error: unknown, index: number, count: number): KindlingError {
+function workerFailure(error: unknown, which: string): KindlingError {
   const CLONE = 'records and results cross threads by structured clone: no functions, symbols or streams';
   const why =
     error instanceof Error
       ? `${error.message}${error.name === 'DataCloneError' ? `; ${CLONE}` : ''}`
       : `the thread ended without an error it could send, most often over a result that cannot be cloned (${CLONE})`;
-  return new KindlingError(`slice ${index + 1} of ${count} failed on a worker thread: ${why}`, {
+  return new KindlingError(`${which} failed on a worker thread: ${why}`, {
     cause: error,
   });
 }

@@ -31,6 +31,26 @@ export function onThread(n: number): [number, number] {
   return [n, threadId];
 }
 
+/** A record of waitForMainThread: a shared flag, and the record that raises it on the main thread. */
+export interface Released {
+  readonly n: number;
+  readonly released: Int32Array;
+  readonly releasedBy: number;
+}
+
+/**
+ * On a worker, waits (up to 10 s) until record `releasedBy` has run on the main thread; on the
+ * main thread, raises the flag at that record. Gives the record and the thread it ran on.
+ */
+export function waitForMainThread(record: Released): [number, number] {
+  if (threadId !== 0) Atomics.wait(record.released, 0, 0, 10_000);
+  else if (record.n === record.releasedBy) {
+    Atomics.store(record.released, 0, 1);
+    Atomics.notify(record.released, 0);
+  }
+  return [record.n, threadId];
+}
+
 export class UnluckyError extends Error {
   override name = 'UnluckyError';
 }

@@ -128,6 +128,16 @@ const CASES: readonly Case[] = [
       b.map((n) => (n + 1) ** 2).filter((n) => n % 3 !== 0),
     ),
   },
+  {
+    name: 'default slicing (cut as the threads ask), flatMap then filter',
+    input: [range(1, 5000).map((n) => `${n} ${n + 1}`), [], ['1 2 3']],
+    stage: (s) =>
+      (s as DStream<string>)
+        .parallel(task<string, string>('words', 'flatMap'))
+        .map(Number)
+        .parallel(task<number, number>('isEven', 'filter')),
+    expected: [range(1, 5000).flatMap((n) => [n, n + 1].filter(tasks.isEven)), [], [2]],
+  },
 ];
 
 for (const c of CASES) {
@@ -159,6 +169,50 @@ test.serial(
     t.true([...threads(pooled)].some((id) => id !== 0));
     const workersOnly = await run(input, { threads: 2, mainThread: false }, stage);
     t.false(threads(workersOnly).has(0));
+  },
+);
+
+test.serial(
+  'the main thread, out of work, runs a slice still queued behind another on a worker',
+  async (t) => {
+    // 8 records in 4 slices on 1 thread: the worker is handed slices 1 and 2, the main thread
+    // runs 4 and 3. The worker waits in slice 1 until slice 2 runs on the main thread, which
+    // only happens if the main thread takes it back (records 3 and 4).
+    const released = new Int32Array(new SharedArrayBuffer(4));
+    const input = [range(1, 8).map((n) => ({ n, released, releasedBy: 3 }))];
+    const result = await run(input, { threads: 1 }, (s) =>
+      s.parallel(task<tasks.Released, [number, number]>('waitForMainThread'), { slices: 4 }),
+    );
+    t.is(result.failure, undefined);
+    const batch = result.out[0] ?? [];
+    t.deepEqual(
+      batch.map(([n]) => n),
+      range(1, 8),
+    );
+    const onMain = batch.filter(([, thread]) => thread === 0).map(([n]) => n);
+    t.deepEqual(onMain, [3, 4, 5, 6, 7, 8], 'slice 2 (records 3 and 4) ran on the main thread');
+  },
+);
+
+test.serial(
+  'onRecordError deadLetter with default slicing: every throwing record kept, the rest computed',
+  async (t) => {
+    const input = [range(1, 4000).map((n) => (n % 500 === 0 ? 13 : n))];
+    for (const workers of [undefined, 1, 2] as const) {
+      const result = await run(
+        input,
+        workers,
+        (s) => s.parallel(task<number, number>('unlucky'), { onRecordError: 'deadLetter' }),
+        { deadLetters: true },
+      );
+      t.deepEqual(
+        result.out,
+        input.map((b) => b.filter((n) => n !== 13).map(tasks.square)),
+        `workers ${String(workers)}`,
+      );
+      t.is(result.dead.length, input.flat().filter((n) => n === 13).length);
+      t.true(result.dead.every((l) => l.record === 13 && l.error.message === 'unlucky 13'));
+    }
   },
 );
 
