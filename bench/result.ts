@@ -43,8 +43,14 @@ export interface SkippedSystem {
 
 /** Options every benchmark takes. */
 export interface BenchOptions {
-  /** A short run (under 30 s in all) with fewer repetitions, for CI and a first look. */
+  /** Small sizes and fewer repetitions, for a first look (see `bench/run.ts`). */
   readonly quick: boolean;
+  /**
+   * How a benchmark gets the servers it needs: `start` those not running (and stop them after),
+   * the default; or `running`: use only those already running and report the rest as skipped,
+   * with how to include them (what `npm run bench -- --quick` does, to stay within a minute).
+   */
+  readonly servers?: 'start' | 'running';
   /** Where progress lines go. Default: nowhere. */
   readonly log?: (line: string) => void;
   /**

@@ -24,7 +24,13 @@ from bench/baselines/spark (reported as skipped, with the reason, without
 java or mvn).
 
 Options:
-  --quick      small versions of every benchmark
+  --quick      small versions: with no names, every benchmark in about a
+               minute, without Spark (its JVM start and fixed cost per batch
+               alone take longer) and without starting servers (a benchmark
+               whose servers are not running says so and is skipped; start
+               them with npx tsx scripts/servers.ts up NAME, or name the
+               benchmark); with names, small versions of those, with Spark
+               and the servers they need
   --report     regenerate bench/RESULTS.md from bench/results/*.json (with
                the machine's description); after benchmarks when both given
   -h, --help   print this help
@@ -44,6 +50,10 @@ async function available(): Promise<string[]> {
   }
   return names.sort();
 }
+
+/** Why a quick run of every benchmark has no Spark figures. */
+const QUICK_WITHOUT_SPARK =
+  'not run by --quick without names: its JVM start and fixed cost per batch alone take more than the minute the run aims at; name the benchmark, or run it without --quick';
 
 /** One Spark baseline for the whole run, started when a benchmark first asks for it. */
 function sharedSpark(log: (line: string) => void): { provide: SparkProvider; close: () => Promise<void> } {
@@ -87,10 +97,19 @@ async function main(argv: string[]): Promise<number> {
   let failed = 0;
   const log = (line: string): void => console.log(line);
   const spark = sharedSpark(log);
+  // A quick run of everything is a one-minute look: no Spark, no server starts.
+  const smoke = values.quick && positionals.length === 0;
+  const options = {
+    quick: values.quick,
+    log,
+    spark: smoke ? () => Promise.resolve({ skipped: QUICK_WITHOUT_SPARK }) : spark.provide,
+    servers: smoke ? ('running' as const) : ('start' as const),
+  };
+  const started = Date.now();
   try {
     for (const name of positionals.length > 0 ? positionals : all) {
       const module = (await import(`./${name}/benchmark.ts`)) as { default: Benchmark };
-      const measured = await module.default({ quick: values.quick, log, spark: spark.provide });
+      const measured = await module.default(options);
       const result = {
         ...measured,
         quick: measured.quick ?? values.quick,
@@ -104,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await spark.close();
   }
+  console.log(`benchmarks took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (values.report) console.log(`wrote ${await writeReport(BENCH_DIR)}`);
   return failed === 0 ? 0 : 1;
 }

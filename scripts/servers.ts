@@ -208,6 +208,22 @@ export async function useServers(names: readonly string[]): Promise<() => Promis
 }
 
 /**
+ * Which of `names` are running and ready now (started by `up` or by a test run), without starting
+ * any: for a quick benchmark run that measures only what needs no server start.
+ *
+ * @example
+ * if ((await readyServers(['kafka'])).length === 0) console.log('kafka is not running');
+ */
+export async function readyServers(names: readonly string[]): Promise<string[]> {
+  const ready: string[] = [];
+  for (const spec of select(names)) {
+    if (running(spec.name) !== undefined && (await spec.ready(context(spec)).catch(() => false)))
+      ready.push(spec.name);
+  }
+  return ready;
+}
+
+/**
  * Installs a command-line tool from its Debian package unless `binary` is there (a benchmark's
  * baseline, say `kcat`); progress goes to `.cache/servers/logs/<pkg>.log`.
  *

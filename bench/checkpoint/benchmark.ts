@@ -31,7 +31,7 @@ export const FULL: CheckpointSettings = {
   recoveryKeys: 100_000,
   runs: 7,
 };
-export const QUICK: CheckpointSettings = { sizes: [10_000, 100_000], recoveryKeys: 100_000, runs: 3 };
+export const QUICK: CheckpointSettings = { sizes: [10_000], recoveryKeys: 10_000, runs: 2 };
 
 const SHAPES: readonly StateShape[] = ['Map', 'pairs', 'columns'];
 /** Checkpoints a store keeps (the default), so recovery reads what a real directory holds. */

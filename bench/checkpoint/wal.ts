@@ -26,7 +26,7 @@ export interface WalSettings {
 }
 
 export const WAL_FULL: WalSettings = { records: 50_000, syncedRecords: 500, runs: 5 };
-export const WAL_QUICK: WalSettings = { records: 10_000, syncedRecords: 100, runs: 1 };
+export const WAL_QUICK: WalSettings = { records: 3_000, syncedRecords: 50, runs: 1 };
 
 const RECORD_BYTES = 1024;
 /** Distinct payloads; record i carries payload i % POOL. */

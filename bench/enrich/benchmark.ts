@@ -20,8 +20,8 @@
  * nothing for the ~5% of authors without one).
  */
 import { ManualClock, StreamingContext, type Lookup } from '../../lib/index.js';
-import { useServers } from '../../scripts/servers.js';
-import type { BenchOptions, BenchResult, BenchRow } from '../result.js';
+import { readyServers, useServers } from '../../scripts/servers.js';
+import type { BenchOptions, BenchResult, BenchRow, SkippedSystem } from '../result.js';
 import { checkJoin, profiles, tweetBatches, type Profile, type Tweet } from './data.js';
 import { fileStore, hbaseStore, mongoStore, type BenchStore } from './stores.js';
 
@@ -52,12 +52,12 @@ export const FULL: EnrichSettings = {
   chunkSize: { file: 1000, mongodb: 10_000, hbase: 1000 },
 };
 export const QUICK: EnrichSettings = {
-  records: 100_000,
-  profiles: 20_000,
-  users: 21_000,
-  batchSize: 10_000,
-  joined: { file: 100_000, mongodb: 10_000, hbase: 100_000 },
-  naive: { file: 100_000, mongodb: 3, hbase: 1000 },
+  records: 20_000,
+  profiles: 5_000,
+  users: 5_250,
+  batchSize: 5_000,
+  joined: { file: 20_000, mongodb: 5_000, hbase: 20_000 },
+  naive: { file: 20_000, mongodb: 2, hbase: 100 },
   chunkSize: { file: 1000, mongodb: 10_000, hbase: 1000 },
 };
 
@@ -122,9 +122,25 @@ export async function runEnrich(options: BenchOptions, settings?: EnrichSettings
     mongodb: mongoStore,
     hbase: hbaseStore,
   };
-  const release = await useServers(['ferretdb', 'hbase']);
+  const needs: Record<StoreName, string | undefined> = {
+    file: undefined,
+    mongodb: 'ferretdb',
+    hbase: 'hbase',
+  };
+  const wanted = ['ferretdb', 'hbase'];
+  const usable = options.servers === 'running' ? await readyServers(wanted) : wanted;
+  const skipped: SkippedSystem[] = [];
+  // useServers([]) would mean every server.
+  const release = usable.length > 0 ? await useServers(usable) : async (): Promise<void> => undefined;
   try {
     for (const name of Object.keys(makers) as StoreName[]) {
+      const server = needs[name];
+      if (server !== undefined && !usable.includes(server)) {
+        const reason = `${server} is not running and this run starts no server: start it with npx tsx scripts/servers.ts up ${server}, or run npm run bench -- --quick enrich`;
+        log(`  ${name}: skipped: ${reason}`);
+        skipped.push({ system: `kindling joinLookup, ${name}`, reason });
+        continue;
+      }
       const loadStart = process.hrtime.bigint();
       const store = await makers[name](table, s.chunkSize[name]);
       log(`  ${name}: ${s.profiles} profiles stored in ${seconds(loadStart).toFixed(1)} s`);
@@ -189,7 +205,13 @@ export async function runEnrich(options: BenchOptions, settings?: EnrichSettings
     { system: 'input', metric: 'distinct authors per batch', value: distinct },
     { system: 'input', metric: 'profiles', value: s.profiles },
   );
-  return { name: 'enrich', rows, ratios, correct: problems.length === 0 };
+  return {
+    name: 'enrich',
+    rows,
+    ratios,
+    correct: problems.length === 0,
+    ...(skipped.length > 0 ? { skipped } : {}),
+  };
 }
 
 /** The entry point `bench/run.ts` calls. */

@@ -6,7 +6,7 @@
  * Reports messages per second of each (median of the runs) and Kindling's ratio to kafkajs (the
  * target is at least 0.9). Every reader must count exactly the produced messages, per partition.
  */
-import { installTool, useServers } from '../../scripts/servers.js';
+import { installTool, readyServers, useServers } from '../../scripts/servers.js';
 import { serverEnv } from '../../test/helpers/servers.js';
 import { median, type BenchOptions, type BenchResult } from '../result.js';
 import { kafkajsRead, kcatRead, kindlingRead, type ReadResult } from './readers.js';
@@ -33,7 +33,7 @@ export const FULL: KafkaIngestSettings = {
   runs: 3,
 };
 export const QUICK: KafkaIngestSettings = {
-  messages: 200_000,
+  messages: 100_000,
   bytes: 100,
   partitions: 2,
   recordsPerBatch: 25_000,
@@ -51,6 +51,18 @@ export async function runKafkaIngest(
 ): Promise<BenchResult> {
   const s = settings ?? (options.quick ? QUICK : FULL);
   const log = options.log ?? (() => undefined);
+  if (options.servers === 'running' && (await readyServers(['kafka'])).length === 0) {
+    const reason = `Kafka is not running and this run starts no server: start it with npx tsx scripts/servers.ts up kafka, or run npm run bench -- --quick kafka-ingest`;
+    log(`kafka-ingest: skipped: ${reason}`);
+    return {
+      name: 'kafka-ingest',
+      rows: [],
+      ratios: {},
+      correct: true,
+      skipped: (['kindling', 'kafkajs', 'kcat'] as const).map((system) => ({ system, reason })),
+      quick: options.quick,
+    };
+  }
   await installTool('kcat', KCAT);
   const release = await useServers(['kafka']);
   try {

@@ -31,7 +31,7 @@ export interface SentimentSettings {
 /** What `npm run bench -- sentiment` runs. */
 export const FULL: SentimentSettings = { passes: 100, runs: 7, importRuns: 3 };
 /** What `--quick` runs: fewer passes and runs, one process per import timing. */
-export const QUICK: SentimentSettings = { passes: 20, runs: 3, importRuns: 1 };
+export const QUICK: SentimentSettings = { passes: 10, runs: 2, importRuns: 1 };
 
 type Polarity = 'positive' | 'negative';
 

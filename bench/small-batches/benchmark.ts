@@ -41,11 +41,11 @@ export const FULL: SmallBatchSettings = {
 };
 export const QUICK: SmallBatchSettings = {
   ...FULL,
-  batches: 40,
-  warmupBatches: 10,
+  batches: 25,
+  warmupBatches: 5,
   shorterMs: [50, 20, 10],
   longerMs: [200, 500],
-  tryMs: 2_000,
+  tryMs: 1_000,
 };
 
 function spec(settings: SmallBatchSettings, intervalMs: number, batches: number): RunSpec {

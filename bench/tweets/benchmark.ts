@@ -51,7 +51,7 @@ export interface TweetsSettings {
 }
 
 export const FULL: TweetsSettings = { copies: 10, batches: 30, runs: 5 };
-export const QUICK: TweetsSettings = { copies: 2, batches: 15, runs: 2 };
+export const QUICK: TweetsSettings = { copies: 1, batches: 10, runs: 1 };
 
 /** The systems measured: a name and the context's `workers` option (`undefined`: inline). */
 const KINDLING: readonly { readonly system: string; readonly workers: WorkersOption | undefined }[] = [
