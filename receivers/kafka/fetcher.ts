@@ -11,8 +11,8 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { StoppedError } from '../../lib/index.js';
 import { partitionKey, type OffsetRange } from './offsets.js';
 
-/** What a fetcher needs besides the client. */
-export interface FetcherOptions {
+/** What a fetcher needs besides the client; `R` is what it turns each message into. */
+export interface FetcherOptions<R> {
   readonly groupId: string;
   readonly topics: readonly string[];
   /** Bytes buffered ahead per partition before it is paused. */
@@ -23,22 +23,36 @@ export interface FetcherOptions {
   readonly stallTimeout: number;
   /** Reports a problem (on `ssc.events`); the fetcher carries on. */
   readonly report: (message: string, error?: unknown) => void;
+  /** Turns the messages of a fetched batch (with their offsets as numbers) into records, one each. */
+  readonly convert: (
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+    offsets: Float64Array,
+  ) => R[];
 }
 
-interface PartitionBuffer {
+/** Records of one fetched batch, with their offsets and their estimated size in memory. */
+interface Chunk<R> {
+  readonly records: R[];
+  readonly offsets: Float64Array;
+  readonly bytes: number;
+}
+
+interface PartitionBuffer<R> {
   readonly topic: string;
   readonly partition: number;
   /** The next offset to fetch: the buffer holds the records before it, from the stream's position. */
   next: number;
-  chunks: KafkaMessage[][];
+  chunks: Chunk<R>[];
   bytes: number;
   paused: boolean;
 }
 
 /** One consumer that fetches the partitions of a direct stream into buffers; see the file summary. */
-export class PartitionFetcher {
+export class PartitionFetcher<R> {
   private consumer: Consumer | undefined;
-  private readonly buffers = new Map<string, PartitionBuffer>();
+  private readonly buffers = new Map<string, PartitionBuffer<R>>();
   private wake: (() => void) | undefined;
   private crashed = false;
   private stopped = false;
@@ -47,7 +61,7 @@ export class PartitionFetcher {
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly options: FetcherOptions,
+    private readonly options: FetcherOptions<R>,
   ) {}
 
   /** Joins the group and starts fetching; `track` the partitions before or after. */
@@ -102,7 +116,14 @@ export class PartitionFetcher {
 
   /** Reads `topic`/`partition` from `offset` on, dropping what was buffered for it. */
   track(topic: string, partition: number, offset: number): void {
-    const buffer: PartitionBuffer = { topic, partition, next: offset, chunks: [], bytes: 0, paused: false };
+    const buffer: PartitionBuffer<R> = {
+      topic,
+      partition,
+      next: offset,
+      chunks: [],
+      bytes: 0,
+      paused: false,
+    };
     this.buffers.set(partitionKey(topic, partition), buffer);
     this.seek(buffer);
   }
@@ -113,15 +134,15 @@ export class PartitionFetcher {
    * the consumer back to where it should be. Each range's records come as the chunks kafkajs
    * fetched them in, in offset order (not flattened: the caller walks them once anyway).
    */
-  async take(ranges: readonly OffsetRange[]): Promise<KafkaMessage[][][]> {
-    const taken = ranges.map((): KafkaMessage[][] => []);
+  async take(ranges: readonly OffsetRange[]): Promise<R[][][]> {
+    const taken = ranges.map((): R[][] => []);
     for (;;) {
       if (this.stopped) throw new StoppedError('the Kafka direct stream was stopped while it read a batch');
       const lagging: OffsetRange[] = [];
       ranges.forEach((range, i) => {
         const buffer = this.buffers.get(partitionKey(range.topic, range.partition));
         if (!buffer) throw new Error(`partition ${range.topic}/${range.partition} is not tracked`);
-        drain(buffer, range.untilOffset, taken[i] as KafkaMessage[][]);
+        drain(buffer, range.untilOffset, taken[i] as R[][]);
         if (buffer.paused && buffer.bytes < this.options.maxBufferBytes / 2) this.resume(buffer);
         if (buffer.next < range.untilOffset) lagging.push(range);
       });
@@ -157,16 +178,24 @@ export class PartitionFetcher {
       return;
     }
     const messages = batch.messages;
-    if (messages.length > 0) {
-      buffer.chunks.push(messages);
-      for (const m of messages) buffer.bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
+    const n = messages.length;
+    if (n > 0) {
+      const offsets = offsetsOf(messages);
+      let bytes = 64 * n;
+      for (let i = 0; i < n; i++) {
+        const m = messages[i] as KafkaMessage;
+        bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
+      }
+      const records = this.options.convert(batch.topic, batch.partition, messages, offsets);
+      buffer.chunks.push({ records, offsets, bytes });
+      buffer.bytes += bytes;
     }
     buffer.next = Number(batch.lastOffset()) + 1;
     if (!buffer.paused && buffer.bytes > this.options.maxBufferBytes) this.pause(buffer);
     this.notify();
   }
 
-  private seek(buffer: PartitionBuffer): void {
+  private seek(buffer: PartitionBuffer<R>): void {
     const { topic, partition } = buffer;
     try {
       this.consumer?.seek({ topic, partition, offset: String(buffer.next) });
@@ -176,7 +205,7 @@ export class PartitionFetcher {
     }
   }
 
-  private pause(buffer: PartitionBuffer): void {
+  private pause(buffer: PartitionBuffer<R>): void {
     buffer.paused = true;
     try {
       this.consumer?.pause([{ topic: buffer.topic, partitions: [buffer.partition] }]);
@@ -185,7 +214,7 @@ export class PartitionFetcher {
     }
   }
 
-  private resume(buffer: PartitionBuffer): void {
+  private resume(buffer: PartitionBuffer<R>): void {
     buffer.paused = false;
     try {
       this.consumer?.resume([{ topic: buffer.topic, partitions: [buffer.partition] }]);
@@ -247,23 +276,45 @@ export class PartitionFetcher {
 }
 
 /** Moves the buffered records before `until` into `into` (whole chunks where possible). */
-function drain(buffer: PartitionBuffer, until: number, into: KafkaMessage[][]): void {
+function drain<R>(buffer: PartitionBuffer<R>, until: number, into: R[][]): void {
   while (buffer.chunks.length > 0) {
-    const chunk = buffer.chunks[0] as KafkaMessage[];
-    const last = chunk[chunk.length - 1] as KafkaMessage;
-    if (Number(last.offset) < until) {
-      into.push(chunk);
+    const chunk = buffer.chunks[0] as Chunk<R>;
+    const n = chunk.offsets.length;
+    if ((chunk.offsets[n - 1] as number) < until) {
+      into.push(chunk.records);
       buffer.chunks.shift();
-      for (const m of chunk) buffer.bytes -= (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
+      buffer.bytes -= chunk.bytes;
       continue;
     }
-    const cut = chunk.findIndex((m) => Number(m.offset) >= until);
+    let cut = 0;
+    while (cut < n && (chunk.offsets[cut] as number) < until) cut++;
     if (cut > 0) {
-      const head = chunk.slice(0, cut);
-      into.push(head);
-      buffer.chunks[0] = chunk.slice(cut);
-      for (const m of head) buffer.bytes -= (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
+      const share = Math.round((chunk.bytes * cut) / n);
+      into.push(chunk.records.slice(0, cut));
+      buffer.chunks[0] = {
+        records: chunk.records.slice(cut),
+        offsets: chunk.offsets.subarray(cut),
+        bytes: chunk.bytes - share,
+      };
+      buffer.bytes -= share;
     }
     break;
   }
+}
+
+/**
+ * The offsets of `messages` as numbers. kafkajs gives each as a decimal string; when the first
+ * and last are as far apart as the messages are many (no gap left by compaction or transaction
+ * markers), the rest follow without parsing every one. Exported for tests.
+ */
+export function offsetsOf(messages: readonly KafkaMessage[]): Float64Array {
+  const n = messages.length;
+  const offsets = new Float64Array(n);
+  const first = Number((messages[0] as KafkaMessage).offset);
+  if (Number((messages[n - 1] as KafkaMessage).offset) - first === n - 1) {
+    for (let i = 0; i < n; i++) offsets[i] = first + i;
+  } else {
+    for (let i = 0; i < n; i++) offsets[i] = Number((messages[i] as KafkaMessage).offset);
+  }
+  return offsets;
 }

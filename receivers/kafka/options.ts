@@ -34,7 +34,11 @@ export interface KafkaDirectStreamOptions extends KafkaConnectionOptions {
   readonly maxRatePerPartition?: number;
   /** How keys, values and headers are decoded: `'string'` (default), `'json'` or `'buffer'`. */
   readonly deserializer?: KafkaDeserializer;
-  /** Bytes fetched ahead per partition before fetching pauses. Default 16 MiB. */
+  /**
+   * Bytes fetched ahead per partition before fetching pauses (estimated: key and value bytes and
+   * 64 per record). Default 4 MiB: enough to keep the consumer fetching while a batch runs, and
+   * little enough that records fetched ahead seldom outlive the garbage collector's young space.
+   */
   readonly maxBufferBytes?: number;
   /** The consumer's session timeout, ms (6 000 or more). Default 10 000. */
   readonly sessionTimeout?: number;

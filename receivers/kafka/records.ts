@@ -35,22 +35,35 @@ export interface KafkaRecord<V = string, K = string, H = string> {
 export type AnyKafkaRecord = KafkaRecord<unknown, string | Buffer, string | Buffer>;
 
 /**
- * Turns the messages of one partition into records, or into rejected records for those that do
- * not decode. `out` receives them in offset order.
+ * Turns the messages of one partition (`offsets`: their offsets as numbers) into records, or into
+ * rejected records for those that do not decode, in offset order.
  */
 export function deserializeMessages(
   topic: string,
   partition: number,
   messages: readonly KafkaMessage[],
+  offsets: Float64Array,
   deserializer: KafkaDeserializer,
-  out: (AnyKafkaRecord | RejectedRecord)[],
-): void {
+): (AnyKafkaRecord | RejectedRecord)[] {
+  const out: (AnyKafkaRecord | RejectedRecord)[] = [];
   if (deserializer === 'buffer') {
-    // Buffers never fail to decode: one tight loop, no rejected records to consider.
-    for (const message of messages) out.push(bufferRecord(topic, partition, message));
-    return;
+    // Buffers never fail to decode: one tight loop, no rejected records to consider. Messages
+    // of one produce request share their timestamp string: it is parsed once per run of them.
+    let stamp = '';
+    let timestamp = NaN;
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i] as KafkaMessage;
+      if (message.timestamp !== stamp) {
+        stamp = message.timestamp;
+        timestamp = Number(stamp);
+      }
+      out.push(bufferRecord(topic, partition, message, offsets[i] as number, timestamp));
+    }
+    return out;
   }
-  for (const message of messages) out.push(deserialize(topic, partition, message, deserializer));
+  for (let i = 0; i < messages.length; i++)
+    out.push(deserialize(topic, partition, messages[i] as KafkaMessage, offsets[i] as number, deserializer));
+  return out;
 }
 
 /** The headers of records without any: one shared, frozen object (most records have none). */
@@ -60,10 +73,11 @@ function deserialize(
   topic: string,
   partition: number,
   message: KafkaMessage,
+  offset: number,
   deserializer: KafkaDeserializer,
 ): AnyKafkaRecord | RejectedRecord {
-  if (deserializer === 'buffer') return bufferRecord(topic, partition, message);
-  const offset = Number(message.offset);
+  if (deserializer === 'buffer')
+    return bufferRecord(topic, partition, message, offset, Number(message.timestamp));
   const timestamp = Number(message.timestamp);
   const raw = message.headers;
   const where = `${topic}/${partition}@${offset}`;
@@ -100,7 +114,13 @@ function deserialize(
 }
 
 /** The record of `message` with the 'buffer' deserializer: its bytes as they are. */
-function bufferRecord(topic: string, partition: number, message: KafkaMessage): AnyKafkaRecord {
+function bufferRecord(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  offset: number,
+  timestamp: number,
+): AnyKafkaRecord {
   const raw = message.headers;
   let headers: Record<string, Buffer | Buffer[]> = NO_HEADERS;
   for (const name in raw) {
@@ -112,11 +132,11 @@ function bufferRecord(topic: string, partition: number, message: KafkaMessage): 
   return {
     topic,
     partition,
-    offset: Number(message.offset),
+    offset,
     key: message.key,
     value: message.value,
     headers,
-    timestamp: Number(message.timestamp),
+    timestamp,
   };
 }
 

@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { KafkaMessage } from 'kafkajs';
 import { RejectedRecord } from '../../../lib/index.js';
+import { offsetsOf } from '../../../receivers/kafka/fetcher.js';
 import { deserializeMessages, type AnyKafkaRecord } from '../../../receivers/kafka/records.js';
 
 function message(
@@ -16,9 +17,8 @@ function decode(
   messages: KafkaMessage[],
   deserializer: 'string' | 'json' | 'buffer',
 ): (AnyKafkaRecord | RejectedRecord)[] {
-  const out: (AnyKafkaRecord | RejectedRecord)[] = [];
-  deserializeMessages('orders', 2, messages, deserializer, out);
-  return out;
+  const offsets = Float64Array.from(messages, (m) => Number(m.offset));
+  return deserializeMessages('orders', 2, messages, offsets, deserializer);
 }
 
 test('string records carry topic, partition, offset, key, value, headers and timestamp', (t) => {
@@ -73,4 +73,24 @@ test('buffer records keep the bytes of key, value and headers, valid UTF-8 or no
   t.deepEqual(record?.value, bytes);
   t.deepEqual(record?.key, bytes);
   t.deepEqual(record?.headers, { h: Buffer.from('text') });
+});
+
+test('buffer records keep each message its own timestamp, also when runs of them share one', (t) => {
+  const stamps = ['1700000000000', '1700000000000', '1700000000007', '1700000000000', '1700000000007'];
+  const messages = stamps.map((timestamp, i) => ({ ...message(10 + i, Buffer.from([i])), timestamp }));
+  const records = decode(messages, 'buffer') as AnyKafkaRecord[];
+  t.deepEqual(
+    records.map((r) => [r.offset, r.timestamp]),
+    stamps.map((s, i) => [10 + i, Number(s)]),
+  );
+});
+
+test('offsets are numbers, consecutive or with the gaps compaction and transaction markers leave', (t) => {
+  const of = (offsets: number[]): number[] =>
+    Array.from(offsetsOf(offsets.map((o) => message(o, Buffer.from('v')))));
+  t.deepEqual(of([5, 6, 7, 8]), [5, 6, 7, 8]);
+  t.deepEqual(of([5, 7, 8, 9]), [5, 7, 8, 9], 'a gap: every offset parsed');
+  t.deepEqual(of([5, 6, 9]), [5, 6, 9]);
+  t.deepEqual(of([42]), [42]);
+  t.deepEqual(of([2 ** 40, 2 ** 40 + 1]), [2 ** 40, 2 ** 40 + 1]);
 });
