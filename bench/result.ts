@@ -54,8 +54,9 @@ export interface BenchOptions {
   /** Where progress lines go. Default: nowhere. */
   readonly log?: (line: string) => void;
   /**
-   * The Spark Streaming baseline of this run, started on first use and shared by the benchmarks
-   * of one `npm run bench` (see `bench/baselines/spark.ts`). Absent: a benchmark starts its own.
+   * The Spark Streaming baseline of this process, started on first use (see
+   * `bench/baselines/spark.ts`; each benchmark runs in a process of its own when several run).
+   * Absent: a benchmark starts its own.
    */
   readonly spark?: SparkProvider;
 }
