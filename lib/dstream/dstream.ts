@@ -758,8 +758,9 @@ export class DStream<T> {
    * the `workers` option the stage runs inline, with the same results.
    * @param options `onRecordError: 'deadLetter'`: a record on which the function throws is
    *   skipped and becomes a dead letter (a whole slice for `mapPartitions`) instead of failing
-   *   the batch; `slices`: how many slices a batch is cut into (default: the parent's
-   *   `repartition(n)`, else a few per thread).
+   *   the batch; `slices`: how many even slices a batch is cut into (default: the parent's
+   *   `repartition(n)`; else slices are cut as the threads ask for work, shrinking towards the
+   *   end of the batch, and `mapPartitions` gets a few per thread).
    *
    * @example
    * // score.ts: export function score(line: string): Scored { ... }
