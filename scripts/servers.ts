@@ -94,6 +94,11 @@ function running(name: string): number | undefined {
   }
 }
 
+/** True when `spec`'s process is alive and its readiness probe answers. */
+async function isUp(spec: ServerSpec): Promise<boolean> {
+  return running(spec.name) !== undefined && (await spec.ready(context(spec)).catch(() => false));
+}
+
 async function waitReady(
   spec: ServerSpec,
   ctx: ServerContext,
@@ -116,7 +121,7 @@ function up(spec: ServerSpec): Promise<void> {
 /** Starts `spec` and waits until ready; `keepData` keeps its data folder and log (a restart). */
 async function bringUp(spec: ServerSpec, keepData: boolean): Promise<void> {
   const ctx = context(spec);
-  if (running(spec.name) && (await spec.ready(ctx).catch(() => false))) {
+  if (await isUp(spec)) {
     ctx.log('already running');
     return;
   }
@@ -195,7 +200,7 @@ export async function useServers(names: readonly string[]): Promise<() => Promis
   try {
     for (const spec of select(names)) {
       const ctx = context(spec);
-      if (running(spec.name) !== undefined && (await spec.ready(ctx).catch(() => false))) continue;
+      if (await isUp(spec)) continue;
       await spec.install(ctx);
       started.push(spec);
       await up(spec);
@@ -216,10 +221,7 @@ export async function useServers(names: readonly string[]): Promise<() => Promis
  */
 export async function readyServers(names: readonly string[]): Promise<string[]> {
   const ready: string[] = [];
-  for (const spec of select(names)) {
-    if (running(spec.name) !== undefined && (await spec.ready(context(spec)).catch(() => false)))
-      ready.push(spec.name);
-  }
+  for (const spec of select(names)) if (await isUp(spec)) ready.push(spec.name);
   return ready;
 }
 
@@ -260,9 +262,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'status':
       for (const spec of chosen) {
-        const ready =
-          running(spec.name) !== undefined && (await spec.ready(context(spec)).catch(() => false));
-        console.log(`${spec.name}: ${ready ? 'ready' : 'not running'}`);
+        console.log(`${spec.name}: ${(await isUp(spec)) ? 'ready' : 'not running'}`);
       }
       return 0;
     case 'run': {

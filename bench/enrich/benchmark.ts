@@ -127,7 +127,7 @@ export async function runEnrich(options: BenchOptions, settings?: EnrichSettings
     mongodb: 'ferretdb',
     hbase: 'hbase',
   };
-  const wanted = ['ferretdb', 'hbase'];
+  const wanted = Object.values(needs).filter((server) => server !== undefined);
   const usable = options.servers === 'running' ? await readyServers(wanted) : wanted;
   const skipped: SkippedSystem[] = [];
   // useServers([]) would mean every server.

@@ -3,9 +3,9 @@
  * broker (`scripts/servers.ts` starts it when it is not running, and stops it afterwards), read
  * whole by a Kindling Kafka direct stream that counts the messages (at two batch sizes), by a bare
  * kafkajs `eachBatch` consumer, and by `kcat` (Debian package, installed when missing), in the
- * same run, in turns.
- * Reports messages per second of each (after an untimed round, the median of the rounds) and
- * Kindling's ratio to kafkajs (the target is at least 0.9). Every reader must count exactly the produced messages, per partition.
+ * same run, in turns. Reports messages per second of each (after an untimed round, the median of
+ * the rounds) and Kindling's ratio to kafkajs (the target is at least 0.9). Every reader must
+ * count exactly the produced messages, per partition.
  */
 import { installTool, readyServers, useServers } from '../../scripts/servers.js';
 import { serverEnv } from '../../test/helpers/servers.js';
@@ -48,7 +48,8 @@ export const QUICK: KafkaIngestSettings = {
 
 const KCAT = '/usr/bin/kcat';
 
-type Reader = 'kindling' | 'kindling-large' | 'kafkajs' | 'kcat';
+const READERS = ['kindling', 'kindling-large', 'kafkajs', 'kcat'] as const;
+type Reader = (typeof READERS)[number];
 
 /** Runs the benchmark with `settings` (default: {@link FULL}, or {@link QUICK} with `quick`). */
 export async function runKafkaIngest(
@@ -65,7 +66,7 @@ export async function runKafkaIngest(
       rows: [],
       ratios: {},
       correct: true,
-      skipped: (['kindling', 'kafkajs', 'kcat'] as const).map((system) => ({ system, reason })),
+      skipped: READERS.map((system) => ({ system, reason })),
       quick: options.quick,
     };
   }
@@ -101,16 +102,16 @@ async function measure(
   };
   const times: Record<Reader, number[]> = { kindling: [], 'kindling-large': [], kafkajs: [], kcat: [] };
   const problems: string[] = [];
-  const order = Object.keys(readers) as Reader[];
   // One untimed round first: a broker the benchmark just started is still compiling its own hot
   // paths (and each reader's process its own), which would slow whichever reader came first.
-  for (const who of order) {
+  for (const who of READERS) {
     const problem = check(await readers[who](), topic);
     if (problem) problems.push(`${who} warm-up: ${problem}`);
   }
   for (let run = 0; run < s.runs; run++) {
     // Each round starts with the next reader, so that none always runs first.
-    for (const who of [...order.slice(run % order.length), ...order.slice(0, run % order.length)]) {
+    const first = run % READERS.length;
+    for (const who of [...READERS.slice(first), ...READERS.slice(0, first)]) {
       const result = await readers[who]();
       const problem = check(result, topic);
       if (problem) problems.push(`${who} run ${run + 1}: ${problem}`);

@@ -293,8 +293,6 @@ interface HandedSlice {
   readonly start: number;
   readonly end: number;
   readonly claim: Int32Array;
-  /** False for the batch's first slice, which always runs on a worker (see {@link SliceRun}). */
-  readonly canTakeBack: boolean;
 }
 
 /**
@@ -308,19 +306,13 @@ class SliceRun {
   failure: KindlingError | undefined;
   private readonly parts: { start: number; result: SliceResult }[] = [];
   private readonly handed = new Set<HandedSlice>();
-  private handedOut = 0;
 
   constructor(private readonly job: SliceJob) {}
 
   /** Runs records `start` to `end` on a worker, unless the main thread takes them back first. */
   async onWorker(start: number, end: number, which: string): Promise<void> {
     const { job } = this;
-    const slice: HandedSlice = {
-      start,
-      end,
-      claim: new Int32Array(new SharedArrayBuffer(4)),
-      canTakeBack: this.handedOut++ > 0,
-    };
+    const slice: HandedSlice = { start, end, claim: new Int32Array(new SharedArrayBuffer(4)) };
     const request: SliceRequest = {
       ...taskOf(job.task),
       records: job.records.slice(start, end),
@@ -356,7 +348,7 @@ class SliceRun {
   async takeBack(): Promise<void> {
     for (const slice of [...this.handed].reverse()) {
       if (this.failure) return;
-      if (!slice.canTakeBack) continue;
+      if (slice.start === 0) continue; // the batch's first slice (workers take from the front)
       if (Atomics.compareExchange(slice.claim, 0, UNCLAIMED, CLAIMED_BY_MAIN) !== UNCLAIMED) continue;
       await this.onMain(slice.start, slice.end);
       await yieldToEvents();

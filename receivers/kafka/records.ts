@@ -76,10 +76,7 @@ function deserialize(
   offset: number,
   deserializer: KafkaDeserializer,
 ): AnyKafkaRecord | RejectedRecord {
-  if (deserializer === 'buffer')
-    return bufferRecord(topic, partition, message, offset, Number(message.timestamp));
   const timestamp = Number(message.timestamp);
-  const raw = message.headers;
   const where = `${topic}/${partition}@${offset}`;
   for (const [what, bytes] of [['key', message.key] as const, ['value', message.value] as const]) {
     if (bytes !== null && !isUtf8(bytes)) {
@@ -103,13 +100,7 @@ function deserialize(
       return new RejectedRecord(text, 'malformedJson', error, where);
     }
   }
-  let headers: Record<string, string | string[]> = NO_HEADERS;
-  for (const name in raw) {
-    const v = raw[name];
-    if (v === undefined) continue;
-    if (headers === NO_HEADERS) headers = {};
-    headers[name] = Array.isArray(v) ? v.map(String) : String(v);
-  }
+  const headers = headersOf(message, String);
   return { topic, partition, offset, key, value, headers, timestamp };
 }
 
@@ -121,23 +112,21 @@ function bufferRecord(
   offset: number,
   timestamp: number,
 ): AnyKafkaRecord {
+  const headers = headersOf(message, toBuffer);
+  return { topic, partition, offset, key: message.key, value: message.value, headers, timestamp };
+}
+
+/** The message's headers with each value decoded by `one`; the shared empty object when none. */
+function headersOf<H>(message: KafkaMessage, one: (v: Buffer | string) => H): Record<string, H | H[]> {
   const raw = message.headers;
-  let headers: Record<string, Buffer | Buffer[]> = NO_HEADERS;
+  let headers: Record<string, H | H[]> = NO_HEADERS;
   for (const name in raw) {
     const v = raw[name];
     if (v === undefined) continue;
     if (headers === NO_HEADERS) headers = {};
-    headers[name] = Array.isArray(v) ? v.map(toBuffer) : toBuffer(v);
+    headers[name] = Array.isArray(v) ? v.map(one) : one(v);
   }
-  return {
-    topic,
-    partition,
-    offset,
-    key: message.key,
-    value: message.value,
-    headers,
-    timestamp,
-  };
+  return headers;
 }
 
 function toBuffer(v: Buffer | string): Buffer {
