@@ -18,7 +18,8 @@ import type { WorkerTask } from './parallel-task.js';
 import type { Node } from './node.js';
 import { OutputNode, type BatchFunction } from './output.js';
 import type { Key } from './pairs.js';
-import { CombineByKeyNode, reducer, type Combiner } from './reduce-by-key.js';
+import { reducer, type Combiner } from './key-table.js';
+import { CombineByKeyNode } from './reduce-by-key.js';
 import { grouper } from './group-by-key.js';
 import {
   CoGroupNode,
@@ -236,12 +237,20 @@ export class DStream<T> {
   }
 
   /**
-   * `[value, count]` for each distinct record of each batch.
+   * `[value, count]` for each distinct record of each batch, values in the order they first
+   * appear. Right after a {@link parallel} stage it fuses with it: each slice is counted on the
+   * thread that made it, and only one pair per value and slice comes back.
    *
    * @example
    * words.countByValue() // [['the', 12], ['rabbit', 3], ...]
+   * lines.parallel(workerTask<string, string>(splitModule, 'words', { kind: 'flatMap' })).countByValue()
    */
   countByValue(): DStream<[T & Key, number]> {
+    if (this.fusable) {
+      return this.derive(
+        (this.node as ParallelNode<unknown, T>).withCombine<T & Key, number>({ by: 'countByValue' }),
+      );
+    }
     return this.derive(
       new CombineByKeyNode<T & Key, number, number>(
         this.map((record) => [record, 1] as [T & Key, number]).node,
@@ -547,18 +556,55 @@ export class DStream<T> {
 
   /**
    * Merges the values of each key within each batch with `f` (associative and commutative).
+   * Keys come in the order they first appear in the batch.
+   * @param f the function, or right after a {@link parallel} stage a worker task naming it
+   *   (`workerTask(module, 'add')`, kind `map`): then each slice's pairs are merged on the thread
+   *   that made them and only one pair per key and slice comes back (Spark's map-side combine).
    * @param numPartitions slices for parallel stages; on one thread it changes nothing.
    *
    * @example
    * words.map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b)
+   * // on the worker threads: words.ts exports pairs(line) and add(a, b)
+   * lines
+   *   .parallel(workerTask<string, [string, number]>(words, 'pairs', { kind: 'flatMap' }))
+   *   .reduceByKey(workerTask<[number, number], number>(words, 'add'))
    */
   reduceByKey<K extends Key, V>(
     this: DStream<[K, V]>,
-    f: (a: V, b: V) => V,
+    f: ((a: V, b: V) => V) | WorkerTask<[V, V], V>,
     numPartitions?: number,
   ): DStream<[K, V]> {
-    const reduced = this.derive(new CombineByKeyNode<K, V, V>(this.node, 'reduceByKey', reducer(f)));
+    const reduced =
+      typeof f === 'function'
+        ? this.derive(new CombineByKeyNode<K, V, V>(this.node, 'reduceByKey', reducer(f)))
+        : this.derive(
+            this.fusedWithParallel<K, V>(`reduceByKey(workerTask(${f.module}, '${f.exportName}'))`, f),
+          );
     return numPartitions === undefined ? reduced : reduced.repartition(numPartitions);
+  }
+
+  /** True when this stream is a parallel stage that a by-key operator can fuse with. */
+  private get fusable(): boolean {
+    const node = this.node;
+    return node instanceof ParallelNode && node.combine === undefined && !node.cached;
+  }
+
+  /** This parallel stage fused with `reduceByKey(task)`; see {@link reduceByKey}. */
+  private fusedWithParallel<K extends Key, V>(call: string, task: WorkerTask<[V, V], V>): Node<[K, V]> {
+    const node = this.node;
+    if (!this.fusable || !(node instanceof ParallelNode)) {
+      throw new ConfigurationError(
+        `${call}: a reduce function on worker threads merges the output of a parallel stage, so it ` +
+          `must come right after .parallel(...), not after ${node.kind} '${node.name}'` +
+          `${node.cached ? ' (cached)' : ''}; or pass the function itself to reduce on the main thread`,
+      );
+    }
+    if (task.kind !== 'map') {
+      throw new ConfigurationError(
+        `${call}: the reduce function's task has kind '${task.kind}'; name it with workerTask(module, export) and no kind`,
+      );
+    }
+    return node.withCombine<K, V>({ by: 'reduceByKey', task: task as WorkerTask<unknown, unknown> });
   }
 
   /**

@@ -3,7 +3,7 @@
  * that collects, so it reads its parent with `forEachRecord` like reduceByKey: a fused narrow
  * chain feeds the hash map with no array in between.
  */
-import type { Combiner } from './reduce-by-key.js';
+import type { Combiner } from './key-table.js';
 
 /**
  * The combiner behind groupByKey: a key's first value starts its array, later values are pushed

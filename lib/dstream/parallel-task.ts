@@ -8,6 +8,8 @@ import { isAbsolute } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigurationError } from '../errors.js';
+import { KeyTable, combineInto, countInto, reducer } from './key-table.js';
+import type { Key } from './pairs.js';
 
 /**
  * How a task's function is applied: to each record (`map`, `flatMap`, `filter`, as the narrow
@@ -109,8 +111,25 @@ export interface SliceResult<E = unknown> {
 }
 
 /**
+ * How a slice's results are merged by key on the thread that made them, when a by-key operator
+ * is fused with the stage: `reduceByKey` merges `[key, value]` results with `reduce`,
+ * `countByValue` counts the results themselves.
+ */
+export type SliceCombine =
+  | { readonly by: 'reduceByKey'; readonly reduce: (a: never, b: never) => unknown }
+  | { readonly by: 'countByValue' };
+
+/** A by-key operator fused with a parallel stage, as the graph holds it (the function by task). */
+export type StageCombine =
+  | { readonly by: 'reduceByKey'; readonly task: WorkerTask<unknown, unknown> }
+  | { readonly by: 'countByValue' };
+
+/**
  * Applies `fn` (of `kind`) to `records`. A record on which `fn` throws is skipped and kept in
  * `failures`; unless `collect` is set, the first such record ends the slice (the batch fails).
+ * With `combine`, results are merged by key as they come (the map-side combine of Spark's
+ * by-key operators): `out` holds one `[key, value]` per key, keys in the order they first came.
+ * An error thrown by a `reduce` function is not a record's: it rejects the slice.
  */
 export async function runSlice(
   fn: (...args: never[]) => unknown,
@@ -118,41 +137,56 @@ export async function runSlice(
   records: readonly unknown[],
   batchTime: number,
   collect: boolean,
+  combine?: SliceCombine,
 ): Promise<SliceResult> {
   const failures: SliceFailure[] = [];
+  const table = combine && new KeyTable<Key, unknown>();
+  const out: unknown[] = [];
+  let emit: (result: unknown) => void;
+  if (!table) emit = (result) => void out.push(result);
+  else if (combine?.by === 'reduceByKey') {
+    const add = combineInto(table, reducer(combine.reduce as (a: unknown, b: unknown) => unknown));
+    emit = (result) => add(result as [Key, unknown]);
+  } else emit = countInto(table as KeyTable<Key, number>) as (result: unknown) => void;
   if (kind === 'mapPartitions') {
+    let results: unknown;
     try {
-      const out = await (fn as (records: readonly unknown[], time: number) => unknown)(records, batchTime);
-      if (!Array.isArray(out))
-        throw new TypeError(`a mapPartitions function must return an array, got ${typeof out}`);
-      return { out, failures };
+      results = await (fn as (records: readonly unknown[], time: number) => unknown)(records, batchTime);
+      if (!Array.isArray(results))
+        throw new TypeError(`a mapPartitions function must return an array, got ${typeof results}`);
     } catch (error) {
       return { out: [], failures: [{ index: -1, error }] };
     }
+    if (!table) return { out: results, failures };
+    for (let j = 0; j < results.length; j++) emit(results[j]);
+    return { out: table.pairs(), failures };
   }
   const f = fn as (record: unknown) => unknown;
-  const out: unknown[] = [];
   const kept: number[] = [];
   for (let i = 0; i < records.length; i++) {
+    let result: unknown;
     try {
-      const result = f(records[i]);
+      result = f(records[i]);
       if (isThenable(result)) {
         throw new TypeError(
           `a ${kind} worker function returned a promise; it must be synchronous (use kind 'mapPartitions' for async work)`,
         );
       }
-      if (kind === 'map') out.push(result);
-      else if (kind === 'filter') {
-        if (result) kept.push(i);
-      } else {
-        const items = Array.isArray(result) ? result : Array.from(result as Iterable<unknown>);
-        for (let j = 0; j < items.length; j++) out.push(items[j]);
-      }
+      if (kind === 'flatMap' && !Array.isArray(result)) result = Array.from(result as Iterable<unknown>);
     } catch (error) {
       failures.push({ index: i, error });
       if (!collect) break;
+      continue;
     }
+    if (kind === 'flatMap') {
+      const items = result as unknown[];
+      for (let j = 0; j < items.length; j++) emit(items[j]);
+    } else if (kind === 'map') emit(result);
+    else if (!result) continue;
+    else if (table) emit(records[i]);
+    else kept.push(i);
   }
+  if (table) return { out: table.pairs(), failures };
   return kind === 'filter' ? { kept, failures } : { out, failures };
 }
 

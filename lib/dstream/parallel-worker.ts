@@ -5,7 +5,13 @@
  * clone keeps neither an error's class nor its extra properties.
  */
 import { workerData } from 'node:worker_threads';
-import { loadTaskFunction, runSlice, type SliceResult, type WorkerTaskKind } from './parallel-task.js';
+import {
+  loadTaskFunction,
+  runSlice,
+  type SliceCombine,
+  type SliceResult,
+  type WorkerTaskKind,
+} from './parallel-task.js';
 
 /** One slice of a batch, as the pool sends it to a worker. */
 export interface SliceRequest {
@@ -16,6 +22,8 @@ export interface SliceRequest {
   readonly batchTime: number;
   /** Keep going past a record that throws (dead letters), instead of ending the slice. */
   readonly collect: boolean;
+  /** A by-key operator fused with the stage: the slice's results are merged by key (see `runSlice`). */
+  readonly combine?: CombineRequest;
   /**
    * Who runs the slice: the first to change it from {@link UNCLAIMED} (a worker, to
    * {@link CLAIMED_BY_WORKER}; the main thread, to {@link CLAIMED_BY_MAIN}, when it has nothing
@@ -42,14 +50,21 @@ export interface SentError {
   readonly thrown?: string;
 }
 
-/** What the pool gives each thread as `workerData`: the tasks of the graph, to load at once. */
+/** A function as a thread loads it: module and export. */
+export type TaskName = Pick<SliceRequest, 'module' | 'exportName'>;
+
+/** `SliceCombine` as it crosses threads: the reduce function by name. */
+export type CombineRequest =
+  { readonly by: 'reduceByKey'; readonly reduce: TaskName } | { readonly by: 'countByValue' };
+
+/** What the pool gives each thread as `workerData`: the functions of the graph, to load at once. */
 export interface WorkerSetup {
-  readonly preload: readonly Pick<SliceRequest, 'module' | 'exportName'>[];
+  readonly preload: readonly TaskName[];
 }
 
 const functions = new Map<string, Promise<(...args: never[]) => unknown>>();
 
-function load(task: Pick<SliceRequest, 'module' | 'exportName'>): Promise<(...args: never[]) => unknown> {
+function load(task: TaskName): Promise<(...args: never[]) => unknown> {
   const key = `${task.exportName}@${task.module}`;
   let fn = functions.get(key);
   if (!fn) {
@@ -68,9 +83,13 @@ const preloaded = Promise.all(
 /** Runs one slice; piscina calls this for every task it gives this thread. */
 async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<SentError> | SkippedSlice> {
   const fn = load(request);
+  const { kind, records, batchTime, collect, combine } = request;
+  const reduce = combine?.by === 'reduceByKey' ? load(combine.reduce) : undefined;
   if (Atomics.compareExchange(request.claim, 0, UNCLAIMED, CLAIMED_BY_WORKER) !== UNCLAIMED)
     return { skipped: true };
-  const result = await runSlice(await fn, request.kind, request.records, request.batchTime, request.collect);
+  const sliceCombine: SliceCombine | undefined =
+    combine && (reduce ? { by: 'reduceByKey', reduce: await reduce } : { by: 'countByValue' });
+  const result = await runSlice(await fn, kind, records, batchTime, collect, sliceCombine);
   return { ...result, failures: result.failures.map((f) => ({ index: f.index, error: send(f.error) })) };
 }
 

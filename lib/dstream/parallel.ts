@@ -3,14 +3,18 @@
  * The node asks its parent for the batch, lets the pool run the task over slices of it, and puts
  * the slices' results back together in the batch's order; a record on which the function throws
  * fails the batch or, with `onRecordError: 'deadLetter'`, becomes a dead letter, as in the
- * narrow operators.
+ * narrow operators. A `countByValue`, or a `reduceByKey` given a worker task, right after the
+ * stage fuses with it: each slice's results are merged by key on its thread (Spark's map-side
+ * combine), and the slices' pairs on the main thread.
  */
 import { ConfigurationError } from '../errors.js';
 import { RepartitionNode } from './batch.js';
 import { DeadLetterLog, asError, type DeadLetter, type RecordErrorOptions } from './dead-letter-log.js';
 import { lineageOrigin } from './dead-letters.js';
+import { KeyTable, combineInto, reducer } from './key-table.js';
 import { Node, asBatchError } from './node.js';
-import type { WorkerTask } from './parallel-task.js';
+import type { Key } from './pairs.js';
+import type { StageCombine, WorkerTask } from './parallel-task.js';
 import type { SlicedResults, WorkerPool } from './worker-pool.js';
 
 /** Options of `DStream.parallel`. */
@@ -18,12 +22,15 @@ export interface ParallelOptions extends RecordErrorOptions {
   /**
    * How many even slices each batch is cut into, when the stage runs on threads. Default: the
    * parent's `repartition(n)` if it is one; else `map`, `flatMap` and `filter` batches are cut
-   * as the threads ask for work (see `WorkerPool.run`) and `mapPartitions` batches into a few
-   * slices per thread (fewer for small batches). Results do not depend on it, except for
+   * as the threads ask for work (see `WorkerPool.run`), `mapPartitions` batches into a few
+   * slices per thread (fewer for small batches), and a stage fused with the `countByValue` or
+   * `reduceByKey` after it into one slice per thread. Results do not depend on it, except for
    * `mapPartitions`, whose function sees one slice at a time.
    */
   readonly slices?: number;
 }
+
+const COMBINE_NAMES = { reduceByKey: 'parallelReduceByKey', countByValue: 'parallelCountByValue' } as const;
 
 const KIND_NAMES = {
   map: 'parallelMap',
@@ -32,7 +39,10 @@ const KIND_NAMES = {
   mapPartitions: 'parallelMapPartitions',
 } as const;
 
-/** The node of `parallel(task, options)`. */
+/**
+ * The node of `parallel(task, options)`, and of it fused with the by-key operator after it (see
+ * {@link ParallelNode.withCombine}).
+ */
 export class ParallelNode<T, U> extends Node<U> {
   private readonly slices: number | undefined;
   private readonly collect: boolean;
@@ -41,7 +51,10 @@ export class ParallelNode<T, U> extends Node<U> {
     parent: Node<T>,
     readonly task: WorkerTask<T, U>,
     private readonly pool: WorkerPool,
-    options: ParallelOptions,
+    readonly options: ParallelOptions,
+    /** A by-key operator fused with the stage: its results merged by key. */
+    readonly combine?: StageCombine,
+    namedAfter?: Node<unknown>,
   ) {
     const slices = options.slices;
     if (slices !== undefined && !(Number.isInteger(slices) && slices >= 1)) {
@@ -49,10 +62,22 @@ export class ParallelNode<T, U> extends Node<U> {
         `${KIND_NAMES[task.kind]}: slices must be a whole number >= 1, got ${String(slices)}`,
       );
     }
-    super(parent.scope, KIND_NAMES[task.kind], [parent as Node<unknown>]);
+    const kind = combine ? COMBINE_NAMES[combine.by] : KIND_NAMES[task.kind];
+    super(parent.scope, kind, [parent as Node<unknown>], namedAfter);
     this.slices = slices ?? (parent instanceof RepartitionNode ? parent.slices : undefined);
     this.collect = options.onRecordError === 'deadLetter';
     if (this.collect) this.deadLetterLog = new DeadLetterLog();
+  }
+
+  /**
+   * This stage and the by-key operator after it as one node: the stage's function and the merge
+   * run on the same thread over each slice, so only one pair per key and slice crosses back.
+   * Reads the same parent as this stage.
+   */
+  withCombine<K extends Key, V>(combine: StageCombine): ParallelNode<T, [K, V]> {
+    const parent = this.dependencies[0] as Node<T>;
+    const task = this.task as unknown as WorkerTask<T, [K, V]>;
+    return new ParallelNode(parent, task, this.pool, this.options, combine, this as Node<unknown>);
   }
 
   protected async compute(time: number): Promise<U[]> {
@@ -65,6 +90,7 @@ export class ParallelNode<T, U> extends Node<U> {
     const sliced = await this.pool.run(this.task as WorkerTask<unknown, unknown>, records, time, {
       slices: this.slices,
       collect: this.collect,
+      combine: this.combine,
     });
     if (!this.collect) {
       const first = sliced.results.find((r) => r.failures.length > 0)?.failures[0];
@@ -72,7 +98,24 @@ export class ParallelNode<T, U> extends Node<U> {
     } else {
       (this.deadLetterLog as DeadLetterLog).write(time, this.deadLetters(sliced, records, time));
     }
+    if (this.combine) return (await this.merged(sliced, this.combine)) as U[];
     return this.task.kind === 'filter' ? keptRecords(sliced, records) : concatenated(sliced);
+  }
+
+  /** The slices' pairs merged by key, keys in the order they first came in the batch. */
+  private async merged(sliced: SlicedResults, combine: StageCombine): Promise<[Key, unknown][]> {
+    if (sliced.results.length === 1) return (sliced.results[0]?.out ?? []) as [Key, unknown][];
+    const reduce =
+      combine.by === 'countByValue'
+        ? (a: unknown, b: unknown) => (a as number) + (b as number)
+        : ((await this.pool.load(combine.task)) as (a: unknown, b: unknown) => unknown);
+    const table = new KeyTable<Key, unknown>();
+    const add = combineInto(table, reducer(reduce));
+    for (const result of sliced.results) {
+      const pairs = (result.out ?? []) as [Key, unknown][];
+      for (let i = 0; i < pairs.length; i++) add(pairs[i] as [Key, unknown]);
+    }
+    return table.pairs();
   }
 
   /** The records the function threw on (a whole slice for `mapPartitions`) as dead letters. */

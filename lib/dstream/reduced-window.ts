@@ -10,7 +10,8 @@ import { TransformNode } from './batch.js';
 import type { DStream } from './dstream.js';
 import type { Node } from './node.js';
 import type { Key } from './pairs.js';
-import { CombineByKeyNode, reducer } from './reduce-by-key.js';
+import { reducer } from './key-table.js';
+import { CombineByKeyNode } from './reduce-by-key.js';
 import { WindowedNode } from './window.js';
 
 /** Options of the incremental `reduceByKeyAndWindow`. */

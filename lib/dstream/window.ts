@@ -9,7 +9,8 @@ import { ConfigurationError } from '../errors.js';
 import type { DStream } from './dstream.js';
 import { Node, type Sink } from './node.js';
 import type { Key } from './pairs.js';
-import { CombineByKeyNode, reducer } from './reduce-by-key.js';
+import { reducer } from './key-table.js';
+import { CombineByKeyNode } from './reduce-by-key.js';
 
 /**
  * What every windowed node shares: its window and slide, checked at start, and parents that

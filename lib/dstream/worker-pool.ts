@@ -10,14 +10,23 @@ import { Piscina } from 'piscina';
 import { ConfigurationError, KindlingError, describe } from '../errors.js';
 import type { Node } from './node.js';
 import { ParallelNode } from './parallel.js';
-import { loadTaskFunction, runSlice, type SliceResult, type WorkerTask } from './parallel-task.js';
+import {
+  loadTaskFunction,
+  runSlice,
+  type SliceCombine,
+  type SliceResult,
+  type StageCombine,
+  type WorkerTask,
+} from './parallel-task.js';
 import {
   CLAIMED_BY_MAIN,
   UNCLAIMED,
   receiveError,
   type SentError,
   type SkippedSlice,
+  type CombineRequest,
   type SliceRequest,
+  type TaskName,
   type WorkerSetup,
 } from './parallel-worker.js';
 
@@ -38,7 +47,10 @@ export type WorkersOption = boolean | number | WorkerPoolOptions;
 
 /** A batch too small to cut: below this many records per slice, fewer slices are cut. */
 const MIN_SLICE_RECORDS = 128;
-/** Slices per thread when the stage does not say: a few, so that threads finishing early help. */
+/**
+ * Slices per thread when the stage does not say: a few, so that threads finishing early help
+ * (one for stages fused with a by-key merge: each slice gives back a pair per key it saw).
+ */
 const SLICES_PER_THREAD = 4;
 /** Slices each worker holds at once: one running, one queued, so it never waits for the main thread. */
 const IN_FLIGHT_PER_WORKER = 2;
@@ -98,13 +110,13 @@ export class WorkerPool {
     const stages = nodes.filter((n): n is ParallelNode<unknown, unknown> => n instanceof ParallelNode);
     for (const stage of stages) {
       try {
-        await this.load(stage.task);
+        for (const task of stageTasks(stage)) await this.load(task);
       } catch (error) {
         throw new ConfigurationError(`${stage.kind} '${stage.name}': ${describe(error)}`, { cause: error });
       }
     }
     if (stages.length === 0 || this.threads === 0 || this.piscina) return;
-    const setup: WorkerSetup = { preload: stages.map((stage) => taskOf(stage.task)) };
+    const setup: WorkerSetup = { preload: stages.flatMap(stageTasks).map(nameOf) };
     const piscina = new Piscina({
       workerData: setup,
       filename: WORKER_ENTRY,
@@ -162,22 +174,31 @@ export class WorkerPool {
    * soon as a worker returns one. Slices so shrink towards the end of a batch and no thread waits
    * long for the last. `mapPartitions` stages and stages given `slices` are cut into that many
    * even slices instead (default: a few per thread, none under {@link MIN_SLICE_RECORDS}
-   * records), since a `mapPartitions` function sees one slice at a time. Failures of the user
-   * function are in the results; a worker that dies or a record that cannot be cloned rejects.
+   * records), since a `mapPartitions` function sees one slice at a time; so are stages with
+   * `combine`, one slice per thread, since each slice gives back a pair per key it saw. Failures
+   * of the user function are in the results; a worker that dies, a record that cannot be cloned,
+   * or an error thrown by a reduce function rejects.
    */
   async run(
     task: WorkerTask<unknown, unknown>,
     records: readonly unknown[],
     batchTime: number,
-    options: { readonly slices?: number | undefined; readonly collect: boolean },
+    options: {
+      readonly slices?: number | undefined;
+      readonly collect: boolean;
+      readonly combine?: StageCombine | undefined;
+    },
   ): Promise<SlicedResults> {
     const fn = await this.load(task);
+    const combine = options.combine && (await this.combineOf(options.combine));
     const piscina = this.piscina;
-    if (!piscina)
-      return { results: [await runSlice(fn, task.kind, records, batchTime, options.collect)], offsets: [0] };
-    const job: SliceJob = { piscina, fn, task, records, batchTime, collect: options.collect };
-    return task.kind === 'mapPartitions' || options.slices !== undefined
-      ? this.runEven(job, this.sliceCount(records.length, options.slices))
+    if (!piscina) {
+      const result = await runSlice(fn, task.kind, records, batchTime, options.collect, combine?.slice);
+      return { results: [result], offsets: [0] };
+    }
+    const job: SliceJob = { piscina, fn, task, records, batchTime, collect: options.collect, combine };
+    return task.kind === 'mapPartitions' || options.slices !== undefined || combine
+      ? this.runEven(job, this.sliceCount(records.length, options.slices, combine ? 1 : SLICES_PER_THREAD))
       : this.runGuided(job);
   }
 
@@ -253,13 +274,24 @@ export class WorkerPool {
     return Math.max(0, Math.min(this.threads * IN_FLIGHT_PER_WORKER, slices));
   }
 
-  private sliceCount(records: number, slices: number | undefined): number {
+  private sliceCount(records: number, slices: number | undefined, perThread: number): number {
     if (slices !== undefined) return Math.max(1, Math.min(slices, records));
-    const perThread = (this.threads + (this.mainThread ? 1 : 0)) * SLICES_PER_THREAD;
-    return Math.max(1, Math.min(Math.ceil(records / MIN_SLICE_RECORDS), perThread));
+    const all = (this.threads + (this.mainThread ? 1 : 0)) * perThread;
+    return Math.max(1, Math.min(Math.ceil(records / MIN_SLICE_RECORDS), all));
   }
 
-  private async load(task: WorkerTask<unknown, unknown>): Promise<(...args: never[]) => unknown> {
+  /** `combine` for the main thread (its function loaded) and for the workers (by name). */
+  private async combineOf(combine: StageCombine): Promise<SliceJob['combine']> {
+    if (combine.by === 'countByValue') return { slice: combine, request: combine };
+    const reduce = await this.load(combine.task);
+    return {
+      slice: { by: 'reduceByKey', reduce },
+      request: { by: 'reduceByKey', reduce: nameOf(combine.task) },
+    };
+  }
+
+  /** The function `task` names, loaded on the main thread once. */
+  async load(task: WorkerTask<unknown, unknown>): Promise<(...args: never[]) => unknown> {
     const key = `${task.exportName}@${task.module}`;
     let fn = this.functions.get(key);
     if (!fn) {
@@ -274,8 +306,14 @@ function defaultThreads(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
-function taskOf(task: WorkerTask<unknown, unknown>): Pick<SliceRequest, 'module' | 'exportName' | 'kind'> {
-  return { module: task.module, exportName: task.exportName, kind: task.kind };
+/** The functions a parallel stage runs: its task's, and a fused reduceByKey's. */
+function stageTasks(stage: ParallelNode<unknown, unknown>): WorkerTask<unknown, unknown>[] {
+  const combine = stage.combine;
+  return combine?.by === 'reduceByKey' ? [stage.task, combine.task] : [stage.task];
+}
+
+function nameOf(task: WorkerTask<unknown, unknown>): TaskName {
+  return { module: task.module, exportName: task.exportName };
 }
 
 /** What one `run` needs to hand slices out. */
@@ -286,6 +324,8 @@ interface SliceJob {
   readonly records: readonly unknown[];
   readonly batchTime: number;
   readonly collect: boolean;
+  /** A fused by-key operator: for the main thread, and as it is sent to the workers. */
+  readonly combine: { readonly slice: SliceCombine; readonly request: CombineRequest } | undefined;
 }
 
 /** A slice handed to a worker that it may not have started yet. */
@@ -314,11 +354,13 @@ class SliceRun {
     const { job } = this;
     const slice: HandedSlice = { start, end, claim: new Int32Array(new SharedArrayBuffer(4)) };
     const request: SliceRequest = {
-      ...taskOf(job.task),
+      ...nameOf(job.task),
+      kind: job.task.kind,
       records: job.records.slice(start, end),
       batchTime: job.batchTime,
       collect: job.collect,
       claim: slice.claim,
+      ...(job.combine && { combine: job.combine.request }),
     };
     this.handed.add(slice);
     try {
@@ -340,6 +382,7 @@ class SliceRun {
       job.records.slice(start, end),
       job.batchTime,
       job.collect,
+      job.combine?.slice,
     );
     this.parts.push({ start, result });
   }

@@ -74,3 +74,23 @@ export function unclonable(n: number): () => number {
 
 /** Not a function. */
 export const notAFunction = 42;
+
+/** The words of a line as `[word, 1]` pairs (reduceByKey input). */
+export function wordPairs(line: string): [string, number][] {
+  return words(line).map((w) => [w, 1]);
+}
+
+export function add(a: number, b: number): number {
+  return a + b;
+}
+
+/** The residue mod 7: a number key. */
+export function mod7(n: number): number {
+  return n % 7;
+}
+
+/** A reduce function that throws once a sum passes 100. */
+export function addUpTo100(a: number, b: number): number {
+  if (a + b > 100) throw new RangeError(`sum ${a + b} passes 100`);
+  return a + b;
+}
