@@ -2,9 +2,19 @@
  * Kindling's side of the streaming benchmarks: a real `StreamingContext` per run, fed by
  * `queueStream` with the run's batches queued before the start (as the Spark baseline queues its
  * RDDs), counting words per batch or over a window with the inverse function, each batch's output
- * reduced to its digest in a `foreachBatch`.
+ * reduced to its digest in a `foreachBatch`. On one thread the pipeline is Spark's word count
+ * (`flatMap(split) -> map([w, 1]) -> reduceByKey(+)`); with worker threads, the split runs on the
+ * pool and `countByValue` fuses with it (each slice counted on its thread, the counts merged on
+ * the main thread), as Spark's `reduceByKey` combines each partition before its shuffle.
  */
-import { ManualClock, StreamingContext, SystemClock, type DStream, type EventOf } from '../../lib/index.js';
+import {
+  ManualClock,
+  StreamingContext,
+  SystemClock,
+  workerTask,
+  type DStream,
+  type EventOf,
+} from '../../lib/index.js';
 import { DigestBuilder } from './digest.js';
 import { batchLines } from './lines.js';
 import { windowBatches, type Measured, type RunSpec } from './run-spec.js';
@@ -13,7 +23,21 @@ function split(line: string): string[] {
   return line.split(' ');
 }
 
-function pipeline(ssc: StreamingContext, queue: string[][], spec: RunSpec): DStream<[string, number]> {
+const WORDS = workerTask<string, string>(new URL('./words.ts', import.meta.url), 'words', {
+  kind: 'flatMap',
+});
+
+function pipeline(
+  ssc: StreamingContext,
+  queue: string[][],
+  spec: RunSpec,
+  threads: number,
+): DStream<[string, number]> {
+  if (threads > 0) {
+    if (windowBatches(spec) !== undefined)
+      throw new Error('the windowed workload runs on one thread only: its two-thread version is not built');
+    return ssc.queueStream(queue).parallel(WORDS).countByValue();
+  }
   const pairs = ssc
     .queueStream(queue)
     .flatMap(split)
@@ -29,23 +53,25 @@ function pipeline(ssc: StreamingContext, queue: string[][], spec: RunSpec): DStr
 }
 
 /**
- * Runs `spec` on Kindling over `lines`. With the manual clock each batch's figure is the wall
- * time of `clock.advance(interval)` (which resolves once the batch's output completed); with the
- * system clock, the delays of the `batchCompleted` events.
+ * Runs `spec` on Kindling over `lines`, with `threads` worker threads besides the main thread
+ * (0: all on the main thread). With the manual clock each batch's figure is the wall time of
+ * `clock.advance(interval)` (which resolves once the batch's output completed); with the system
+ * clock, the delays of the `batchCompleted` events.
  *
  * @example
  * const measured = await kindlingRun(lines, { workload: 'wordcount', clock: 'system', intervalMs: 100, linesPerBatch: 5000, batches: 50 });
  */
-export async function kindlingRun(lines: readonly string[], spec: RunSpec): Promise<Measured> {
+export async function kindlingRun(lines: readonly string[], spec: RunSpec, threads = 0): Promise<Measured> {
   const queue = Array.from({ length: spec.batches }, (_, n) => batchLines(lines, n, spec.linesPerBatch));
   const manual = spec.clock === 'manual' ? new ManualClock() : undefined;
   const ssc = new StreamingContext({
     batchInterval: spec.intervalMs,
     clock: manual ?? new SystemClock(),
     name: `bench-${spec.workload}`,
+    ...(threads > 0 ? { workers: threads } : {}),
   });
   const digests = new Map<number, string>();
-  pipeline(ssc, queue, spec).foreachBatch((pairs, time) => {
+  pipeline(ssc, queue, spec, threads).foreachBatch((pairs, time) => {
     const digest = new DigestBuilder();
     for (let i = 0; i < pairs.length; i++) {
       const [word, count] = pairs[i] as [string, number];

@@ -133,15 +133,17 @@ export function noRateNote(system: string, found: Sustained, limitMs: number): s
 }
 
 /**
- * The target note of `kindling / other` (see `targetNote`); when the other system sustained no
- * rate and Kindling did, the target is met whatever its number.
+ * The target note of `kindling / other` (see `targetNote`; `kindlingName` names the Kindling
+ * system in it); when the other system sustained no rate and Kindling did, the target is met
+ * whatever its number.
  */
 export function ratioTargetNote(
   kindling: Sustained | undefined,
   other: { readonly name: string; readonly found: Sustained | undefined },
   target: number,
+  kindlingName = 'kindling',
 ): string {
-  const what = `kindling / ${other.name}`;
+  const what = `${kindlingName} / ${other.name}`;
   if (kindling && kindling.search.rate > 0 && other.found && other.found.search.rate === 0) {
     return `${what}: unbounded, ${other.name} sustained no rate (target ≥ ${target}): met`;
   }

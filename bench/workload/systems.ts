@@ -1,7 +1,7 @@
 /**
  * The systems a streaming benchmark compares, each as a {@link Runner} over the shared input:
- * Kindling, the plain loop, and (when it can run) the Spark Streaming baseline, which is reported
- * as skipped with its reason otherwise.
+ * Kindling (on the main thread, and with one worker thread besides it), the plain loop, and (when
+ * it can run) the Spark Streaming baseline, which is reported as skipped with its reason otherwise.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,13 +14,15 @@ import type { Runner } from './run-spec.js';
 
 /** A system under comparison. */
 export interface System {
-  readonly name: 'kindling' | 'plain-js' | 'spark';
+  readonly name: 'kindling' | 'kindling-2-threads' | 'plain-js' | 'spark';
   readonly run: Runner;
 }
 
 /** The systems of a benchmark, and a `close` that ends what they started. */
 export interface Systems {
   readonly kindling: System;
+  /** Kindling on two threads (one worker thread and the main thread), as Spark `local[2]` runs on two. */
+  readonly kindling2: System;
   readonly plain: System;
   readonly spark: System | undefined;
   readonly skipped: SkippedSystem[];
@@ -54,6 +56,7 @@ export async function compareSystems(
   const spark = baseline;
   return {
     kindling: { name: 'kindling', run: (spec) => kindlingRun(lines, spec) },
+    kindling2: { name: 'kindling-2-threads', run: (spec) => kindlingRun(lines, spec, 1) },
     plain: { name: 'plain-js', run: (spec) => plainRun(lines, spec) },
     spark: spark && {
       name: 'spark',
