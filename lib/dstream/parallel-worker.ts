@@ -10,6 +10,7 @@ import {
   runSlice,
   type SliceCombine,
   type SliceResult,
+  type StageCombine,
   type WorkerTaskKind,
 } from './parallel-task.js';
 
@@ -23,7 +24,7 @@ export interface SliceRequest {
   /** Keep going past a record that throws (dead letters), instead of ending the slice. */
   readonly collect: boolean;
   /** A by-key operator fused with the stage: the slice's results are merged by key (see `runSlice`). */
-  readonly combine?: CombineRequest;
+  readonly combine?: StageCombine;
   /**
    * Who runs the slice: the first to change it from {@link UNCLAIMED} (a worker, to
    * {@link CLAIMED_BY_WORKER}; the main thread, to {@link CLAIMED_BY_MAIN}, when it has nothing
@@ -53,10 +54,6 @@ export interface SentError {
 /** A function as a thread loads it: module and export. */
 export type TaskName = Pick<SliceRequest, 'module' | 'exportName'>;
 
-/** `SliceCombine` as it crosses threads: the reduce function by name. */
-export type CombineRequest =
-  { readonly by: 'reduceByKey'; readonly reduce: TaskName } | { readonly by: 'countByValue' };
-
 /** What the pool gives each thread as `workerData`: the functions of the graph, to load at once. */
 export interface WorkerSetup {
   readonly preload: readonly TaskName[];
@@ -84,7 +81,7 @@ const preloaded = Promise.all(
 async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<SentError> | SkippedSlice> {
   const fn = load(request);
   const { kind, records, batchTime, collect, combine } = request;
-  const reduce = combine?.by === 'reduceByKey' ? load(combine.reduce) : undefined;
+  const reduce = combine?.by === 'reduceByKey' ? load(combine.task) : undefined;
   if (Atomics.compareExchange(request.claim, 0, UNCLAIMED, CLAIMED_BY_WORKER) !== UNCLAIMED)
     return { skipped: true };
   const sliceCombine: SliceCombine | undefined =

@@ -24,7 +24,6 @@ import {
   receiveError,
   type SentError,
   type SkippedSlice,
-  type CombineRequest,
   type SliceRequest,
   type TaskName,
   type WorkerSetup,
@@ -280,14 +279,10 @@ export class WorkerPool {
     return Math.max(1, Math.min(Math.ceil(records / MIN_SLICE_RECORDS), all));
   }
 
-  /** `combine` for the main thread (its function loaded) and for the workers (by name). */
+  /** `combine` for the main thread (its function loaded) and as the workers get it (by task). */
   private async combineOf(combine: StageCombine): Promise<SliceJob['combine']> {
-    if (combine.by === 'countByValue') return { slice: combine, request: combine };
-    const reduce = await this.load(combine.task);
-    return {
-      slice: { by: 'reduceByKey', reduce },
-      request: { by: 'reduceByKey', reduce: nameOf(combine.task) },
-    };
+    if (combine.by === 'countByValue') return { slice: combine, stage: combine };
+    return { slice: { by: 'reduceByKey', reduce: await this.load(combine.task) }, stage: combine };
   }
 
   /** The function `task` names, loaded on the main thread once. */
@@ -325,7 +320,7 @@ interface SliceJob {
   readonly batchTime: number;
   readonly collect: boolean;
   /** A fused by-key operator: for the main thread, and as it is sent to the workers. */
-  readonly combine: { readonly slice: SliceCombine; readonly request: CombineRequest } | undefined;
+  readonly combine: { readonly slice: SliceCombine; readonly stage: StageCombine } | undefined;
 }
 
 /** A slice handed to a worker that it may not have started yet. */
@@ -360,7 +355,7 @@ class SliceRun {
       batchTime: job.batchTime,
       collect: job.collect,
       claim: slice.claim,
-      ...(job.combine && { combine: job.combine.request }),
+      ...(job.combine && { combine: job.combine.stage }),
     };
     this.handed.add(slice);
     try {
