@@ -9,6 +9,8 @@
  */
 export function targetNote(what: string, ratio: number | undefined, target: number): string {
   if (ratio === undefined || !Number.isFinite(ratio)) return `${what}: unmeasured (target ≥ ${target})`;
-  const verdict = ratio >= target ? 'met' : `missed by ${Math.round((1 - ratio / target) * 100)} %`;
+  const short = (1 - ratio / target) * 100;
+  // Below 1 % a whole number would read "missed by 0 %".
+  const verdict = ratio >= target ? 'met' : `missed by ${short < 1 ? short.toFixed(1) : Math.round(short)} %`;
   return `${what}: ${ratio.toFixed(2)} (target ≥ ${target}): ${verdict}`;
 }

@@ -14,6 +14,7 @@ function found(rate: number, last = { rate: 100, processingMs: 900, ok: false })
 test('targetNote says met, missed by how much, or unmeasured', (t) => {
   t.is(targetNote('kindling / spark', 3.4, 3), 'kindling / spark: 3.40 (target ≥ 3): met');
   t.is(targetNote('kindling / spark', 2.4, 3), 'kindling / spark: 2.40 (target ≥ 3): missed by 20 %');
+  t.is(targetNote('2 cores / 1 core', 1.592, 1.6), '2 cores / 1 core: 1.59 (target ≥ 1.6): missed by 0.5 %');
   t.is(targetNote('kindling / spark', undefined, 3), 'kindling / spark: unmeasured (target ≥ 3)');
   t.is(targetNote('kindling / spark', NaN, 3), 'kindling / spark: unmeasured (target ≥ 3)');
 });
