@@ -141,13 +141,13 @@ export async function runSlice(
 ): Promise<SliceResult> {
   const failures: SliceFailure[] = [];
   const table = combine && new KeyTable<Key, unknown>();
-  const out: unknown[] = [];
-  let emit: (result: unknown) => void;
-  if (!table) emit = (result) => void out.push(result);
-  else if (combine?.by === 'reduceByKey') {
+  // Without a combine, results go straight into `out` (no call per result on that path).
+  let merge: ((result: unknown) => void) | undefined;
+  if (combine?.by === 'reduceByKey' && table) {
     const add = combineInto(table, reducer(combine.reduce as (a: unknown, b: unknown) => unknown));
-    emit = (result) => add(result as [Key, unknown]);
-  } else emit = countInto(table as KeyTable<Key, number>) as (result: unknown) => void;
+    merge = (result) => add(result as [Key, unknown]);
+  } else if (table) merge = countInto(table as KeyTable<Key, number>) as (result: unknown) => void;
+  const out: unknown[] = [];
   if (kind === 'mapPartitions') {
     let results: unknown;
     try {
@@ -157,8 +157,8 @@ export async function runSlice(
     } catch (error) {
       return { out: [], failures: [{ index: -1, error }] };
     }
-    if (!table) return { out: results, failures };
-    for (let j = 0; j < results.length; j++) emit(results[j]);
+    if (!merge || !table) return { out: results, failures };
+    for (let j = 0; j < results.length; j++) merge(results[j]);
     return { out: table.pairs(), failures };
   }
   const f = fn as (record: unknown) => unknown;
@@ -180,11 +180,15 @@ export async function runSlice(
     }
     if (kind === 'flatMap') {
       const items = result as unknown[];
-      for (let j = 0; j < items.length; j++) emit(items[j]);
-    } else if (kind === 'map') emit(result);
-    else if (!result) continue;
-    else if (table) emit(records[i]);
-    else kept.push(i);
+      if (merge) for (let j = 0; j < items.length; j++) merge(items[j]);
+      else for (let j = 0; j < items.length; j++) out.push(items[j]);
+    } else if (kind === 'map') {
+      if (merge) merge(result);
+      else out.push(result);
+    } else if (result) {
+      if (merge) merge(records[i]);
+      else kept.push(i);
+    }
   }
   if (table) return { out: table.pairs(), failures };
   return kind === 'filter' ? { kept, failures } : { out, failures };
