@@ -246,11 +246,8 @@ export class DStream<T> {
    * lines.parallel(workerTask<string, string>(splitModule, 'words', { kind: 'flatMap' })).countByValue()
    */
   countByValue(): DStream<[T & Key, number]> {
-    if (this.fusable) {
-      return this.derive(
-        (this.node as ParallelNode<unknown, T>).withCombine<T & Key, number>({ by: 'countByValue' }),
-      );
-    }
+    const stage = this.fusableStage();
+    if (stage) return this.derive(stage.withCombine<T & Key, number>({ by: 'countByValue' }));
     return this.derive(
       new CombineByKeyNode<T & Key, number, number>(
         this.map((record) => [record, 1] as [T & Key, number]).node,
@@ -583,16 +580,18 @@ export class DStream<T> {
     return numPartitions === undefined ? reduced : reduced.repartition(numPartitions);
   }
 
-  /** True when this stream is a parallel stage that a by-key operator can fuse with. */
-  private get fusable(): boolean {
+  /** This stream's node when it is a parallel stage that a by-key operator can fuse with. */
+  private fusableStage(): ParallelNode<unknown, T> | undefined {
     const node = this.node;
-    return node instanceof ParallelNode && node.combine === undefined && !node.cached;
+    if (!(node instanceof ParallelNode) || node.combine !== undefined || node.cached) return undefined;
+    return node as ParallelNode<unknown, T>;
   }
 
   /** This parallel stage fused with `reduceByKey(task)`; see {@link reduceByKey}. */
   private fusedWithParallel<K extends Key, V>(call: string, task: WorkerTask<[V, V], V>): Node<[K, V]> {
-    const node = this.node;
-    if (!this.fusable || !(node instanceof ParallelNode)) {
+    const stage = this.fusableStage();
+    if (!stage) {
+      const node = this.node;
       throw new ConfigurationError(
         `${call}: a reduce function on worker threads merges the output of a parallel stage, so it ` +
           `must come right after .parallel(...), not after ${node.kind} '${node.name}'` +
@@ -604,7 +603,7 @@ export class DStream<T> {
         `${call}: the reduce function's task has kind '${task.kind}'; name it with workerTask(module, export) and no kind`,
       );
     }
-    return node.withCombine<K, V>({ by: 'reduceByKey', task: task as WorkerTask<unknown, unknown> });
+    return stage.withCombine<K, V>({ by: 'reduceByKey', task: task as WorkerTask<unknown, unknown> });
   }
 
   /**

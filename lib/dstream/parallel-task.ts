@@ -140,13 +140,9 @@ export async function runSlice(
   combine?: SliceCombine,
 ): Promise<SliceResult> {
   const failures: SliceFailure[] = [];
-  const table = combine && new KeyTable<Key, unknown>();
   // Without a combine, results go straight into `out` (no call per result on that path).
-  let merge: ((result: unknown) => void) | undefined;
-  if (combine?.by === 'reduceByKey' && table) {
-    const add = combineInto(table, reducer(combine.reduce as (a: unknown, b: unknown) => unknown));
-    merge = (result) => add(result as [Key, unknown]);
-  } else if (table) merge = countInto(table as KeyTable<Key, number>) as (result: unknown) => void;
+  const table = combine && new KeyTable<Key, unknown>();
+  const merge = table && combine && mergeInto(table, combine);
   const out: unknown[] = [];
   if (kind === 'mapPartitions') {
     let results: unknown;
@@ -157,7 +153,7 @@ export async function runSlice(
     } catch (error) {
       return { out: [], failures: [{ index: -1, error }] };
     }
-    if (!merge || !table) return { out: results, failures };
+    if (!table || !merge) return { out: results, failures };
     for (let j = 0; j < results.length; j++) merge(results[j]);
     return { out: table.pairs(), failures };
   }
@@ -192,6 +188,14 @@ export async function runSlice(
   }
   if (table) return { out: table.pairs(), failures };
   return kind === 'filter' ? { kept, failures } : { out, failures };
+}
+
+/** The sink that merges a slice's results into `table` as `combine` says. */
+function mergeInto(table: KeyTable<Key, unknown>, combine: SliceCombine): (result: unknown) => void {
+  if (combine.by === 'countByValue')
+    return countInto(table as KeyTable<Key, number>) as (result: unknown) => void;
+  const add = combineInto(table, reducer(combine.reduce as (a: unknown, b: unknown) => unknown));
+  return (result) => add(result as [Key, unknown]);
 }
 
 function isThenable(value: unknown): boolean {
