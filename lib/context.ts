@@ -42,6 +42,7 @@ import { readNewestCheckpoint } from './checkpoint/recovery.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { formatDuration, isMultipleOf } from './duration.js';
 import { onShutdownSignal } from './shutdown.js';
+import { stagesThatRunAhead } from './dstream/parallel.js';
 import { WorkerPool, type WorkersOption } from './dstream/worker-pool.js';
 
 /** Options of a {@link StreamingContext}. */
@@ -97,8 +98,9 @@ export interface StreamingContextOptions {
   readonly receiverBufferBytes?: number;
   /**
    * A pool of worker threads for parallel stages (`stream.parallel(workerTask(...))`): `true` for
-   * the defaults (cores − 1 threads, at least 1, and the main thread takes slices too), a number
-   * of threads, or `{ threads, mainThread }`. Started at `start()` when the graph has a parallel
+   * the defaults (cores − 1 threads, at least 1, the main thread takes slices too, and a queued
+   * batch may start its parallel stages while the one before it finishes), a number of threads,
+   * or `{ threads, mainThread, lookahead }`. Started at `start()` when the graph has a parallel
    * stage, closed by `stop()`. Default: none; parallel stages then run inline, with the same results.
    */
   readonly workers?: WorkersOption;
@@ -181,8 +183,11 @@ export class StreamingContext {
     this.graph = new DStreamGraph(options.batchInterval, this.name);
     this.checkpointer = this.createCheckpointer();
     this.workers = new WorkerPool(options.workers, (message) => this.logger.error(message));
-    this.scheduler = new JobScheduler(this.clock, this.eventSubject, (time, error) =>
-      this.batchDone(time, error),
+    this.scheduler = new JobScheduler(
+      this.clock,
+      this.eventSubject,
+      (time, error) => this.batchDone(time, error),
+      this.workers.lookahead,
     );
     this.generator = new JobGenerator(this.clock, this.graph, this.scheduler, (time, error) =>
       this.batchDone(
@@ -478,6 +483,7 @@ export class StreamingContext {
     const started: InputNode<unknown>[] = [];
     try {
       await this.workers.start(this.graph.allNodes());
+      if (this.workers.lookahead > 0) this.graph.runStagesAhead(stagesThatRunAhead(this.graph.allNodes()));
       await this.openWriteAheadLogs(recovered?.time);
       for (const [streamId, input] of this.graph.inputs.entries()) {
         await input.start();

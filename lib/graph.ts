@@ -23,6 +23,11 @@ export interface JobSet {
   readonly jobs: readonly Job[];
   /** Counts the dead letters of batch times up to this one not counted yet (for `batchCompleted`). */
   readonly countDeadLetters?: () => number;
+  /**
+   * Starts the batch's parallel stages that may run ahead of the batches before it (the worker
+   * pool's `lookahead`); resolves when they have settled. Absent when the graph has none.
+   */
+  readonly runAhead?: () => Promise<void>;
 }
 
 /** One context's graph: inputs, outputs, unique names, validation at start, jobs per batch time. */
@@ -35,6 +40,8 @@ export class DStreamGraph implements GraphScope {
   private ids = 0;
   private building = true;
   private extraRemember = 0;
+  /** Parallel stages a queued batch may start early (set at start; see `JobSet.runAhead`). */
+  private aheadStages: readonly Node<unknown>[] = [];
 
   constructor(
     readonly batchInterval: number,
@@ -117,7 +124,23 @@ export class DStreamGraph implements GraphScope {
       const run = output.job(time);
       if (run) jobs.push({ outputOperation: index, operator: output.name, run });
     });
-    return { time, records, jobs, countDeadLetters: () => this.deadLetters.count(time) };
+    const ahead = this.aheadStages;
+    return {
+      time,
+      records,
+      jobs,
+      countDeadLetters: () => this.deadLetters.count(time),
+      ...(ahead.length > 0 && {
+        runAhead: async () => {
+          await Promise.allSettled(ahead.map(async (stage) => stage.getOrCompute(time)));
+        },
+      }),
+    };
+  }
+
+  /** Sets the parallel stages that queued batches may start early (none by default). */
+  runStagesAhead(stages: readonly Node<unknown>[]): void {
+    this.aheadStages = stages;
   }
 
   /** Forgets batches no longer needed once the batch at `time` is done. */

@@ -9,6 +9,9 @@
  */
 import { ConfigurationError } from '../errors.js';
 import { RepartitionNode } from './batch.js';
+import { InputNode } from './input.js';
+import { NarrowNode } from './narrow.js';
+import { UnionNode } from './union.js';
 import { DeadLetterLog, asError, type DeadLetter, type RecordErrorOptions } from './dead-letter-log.js';
 import { lineageOrigin } from './dead-letters.js';
 import { KeyTable, combineInto, reducer } from './key-table.js';
@@ -139,6 +142,32 @@ export class ParallelNode<T, U> extends Node<U> {
     });
     return letters;
   }
+}
+
+/**
+ * The parallel stages among `nodes` that may run a batch before the batches ahead of it are done
+ * (the pool's `lookahead`): those whose every ancestor is an input, a narrow operator,
+ * `repartition`, `union` or another parallel stage, so that what they compute is fixed once the
+ * batch is generated. State, windows, joins with lookups and batch functions are left out: they
+ * may depend on the batches before, or on the world outside.
+ */
+export function stagesThatRunAhead(nodes: readonly Node<unknown>[]): ParallelNode<unknown, unknown>[] {
+  const fixed = new Map<Node<unknown>, boolean>();
+  const isFixed = (node: Node<unknown>): boolean => {
+    let known = fixed.get(node);
+    if (known === undefined) {
+      const ownKind =
+        node instanceof InputNode ||
+        node instanceof NarrowNode ||
+        node instanceof RepartitionNode ||
+        node instanceof UnionNode ||
+        node instanceof ParallelNode;
+      known = ownKind && node.dependencies.every(isFixed);
+      fixed.set(node, known);
+    }
+    return known;
+  };
+  return nodes.filter((n): n is ParallelNode<unknown, unknown> => n instanceof ParallelNode && isFixed(n));
 }
 
 function concatenated<U>(sliced: SlicedResults): U[] {

@@ -39,6 +39,15 @@ export interface WorkerPoolOptions {
    * keep the main thread free for receivers and I/O during parallel stages.
    */
   readonly mainThread?: boolean;
+  /**
+   * How many batches waiting behind a running one may start their parallel stages early
+   * (default 1; 0 turns it off). When batches queue up, the threads then go on with the next
+   * batch's stage while the main thread finishes the running batch (its joins, windows and
+   * outputs). Output operations still run one batch at a time, in batch order, and see the same
+   * records. Only stages whose inputs are fixed when the batch is generated start early: those
+   * reading inputs through narrow operators, `repartition`, `union` and other parallel stages.
+   */
+  readonly lookahead?: number;
 }
 
 /** The context's `workers` option: `true` for the defaults, a number of threads, or options. */
@@ -75,6 +84,8 @@ export class WorkerPool {
   readonly threads: number;
   /** Whether the main thread runs slices too. */
   readonly mainThread: boolean;
+  /** Queued batches whose parallel stages may start early; 0 without threads. */
+  readonly lookahead: number;
   private piscina: Piscina | undefined;
   private readonly functions = new Map<string, (...args: never[]) => unknown>();
 
@@ -97,6 +108,13 @@ export class WorkerPool {
     }
     this.threads = threads;
     this.mainThread = options.mainThread ?? true;
+    const lookahead = options.lookahead ?? 1;
+    if (!(Number.isInteger(lookahead) && lookahead >= 0)) {
+      throw new ConfigurationError(
+        `workers: lookahead must be a whole number >= 0, got ${String(lookahead)}; 0 turns it off, the default is 1`,
+      );
+    }
+    this.lookahead = threads === 0 ? 0 : lookahead;
   }
 
   /**

@@ -1,6 +1,8 @@
 /**
  * Runs job sets strictly in batch order, one batch at a time, and reports each batch's life on
  * the event stream. It says *how* batches run; the generator says *when*, the graph *what*.
+ * While a batch runs, the parallel stages of the next `lookahead` queued batches may start
+ * (`JobSet.runAhead`): their jobs still run after it, in order.
  */
 import { Subject, concatMap, from, type Subscription } from 'rxjs';
 import { KindlingError } from '../errors.js';
@@ -10,6 +12,8 @@ import type { Clock, StreamingEvent } from '../types.js';
 interface QueuedJobSet extends JobSet {
   readonly submittedAt: number;
   readonly done: () => void;
+  /** Settles when the stages this set started ahead have; set once they have started. */
+  ranAhead?: Promise<void> | undefined;
 }
 
 /** What the scheduler tells its owner when a batch has finished. */
@@ -22,11 +26,18 @@ export class JobScheduler {
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   private dropping = false;
+  /** Submitted sets that have not started, oldest first. */
+  private readonly waiting: QueuedJobSet[] = [];
+  private running = false;
 
+  /**
+   * @param lookahead how many queued sets may start their stages early while one runs (0: none).
+   */
   constructor(
     private readonly clock: Clock,
     private readonly events: Subject<StreamingEvent>,
     private readonly onBatchDone: BatchDone,
+    private readonly lookahead = 0,
   ) {
     this.subscription = this.queue.pipe(concatMap((set) => from(this.run(set)))).subscribe();
   }
@@ -36,7 +47,10 @@ export class JobScheduler {
     this.pending++;
     return new Promise<void>((resolve) => {
       this.events.next({ type: 'batchSubmitted', batchTime: set.time, records: set.records });
-      this.queue.next({ ...set, submittedAt: this.clock.now(), done: resolve });
+      const queued: QueuedJobSet = { ...set, submittedAt: this.clock.now(), done: resolve };
+      this.waiting.push(queued);
+      this.queue.next(queued);
+      this.runAhead();
     });
   }
 
@@ -55,10 +69,22 @@ export class JobScheduler {
     this.subscription.unsubscribe();
   }
 
+  /** Starts the stages of the first `lookahead` waiting sets, while a set runs. */
+  private runAhead(): void {
+    if (!this.running || this.dropping) return;
+    for (const set of this.waiting.slice(0, this.lookahead)) set.ranAhead ??= set.runAhead?.();
+  }
+
   private async run(set: QueuedJobSet): Promise<void> {
+    this.waiting.splice(this.waiting.indexOf(set), 1);
+    this.running = true;
     try {
+      this.runAhead();
       if (!this.dropping) await this.runJobs(set);
+      // A dropped set's stages may still be running ahead; a stop waits for them.
+      else await set.ranAhead;
     } finally {
+      this.running = false;
       this.pending--;
       set.done();
       if (this.pending === 0) {
