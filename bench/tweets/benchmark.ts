@@ -4,13 +4,18 @@
  * static table of the showcase's users, looked up through a `Lookup`), and counted per
  * (location, sentiment) over a 10 s window sliding every 1 s, incrementally. Kindling runs it on
  * one core (inline) and on two (the scoring stage on a worker pool of 1 thread plus the main
- * thread); a plain loop on the main thread calls the same libraries. Batches are driven on a
- * manual clock as fast as they complete (pool start-up not timed); median of several runs after a
- * warm-up. Every system's per-window counts must agree. Targets: Kindling on 1 core ≥ 0.9× the
- * plain loop; on 2 cores ≥ 1.6× on 1 core. Spark is not run: it has no equivalent of these
- * JavaScript libraries, and another scorer would not be the same workload.
+ * thread; with the pool's default lookahead and without it), and on two cores again with every
+ * profile request waiting a 5 ms round trip, as to a store across a network. A plain loop on the
+ * main thread calls the same libraries; a plain loop on two threads (half of each batch posted to
+ * a worker thread, by hand) is the practical limit of two cores. Batches run on a manual clock as
+ * fast as they complete: after the untimed first ones, the timed batches all fall due at once and
+ * queue up (pool start-up not timed); median of several runs after a warm-up. Every system's
+ * per-window counts must agree. Targets: Kindling on 1 core ≥ 0.9× the plain loop; on 2 cores ≥
+ * 1.6× on 1 core. Spark is not run: it has no equivalent of these JavaScript libraries, and
+ * another scorer would not be the same workload.
  */
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import {
   ManualClock,
   StreamingContext,
@@ -21,10 +26,13 @@ import {
 import { median, type BenchOptions, type BenchResult, type BenchRow } from '../result.js';
 import { DigestBuilder } from '../workload/digest.js';
 import { targetNote } from '../workload/targets.js';
-import { scoreTweetLine, type ScoredTweet } from './score.js';
+import { countTweets, windowKey } from './count.js';
+import { loadLocations } from './locations.js';
+import type { ScoredTweet } from './score.js';
+
+export { loadLocations };
 
 const TWEETS = new URL('../../examples/tweets/data/sanders_tweets.jsonl', import.meta.url);
-const USERS = new URL('../../examples/tweets/data/sanders_users.jsonl', import.meta.url);
 const SCORE = workerTask<string, ScoredTweet>(new URL('./score.ts', import.meta.url), 'scoreTweetLine');
 const INTERVAL = 1000;
 const WINDOW_BATCHES = 10;
@@ -53,34 +61,45 @@ export interface TweetsSettings {
 export const FULL: TweetsSettings = { copies: 10, batches: 30, runs: 5 };
 export const QUICK: TweetsSettings = { copies: 1, batches: 10, runs: 1 };
 
-/** The systems measured: a name and the context's `workers` option (`undefined`: inline). */
-const KINDLING: readonly { readonly system: string; readonly workers: WorkersOption | undefined }[] = [
+/**
+ * The round trip the slow-lookup rows add to every `getAll` (a store across a network), ms. It
+ * shows what the pool's `lookahead` is for: the threads go on with the next batch's scoring while
+ * the main thread waits on the store.
+ */
+const ROUND_TRIP_MS = 5;
+
+/**
+ * The systems measured: a name, the context's `workers` option (`undefined`: inline), and
+ * whether the profile lookup waits {@link ROUND_TRIP_MS} per request.
+ */
+const KINDLING: readonly {
+  readonly system: string;
+  readonly workers: WorkersOption | undefined;
+  readonly roundTrip?: boolean;
+}[] = [
   { system: 'kindling 1 core (inline)', workers: undefined },
   { system: 'kindling 2 cores (pool 1 + main)', workers: { threads: 1 } },
+  { system: 'kindling 2 cores, no lookahead', workers: { threads: 1, lookahead: 0 } },
+  { system: `kindling 2 cores, ${ROUND_TRIP_MS} ms lookup`, workers: { threads: 1 }, roundTrip: true },
+  {
+    system: `kindling 2 cores, ${ROUND_TRIP_MS} ms lookup, no lookahead`,
+    workers: { threads: 1, lookahead: 0 },
+    roundTrip: true,
+  },
 ];
 
-/** Author id -> the location of their profile (`unknown` when blank). */
-export function loadLocations(): Map<string, string> {
-  const locations = new Map<string, string>();
-  for (const line of readFileSync(USERS, 'utf8').split('\n')) {
-    if (line.length === 0) continue;
-    const user = JSON.parse(line) as { id_str: string; location?: string | null };
-    locations.set(user.id_str, user.location?.trim() || 'unknown');
-  }
-  return locations;
-}
-
-/** A static table held in memory, as a `Lookup`. */
-function tableLookup(table: ReadonlyMap<string, string>): Lookup<string, string> {
+/** A static table held in memory, as a `Lookup`; with `roundTrip`, each request first waits that long. */
+function tableLookup(table: ReadonlyMap<string, string>, roundTrip = 0): Lookup<string, string> {
   return {
     name: 'profiles',
-    getAll: (keys) => {
+    getAll: async (keys) => {
+      if (roundTrip > 0) await new Promise((resolve) => setTimeout(resolve, roundTrip));
       const found = new Map<string, string>();
       for (const key of keys) {
         const value = table.get(key);
         if (value !== undefined) found.set(key, value);
       }
-      return Promise.resolve(found);
+      return found;
     },
   };
 }
@@ -94,10 +113,6 @@ interface Timed {
 
 function cpuOf(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1e6;
-}
-
-function windowKey(tweet: ScoredTweet, location: string | undefined): string {
-  return `${location ?? 'no profile'}|${tweet.label}`;
 }
 
 function digestOf(pairs: Iterable<readonly [string, number]>): string {
@@ -114,6 +129,7 @@ async function kindlingRun(
   batches: readonly string[][],
   table: ReadonlyMap<string, string>,
   workers: WorkersOption | undefined,
+  roundTrip: number,
 ): Promise<Timed> {
   const clock = new ManualClock();
   const ssc = new StreamingContext({
@@ -127,7 +143,7 @@ async function kindlingRun(
     .queueStream(batches.slice())
     .parallel(SCORE)
     .enrich(
-      tableLookup(table),
+      tableLookup(table, roundTrip),
       (tweet) => tweet.userId,
       (tweet, location): [string, number] => [windowKey(tweet, location), 1],
     )
@@ -142,15 +158,12 @@ async function kindlingRun(
       digests.push(digestOf(pairs));
     });
   await ssc.start();
-  let start = process.hrtime.bigint();
-  let cpu = process.cpuUsage();
-  for (let i = 0; i < batches.length; i++) {
-    if (i === untimedBatches(batches.length)) {
-      start = process.hrtime.bigint();
-      cpu = process.cpuUsage();
-    }
-    await clock.advance(INTERVAL);
-  }
+  const untimed = untimedBatches(batches.length);
+  await clock.advance(untimed * INTERVAL);
+  const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  // The timed batches are all due at once and queue up, as behind a slow batch on a real clock.
+  await clock.advance((batches.length - untimed) * INTERVAL, { waitEachStep: false });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpuSeconds = cpuOf(process.cpuUsage(cpu));
   await ssc.stop();
@@ -158,24 +171,17 @@ async function kindlingRun(
   return { seconds, cpuSeconds, digests };
 }
 
-/** The same work in a plain loop on the main thread (timed as {@link kindlingRun}). */
-export function plainRun(batches: readonly string[][], table: ReadonlyMap<string, string>): Timed {
-  let start = process.hrtime.bigint();
-  let cpu = process.cpuUsage();
-  const digests: string[] = [];
-  const window = new Map<string, number>();
-  const perBatch: Map<string, number>[] = [];
-  for (const batch of batches) {
-    if (perBatch.length === untimedBatches(batches.length)) {
-      start = process.hrtime.bigint();
-      cpu = process.cpuUsage();
-    }
-    const counts = new Map<string, number>();
-    for (let i = 0; i < batch.length; i++) {
-      const tweet = scoreTweetLine(batch[i] as string);
-      const key = windowKey(tweet, table.get(tweet.userId));
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
+/**
+ * The plain loops' window over the per-batch counts: adds each batch's counts, takes out those of
+ * the batch leaving it, and gives the window's digest.
+ */
+class PlainWindow {
+  private readonly window = new Map<string, number>();
+  private readonly perBatch: Map<string, number>[] = [];
+
+  /** Adds a batch's counts; returns the digest of the window that ends with it. */
+  add(counts: Map<string, number>): string {
+    const { window, perBatch } = this;
     perBatch.push(counts);
     for (const [key, n] of counts) window.set(key, (window.get(key) ?? 0) + n);
     const leaving = perBatch.length - 1 - WINDOW_BATCHES;
@@ -183,13 +189,80 @@ export function plainRun(batches: readonly string[][], table: ReadonlyMap<string
       for (const [key, n] of perBatch[leaving] as Map<string, number>)
         window.set(key, (window.get(key) ?? 0) - n);
     for (const [key, n] of window) if (n <= 0) window.delete(key);
-    digests.push(digestOf(window));
+    return digestOf(window);
+  }
+}
+
+/** Times a plain loop's batches after the first {@link untimedBatches} of them. */
+async function timePlain(
+  batches: readonly string[][],
+  countBatch: (batch: readonly string[]) => Map<string, number> | Promise<Map<string, number>>,
+): Promise<Timed> {
+  let start = process.hrtime.bigint();
+  let cpu = process.cpuUsage();
+  const digests: string[] = [];
+  const window = new PlainWindow();
+  for (const [n, batch] of batches.entries()) {
+    if (n === untimedBatches(batches.length)) {
+      start = process.hrtime.bigint();
+      cpu = process.cpuUsage();
+    }
+    digests.push(window.add(await countBatch(batch)));
   }
   return {
     seconds: Number(process.hrtime.bigint() - start) / 1e9,
     cpuSeconds: cpuOf(process.cpuUsage(cpu)),
     digests,
   };
+}
+
+/** The same work in a plain loop on the main thread (timed as {@link kindlingRun}). */
+export function plainRun(batches: readonly string[][], table: ReadonlyMap<string, string>): Promise<Timed> {
+  return timePlain(batches, (batch) => {
+    const counts = new Map<string, number>();
+    countTweets(batch, 0, batch.length, table, counts);
+    return counts;
+  });
+}
+
+/**
+ * The same work by hand on two threads, the practical limit of the pipeline on two cores: each
+ * batch's first half is posted to a worker thread (`plain-worker.ts`) while the main thread scores
+ * the second half; the worker's counts come back and the halves are added up. The thread starts
+ * (and loads its libraries) before the run, as a pool does with its context.
+ */
+export async function plainRun2(
+  batches: readonly string[][],
+  table: ReadonlyMap<string, string>,
+): Promise<Timed> {
+  const worker = new Worker(new URL('./plain-worker-entry.mjs', import.meta.url));
+  let waiting: { resolve: (message: unknown) => void; reject: (error: unknown) => void } | undefined;
+  worker.on('message', (message: unknown) => waiting?.resolve(message));
+  let failed: { error: unknown } | undefined;
+  worker.on('error', (error: unknown) => {
+    failed = { error };
+    waiting?.reject(error);
+  });
+  const next = (): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      if (failed) reject(failed.error);
+      else waiting = { resolve, reject };
+    });
+  try {
+    await next(); // 'ready'
+    return await timePlain(batches, async (batch) => {
+      const half = batch.length >> 1;
+      const answer = next();
+      worker.postMessage(batch.slice(0, half));
+      const mine = new Map<string, number>();
+      countTweets(batch, half, batch.length, table, mine);
+      const counts = (await answer) as Map<string, number>;
+      for (const [key, n] of mine) counts.set(key, (counts.get(key) ?? 0) + n);
+      return counts;
+    });
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /** The run's batches: the tweets' lines, `copies` times, cut into `batches` batches. */
@@ -215,7 +288,7 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
   const { batches, tweets } = buildBatches(s);
   const table = loadLocations();
   log(`tweets: ${tweets} tweets in ${batches.length} batches, ${s.runs} runs per system`);
-  const reference = plainRun(batches, table).digests;
+  const reference = (await plainRun(batches, table)).digests;
   const problems: string[] = [];
   const check = (who: string, digests: readonly string[]): void => {
     const n = digests.findIndex((d, i) => d !== reference[i]);
@@ -225,8 +298,12 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
   const times = new Map<string, number[]>();
   const cpuTimes = new Map<string, number[]>();
   const systems: { system: string; run: () => Promise<Timed> }[] = [
-    { system: 'plain-js', run: () => Promise.resolve(plainRun(batches, table)) },
-    ...KINDLING.map(({ system, workers }) => ({ system, run: () => kindlingRun(batches, table, workers) })),
+    { system: 'plain-js', run: () => plainRun(batches, table) },
+    { system: 'plain-js 2 threads', run: () => plainRun2(batches, table) },
+    ...KINDLING.map(({ system, workers, roundTrip }) => ({
+      system,
+      run: () => kindlingRun(batches, table, workers, roundTrip ? ROUND_TRIP_MS : 0),
+    })),
   ];
   for (const { system, run } of systems) check(`${system} (warm-up)`, (await run()).digests);
   for (let r = 0; r < s.runs; r++) {
@@ -250,6 +327,10 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
   const ratios = {
     'kindling 1 core / plain-js (tweets/s)': rate(one) / rate('plain-js'),
     'kindling 2 cores / 1 core (tweets/s)': rate(two) / rate(one),
+    'plain-js 2 threads / plain-js (tweets/s)': rate('plain-js 2 threads') / rate('plain-js'),
+    'kindling 2 cores / plain-js 2 threads (tweets/s)': rate(two) / rate('plain-js 2 threads'),
+    [`kindling 2 cores, ${ROUND_TRIP_MS} ms lookup: lookahead / none (tweets/s)`]:
+      rate(KINDLING[3]?.system ?? '') / rate(KINDLING[4]?.system ?? ''),
     'kindling 1 core / plain-js (tweets per CPU second)': cpuPerThousand('plain-js') / cpuPerThousand(one),
   };
   for (const problem of problems) log(`  MISMATCH ${problem}`);
@@ -266,7 +347,9 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
       },
     ],
     notes: [
-      `parse + sentiment (kindling/analytics, natural) + profile lookup (in-memory table of ${table.size} users) + ${WINDOW_BATCHES} s window sliding 1 s; manual clock, batches as fast as they complete, the first ${untimedBatches(batches.length)} of each run's ${batches.length} untimed (worker start-up); median of ${s.runs} runs`,
+      `parse + sentiment (kindling/analytics, natural) + profile lookup (in-memory table of ${table.size} users) + ${WINDOW_BATCHES} s window sliding 1 s; manual clock, batches as fast as they complete, the first ${untimedBatches(batches.length)} of each run's ${batches.length} untimed (worker start-up), the others queued at once; median of ${s.runs} runs`,
+      'plain-js 2 threads: the same loop by hand on two threads (half of each batch posted to a worker thread), the practical limit of two cores for this workload',
+      `${ROUND_TRIP_MS} ms lookup: every profile request first waits ${ROUND_TRIP_MS} ms, as a store across a network would; the pool's lookahead lets the thread score the next batch meanwhile`,
       targetNote(
         'kindling 1 core / plain-js (wall time)',
         ratios['kindling 1 core / plain-js (tweets/s)'],
