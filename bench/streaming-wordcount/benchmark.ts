@@ -1,9 +1,9 @@
 /**
  * Workload 1 of issue 7: word count with 1 s batches from an in-memory queue. For Kindling (on
- * the main thread, and on two threads), the plain loop and Spark Streaming `local[2]`: the
- * highest rate sustained (processing time at most half the interval; see
- * `bench/workload/sustained.ts` for how it is searched and confirmed in real time). Every run's
- * per-batch word counts must agree with the reference count.
+ * the main thread, and on two threads), the plain loop (on one thread, and on two: the practical
+ * limit on two cores) and Spark Streaming `local[2]`: the highest rate sustained (processing time
+ * at most half the interval; see `bench/workload/sustained.ts` for how it is searched and
+ * confirmed in real time). Every run's per-batch word counts must agree with the reference count.
  * Targets: Kindling ≥ 3× Spark (two threads against Spark's two cores) and ≥ 0.8× the plain loop
  * (one thread against the one-thread loop).
  */
@@ -65,6 +65,15 @@ function batchesLabel(intervalMs: number): string {
   return intervalMs % 1000 === 0 ? `${intervalMs / 1000} s` : `${intervalMs} ms`;
 }
 
+/**
+ * What the two-thread plain loop stands for, and how near Kindling on two threads comes to it
+ * (`ratio`: kindling-2-threads / plain-js-2-threads, undefined when unmeasured).
+ */
+function plainTwoThreadsNote(ratio: number | undefined): string {
+  const reached = ratio === undefined ? 'unmeasured' : ratio.toFixed(2);
+  return `plain-js-2-threads is the practical limit of this workload on two threads: the same count written by hand for the main thread and one worker thread (half of each batch's lines posted to the worker, its counts posted back and added), no engine; kindling-2-threads / plain-js-2-threads: ${reached}`;
+}
+
 /** Runs the benchmark with `settings` (default: {@link FULL}, or {@link QUICK} with `quick`). */
 export async function runStreamingWordcount(
   options: BenchOptions,
@@ -83,6 +92,7 @@ export async function runStreamingWordcount(
       systems.kindling,
       systems.kindling2,
       systems.plain,
+      systems.plain2,
       ...(systems.spark ? [systems.spark] : []),
     ];
     // JIT warm-up, not measured, every run checked.
@@ -190,6 +200,14 @@ export async function runStreamingWordcount(
     'kindling-2-threads / kindling (sustained words/s)',
     sustainedRatio(found.get('kindling-2-threads'), found.get('kindling')),
   );
+  named(
+    'plain-js-2-threads / spark (sustained words/s)',
+    sustainedRatio(found.get('plain-js-2-threads'), found.get('spark')),
+  );
+  named(
+    'kindling-2-threads / plain-js-2-threads (sustained words/s)',
+    sustainedRatio(found.get('kindling-2-threads'), found.get('plain-js-2-threads')),
+  );
   const notes = [
     `rates searched on a manual clock driven as fast as batches complete (probe: ${s.warmupBatches} warm-up + ${s.probeBatches} measured batches, passes when p90 processing ≤ ${s.intervalMs / 2} ms; search stops within ${s.precision}×); then ${s.realTimeBatches} batches in real time at the rate found (Kindling SystemClock, Spark SystemClock with a StreamingListener)`,
     targetNote(
@@ -198,6 +216,7 @@ export async function runStreamingWordcount(
       0.8,
     ),
     targetNote('kindling / plain-js (paired runs at the rate Kindling sustains)', paired?.ratio, 0.8),
+    plainTwoThreadsNote(ratios['kindling-2-threads / plain-js-2-threads (sustained words/s)']),
   ];
   if (found.has('spark')) {
     const spark = { name: 'spark', found: found.get('spark') };

@@ -14,8 +14,8 @@
  * 1.6× on 1 core. Spark is not run: it has no equivalent of these JavaScript libraries, and
  * another scorer would not be the same workload.
  */
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import {
   ManualClock,
   StreamingContext,
@@ -26,6 +26,7 @@ import {
 import { median, type BenchOptions, type BenchResult, type BenchRow } from '../result.js';
 import { DigestBuilder } from '../workload/digest.js';
 import { targetNote } from '../workload/targets.js';
+import { startWorker } from '../workload/ts-worker.js';
 import { countTweets, windowKey } from './count.js';
 import { loadLocations } from './locations.js';
 import type { ScoredTweet } from './score.js';
@@ -235,28 +236,15 @@ export async function plainRun2(
   batches: readonly string[][],
   table: ReadonlyMap<string, string>,
 ): Promise<Timed> {
-  const worker = new Worker(new URL('./plain-worker-entry.mjs', import.meta.url));
-  let waiting: { resolve: (message: unknown) => void; reject: (error: unknown) => void } | undefined;
-  worker.on('message', (message: unknown) => waiting?.resolve(message));
-  let failed: { error: unknown } | undefined;
-  worker.on('error', (error: unknown) => {
-    failed = { error };
-    waiting?.reject(error);
-  });
-  const next = (): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      if (failed) reject(failed.error);
-      else waiting = { resolve, reject };
-    });
+  const worker = await startWorker(new URL('./plain-worker.ts', import.meta.url));
   try {
-    await next(); // 'ready'
     return await timePlain(batches, async (batch) => {
       const half = batch.length >> 1;
-      const answer = next();
+      const answer = once(worker, 'message');
       worker.postMessage(batch.slice(0, half));
       const mine = new Map<string, number>();
       countTweets(batch, half, batch.length, table, mine);
-      const counts = (await answer) as Map<string, number>;
+      const [counts] = (await answer) as [Map<string, number>];
       for (const [key, n] of mine) counts.set(key, (counts.get(key) ?? 0) + n);
       return counts;
     });

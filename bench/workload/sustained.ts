@@ -95,7 +95,8 @@ export async function measureSustained(
       minRate: settings.minRate,
     },
   );
-  if (settings.realTimeBatches === 0 || search.rate === 0 || system.name === 'plain-js') return { search };
+  if (settings.realTimeBatches === 0 || search.rate === 0 || system.name.startsWith('plain-js'))
+    return { search };
   const run = spec(settings, 'system', search.rate, settings.realTimeBatches);
   const measured = await system.run(run);
   check.verify(`${system.name} (real time)`, run, measured);

@@ -1,7 +1,8 @@
 /**
  * The systems a streaming benchmark compares, each as a {@link Runner} over the shared input:
- * Kindling (on the main thread, and with one worker thread besides it), the plain loop, and (when
- * it can run) the Spark Streaming baseline, which is reported as skipped with its reason otherwise.
+ * Kindling (on the main thread, and with one worker thread besides it), the plain loop (on one
+ * thread, and on two for the word count), and (when it can run) the Spark Streaming baseline,
+ * which is reported as skipped with its reason otherwise.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,11 +11,12 @@ import type { BenchOptions, SkippedSystem } from '../result.js';
 import { kindlingRun } from './kindling.js';
 import { CACHE_DIR } from './lines.js';
 import { plainRun } from './plain.js';
+import { plainRun2 } from './plain-threads.js';
 import type { Runner } from './run-spec.js';
 
 /** A system under comparison. */
 export interface System {
-  readonly name: 'kindling' | 'kindling-2-threads' | 'plain-js' | 'spark';
+  readonly name: 'kindling' | 'kindling-2-threads' | 'plain-js' | 'plain-js-2-threads' | 'spark';
   readonly run: Runner;
 }
 
@@ -24,6 +26,11 @@ export interface Systems {
   /** Kindling on two threads (one worker thread and the main thread), as Spark `local[2]` runs on two. */
   readonly kindling2: System;
   readonly plain: System;
+  /**
+   * The plain loop on two threads (the main thread and one worker thread): the practical limit of
+   * the word count on two cores. The word count on the manual clock only.
+   */
+  readonly plain2: System;
   readonly spark: System | undefined;
   readonly skipped: SkippedSystem[];
   close(): Promise<void>;
@@ -58,6 +65,7 @@ export async function compareSystems(
     kindling: { name: 'kindling', run: (spec) => kindlingRun(lines, spec) },
     kindling2: { name: 'kindling-2-threads', run: (spec) => kindlingRun(lines, spec, 1) },
     plain: { name: 'plain-js', run: (spec) => plainRun(lines, spec) },
+    plain2: { name: 'plain-js-2-threads', run: (spec) => plainRun2(lines, spec) },
     spark: spark && {
       name: 'spark',
       run: async (spec) => {

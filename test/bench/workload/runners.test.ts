@@ -3,6 +3,7 @@ import { DigestCheck } from '../../../bench/workload/check.js';
 import { kindlingRun } from '../../../bench/workload/kindling.js';
 import { generateLines } from '../../../bench/workload/lines.js';
 import { plainRun } from '../../../bench/workload/plain.js';
+import { plainRun2 } from '../../../bench/workload/plain-threads.js';
 import type { RunSpec } from '../../../bench/workload/run-spec.js';
 
 const lines = generateLines({ lines: 300, wordsPerLine: 5, vocabulary: 50, seed: 11 });
@@ -67,4 +68,14 @@ test('the plain loop refuses the system clock, and a window must be a multiple o
   await t.throwsAsync(plainRun(lines, { ...(specs[1] as RunSpec), windowMs: 2500 }), {
     message: /window 2500 ms is not a positive multiple of the batch interval 1000 ms/,
   });
+});
+
+test('the plain loop on two threads agrees with the reference, and builds the word count only', async (t) => {
+  const check = new DigestCheck(lines);
+  const spec = specs[0] as RunSpec;
+  const two = await plainRun2(lines, spec);
+  t.true(check.verify('plain-js-2-threads', spec, two), check.problems.join('; '));
+  t.is(two.processingMs.length, spec.batches);
+  await t.throwsAsync(plainRun2(lines, specs[1] as RunSpec), { message: /'windowed' version is not built/ });
+  await t.throwsAsync(plainRun2(lines, { ...spec, clock: 'system' }), { message: /manual clock only/ });
 });
