@@ -66,12 +66,12 @@ function batchesLabel(intervalMs: number): string {
 }
 
 /**
- * What the two-thread plain loop stands for, and how near Kindling on two threads comes to it
+ * What the two-thread plain loop stands for, and how Kindling on two threads compares with it
  * (`ratio`: kindling-2-threads / plain-js-2-threads, undefined when unmeasured).
  */
 function plainTwoThreadsNote(ratio: number | undefined): string {
   const reached = ratio === undefined ? 'unmeasured' : ratio.toFixed(2);
-  return `plain-js-2-threads is the practical limit of this workload on two threads: the same count written by hand for the main thread and one worker thread (half of each batch's lines posted to the worker, its counts posted back and added), no engine; kindling-2-threads / plain-js-2-threads: ${reached}`;
+  return `plain-js-2-threads: the same count written by hand for the main thread and one worker thread (half of each batch's lines posted to the worker, its counts posted back and added; a Map per thread), no engine: what two cores give a hand-written JavaScript loop of this workload; kindling-2-threads / plain-js-2-threads: ${reached}`;
 }
 
 /** Runs the benchmark with `settings` (default: {@link FULL}, or {@link QUICK} with `quick`). */
