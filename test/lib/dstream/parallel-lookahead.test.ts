@@ -7,6 +7,7 @@
 import test from 'ava';
 import { firstValueFrom, toArray } from 'rxjs';
 import {
+  BatchError,
   ConfigurationError,
   ManualClock,
   StreamingContext,
@@ -136,6 +137,32 @@ test.serial('a stop without grace waits for the stages running ahead, and the po
   t.deepEqual(seen, [1000]);
   t.false(ssc.workers.running);
 });
+
+test.serial(
+  'a stage that fails while running ahead fails its own batch, at its turn, after the batch before it',
+  async (t) => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: 1000, clock, workers: { threads: 1 } });
+    const out: number[][] = [];
+    ssc
+      .queueStream([range(1, 5), range(10, 15), range(20, 25)])
+      .parallel(task<number, number>('unlucky'))
+      .foreachBatch(async (records) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        out.push([...records]);
+      });
+    await ssc.start();
+    await clock.advance(3000, { waitEachStep: false });
+    const failure = await ssc.awaitTermination().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    t.deepEqual(out, [range(1, 5).map(tasks.square)]);
+    t.true(failure instanceof BatchError);
+    t.is((failure as BatchError).batchTime, 2000);
+    t.regex((failure as BatchError).message, /parallelMap.*batch of time 2000.*unlucky 13/);
+  },
+);
 
 const profiles: Lookup<number, string> = {
   name: 'profiles',
