@@ -46,6 +46,15 @@ export class ReducedWindowNode<K extends Key, V> extends WindowedNode<[K, V]> {
     this.perBatch = perBatch;
   }
 
+  /**
+   * The window's value per key as of {@link stateTime}: the last output, kept as a `Map` and
+   * updated in place by the next one, so that a batch costs the keys that enter and leave the
+   * window rather than a new `Map` of every key in it. Unset while an update runs, so that an
+   * update that throws leaves nothing half done: the next window then starts from the output.
+   */
+  private state: Map<K, V> | undefined;
+  private stateTime: number | undefined;
+
   protected async compute(time: number): Promise<[K, V][]> {
     const window = this.windowDuration;
     const slide = this.slideDuration;
@@ -60,17 +69,24 @@ export class ReducedWindowNode<K extends Key, V> extends WindowedNode<[K, V]> {
     ]);
     const left = reduceBatches(leaving, this.reduce);
     const added = reduceBatches(entering, this.reduce);
-    const out = new Map<K, V>();
-    for (const [key, value] of previous ?? []) {
-      let v = value;
-      if (left.has(key)) v = this.invReduce(v, left.get(key) as V);
-      if (added.has(key)) v = this.reduce(v, added.get(key) as V);
-      out.set(key, v);
+    const kept = overlaps && this.stateTime === time - slide ? this.state : undefined;
+    this.state = undefined;
+    const values = kept ?? new Map<K, V>(previous);
+    for (const [key, value] of left) {
+      if (values.has(key)) values.set(key, this.invReduce(values.get(key) as V, value));
+      else if (!added.has(key)) throw missingPrevious(this.kind, key);
     }
-    for (const [key, value] of added) if (!out.has(key)) out.set(key, value);
-    for (const key of left.keys()) if (!out.has(key)) throw missingPrevious(this.kind, key);
-    const pairs = Array.from(out);
-    return this.filter ? pairs.filter(this.filter) : pairs;
+    for (const [key, value] of added)
+      values.set(key, values.has(key) ? this.reduce(values.get(key) as V, value) : value);
+    const pairs: [K, V][] = [];
+    for (const [key, value] of values) {
+      const pair: [K, V] = [key, value];
+      if (!this.filter || this.filter(pair)) pairs.push(pair);
+      else values.delete(key);
+    }
+    this.state = values;
+    this.stateTime = time;
+    return pairs;
   }
 }
 

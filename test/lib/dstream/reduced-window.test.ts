@@ -202,3 +202,58 @@ test('reduceByWindow with an inverse and a larger slide (own vector)', async (t)
   const out = await runOperation(input, (s) => s.reduceByWindow(add, sub, 4000, 2000));
   t.deepEqual(out, [[3], [10], [18], [11]]);
 });
+
+test('reduceByKeyAndWindow with inverse and filter: keys keep the order they entered the window, a key back after leaving goes last (own vector)', async (t) => {
+  const input: Pairs[] = [
+    [
+      ['a', 1],
+      ['b', 1],
+    ],
+    [['c', 1]],
+    [['b', 1]],
+    [['a', 1]],
+    [['c', 1]],
+  ];
+  const out = await runOperation(
+    input,
+    reduceInv(2000, 1000, ([, n]) => n > 0),
+  );
+  t.deepEqual(out, [
+    [
+      ['a', 1],
+      ['b', 1],
+    ],
+    [
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ],
+    [
+      ['b', 1],
+      ['c', 1],
+    ],
+    [
+      ['b', 1],
+      ['a', 1],
+    ],
+    [
+      ['a', 1],
+      ['c', 1],
+    ],
+  ]);
+});
+
+test('reduceByKeyAndWindow with inverse: changing an output pair does not change the next window (own vector)', async (t) => {
+  const input: Pairs[] = [[['a', 1]], [['a', 1]], [['a', 1]]];
+  const out = await runOperation(input, (s) =>
+    reduceInv(
+      3000,
+      1000,
+    )(s).mapBatch((pairs) => {
+      const copy = pairs.map(([k, v]): [string, number] => [k, v]);
+      for (const pair of pairs) pair[1] = -100;
+      return copy;
+    }),
+  );
+  t.deepEqual(out, [[['a', 1]], [['a', 2]], [['a', 3]]]);
+});
