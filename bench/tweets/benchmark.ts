@@ -55,12 +55,14 @@ export interface TweetsSettings {
   readonly copies: number;
   /** Batches a run's tweets are cut into. */
   readonly batches: number;
-  /** Measured runs of each system (after one warm-up run each); the median is reported. */
+  /** Measured runs of each system; the median is reported. */
   readonly runs: number;
+  /** Whether each system first runs once untimed (JIT warm-up); `--quick` leaves it out. */
+  readonly warmUp: boolean;
 }
 
-export const FULL: TweetsSettings = { copies: 10, batches: 30, runs: 5 };
-export const QUICK: TweetsSettings = { copies: 1, batches: 10, runs: 1 };
+export const FULL: TweetsSettings = { copies: 10, batches: 30, runs: 5, warmUp: true };
+export const QUICK: TweetsSettings = { copies: 1, batches: 10, runs: 1, warmUp: false };
 
 /**
  * The round trip the slow-lookup rows add to every `getAll` (a store across a network), ms. It
@@ -293,7 +295,7 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
       run: () => kindlingRun(batches, table, workers, roundTrip ? ROUND_TRIP_MS : 0),
     })),
   ];
-  for (const { system, run } of systems) check(`${system} (warm-up)`, (await run()).digests);
+  if (s.warmUp) for (const { system, run } of systems) check(`${system} (warm-up)`, (await run()).digests);
   for (let r = 0; r < s.runs; r++) {
     for (const { system, run } of systems) {
       const { seconds, cpuSeconds, digests } = await run();
@@ -335,7 +337,7 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
       },
     ],
     notes: [
-      `parse + sentiment (kindling/analytics, natural) + profile lookup (in-memory table of ${table.size} users) + ${WINDOW_BATCHES} s window sliding 1 s; manual clock, batches as fast as they complete, the first ${untimedBatches(batches.length)} of each run's ${batches.length} untimed (worker start-up), the others queued at once; median of ${s.runs} runs`,
+      `parse + sentiment (kindling/analytics, natural) + profile lookup (in-memory table of ${table.size} users) + ${WINDOW_BATCHES} s window sliding 1 s; manual clock, batches as fast as they complete, the first ${untimedBatches(batches.length)} of each run's ${batches.length} untimed (worker start-up), the others queued at once; median of ${s.runs} runs${s.warmUp ? ' after a warm-up run' : ', no warm-up run (--quick)'}`,
       'plain-js 2 threads: the same loop by hand on two threads (half of each batch posted to a worker thread), the practical limit of two cores for this workload',
       `${ROUND_TRIP_MS} ms lookup: every profile request first waits ${ROUND_TRIP_MS} ms, as a store across a network would; the pool's lookahead lets the thread score the next batch meanwhile`,
       targetNote(
