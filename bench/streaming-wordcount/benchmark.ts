@@ -1,7 +1,7 @@
 /**
  * Workload 1 of issue 7: word count with 1 s batches from an in-memory queue. For Kindling (on
- * the main thread, and on two threads), the plain loop (on one thread, and on two: the practical
- * limit on two cores) and Spark Streaming `local[2]`: the highest rate sustained (processing time
+ * the main thread, and on two threads), the plain loop (on one thread, and written by hand for
+ * two) and Spark Streaming `local[2]`: the highest rate sustained (processing time
  * at most half the interval; see `bench/workload/sustained.ts` for how it is searched and
  * confirmed in real time). Every run's per-batch word counts must agree with the reference count.
  * Targets: Kindling ≥ 3× Spark (two threads against Spark's two cores) and ≥ 0.8× the plain loop

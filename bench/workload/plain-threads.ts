@@ -1,7 +1,7 @@
 /**
  * The plain loop on two threads: the word count written by hand for the main thread and one
- * worker thread (no Kindling, no pool), the practical limit of the workload on two cores, beside
- * Spark `local[2]` and Kindling on two threads. Each batch's first half of lines goes to the
+ * worker thread (no Kindling, no pool): what two cores give a hand-written loop of the workload,
+ * beside Spark `local[2]` and Kindling on two threads. Each batch's first half of lines goes to the
  * worker by `postMessage` (a structured clone: the way any JS program hands strings to another
  * thread), the main thread counts the second half meanwhile, and the worker's counts are added to
  * its own before the digest (which does not depend on the order of the pairs; see `digest.ts`).

@@ -27,8 +27,8 @@ export interface Systems {
   readonly kindling2: System;
   readonly plain: System;
   /**
-   * The plain loop on two threads (the main thread and one worker thread): the practical limit of
-   * the word count on two cores. The word count on the manual clock only.
+   * The plain loop written by hand for two threads (the main thread and one worker thread): what
+   * two cores give a hand-written word count. The word count on the manual clock only.
    */
   readonly plain2: System;
   readonly spark: System | undefined;
