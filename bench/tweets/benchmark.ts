@@ -31,8 +31,6 @@ import { countTweets, windowKey } from './count.js';
 import { loadLocations } from './locations.js';
 import type { ScoredTweet } from './score.js';
 
-export { loadLocations };
-
 const TWEETS = new URL('../../examples/tweets/data/sanders_tweets.jsonl', import.meta.url);
 const SCORE = workerTask<string, ScoredTweet>(new URL('./score.ts', import.meta.url), 'scoreTweetLine');
 const INTERVAL = 1000;
@@ -71,24 +69,26 @@ export const QUICK: TweetsSettings = { copies: 1, batches: 10, runs: 1, warmUp: 
  */
 const ROUND_TRIP_MS = 5;
 
+/** The Kindling systems, by name (each a row of the table and a term of the ratios). */
+const ONE_CORE = 'kindling 1 core (inline)';
+const TWO_CORES = 'kindling 2 cores (pool 1 + main)';
+const SLOW_LOOKUP = `kindling 2 cores, ${ROUND_TRIP_MS} ms lookup`;
+const SLOW_LOOKUP_NO_LOOKAHEAD = `kindling 2 cores, ${ROUND_TRIP_MS} ms lookup, no lookahead`;
+
 /**
- * The systems measured: a name, the context's `workers` option (`undefined`: inline), and
- * whether the profile lookup waits {@link ROUND_TRIP_MS} per request.
+ * The Kindling systems measured: a name, the context's `workers` option (`undefined`: inline),
+ * and whether the profile lookup waits {@link ROUND_TRIP_MS} per request.
  */
 const KINDLING: readonly {
   readonly system: string;
   readonly workers: WorkersOption | undefined;
   readonly roundTrip?: boolean;
 }[] = [
-  { system: 'kindling 1 core (inline)', workers: undefined },
-  { system: 'kindling 2 cores (pool 1 + main)', workers: { threads: 1 } },
+  { system: ONE_CORE, workers: undefined },
+  { system: TWO_CORES, workers: { threads: 1 } },
   { system: 'kindling 2 cores, no lookahead', workers: { threads: 1, lookahead: 0 } },
-  { system: `kindling 2 cores, ${ROUND_TRIP_MS} ms lookup`, workers: { threads: 1 }, roundTrip: true },
-  {
-    system: `kindling 2 cores, ${ROUND_TRIP_MS} ms lookup, no lookahead`,
-    workers: { threads: 1, lookahead: 0 },
-    roundTrip: true,
-  },
+  { system: SLOW_LOOKUP, workers: { threads: 1 }, roundTrip: true },
+  { system: SLOW_LOOKUP_NO_LOOKAHEAD, workers: { threads: 1, lookahead: 0 }, roundTrip: true },
 ];
 
 /** A static table held in memory, as a `Lookup`; with `roundTrip`, each request first waits that long. */
@@ -312,16 +312,15 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
     { system, metric: 'tweets/s', value: rate(system) },
     { system, metric: 'CPU ms per 1000 tweets (all threads)', value: cpuPerThousand(system) },
   ]);
-  const one = KINDLING[0]?.system ?? '';
-  const two = KINDLING[1]?.system ?? '';
   const ratios = {
-    'kindling 1 core / plain-js (tweets/s)': rate(one) / rate('plain-js'),
-    'kindling 2 cores / 1 core (tweets/s)': rate(two) / rate(one),
+    'kindling 1 core / plain-js (tweets/s)': rate(ONE_CORE) / rate('plain-js'),
+    'kindling 2 cores / 1 core (tweets/s)': rate(TWO_CORES) / rate(ONE_CORE),
     'plain-js 2 threads / plain-js (tweets/s)': rate('plain-js 2 threads') / rate('plain-js'),
-    'kindling 2 cores / plain-js 2 threads (tweets/s)': rate(two) / rate('plain-js 2 threads'),
+    'kindling 2 cores / plain-js 2 threads (tweets/s)': rate(TWO_CORES) / rate('plain-js 2 threads'),
     [`kindling 2 cores, ${ROUND_TRIP_MS} ms lookup: lookahead / none (tweets/s)`]:
-      rate(KINDLING[3]?.system ?? '') / rate(KINDLING[4]?.system ?? ''),
-    'kindling 1 core / plain-js (tweets per CPU second)': cpuPerThousand('plain-js') / cpuPerThousand(one),
+      rate(SLOW_LOOKUP) / rate(SLOW_LOOKUP_NO_LOOKAHEAD),
+    'kindling 1 core / plain-js (tweets per CPU second)':
+      cpuPerThousand('plain-js') / cpuPerThousand(ONE_CORE),
   };
   for (const problem of problems) log(`  MISMATCH ${problem}`);
   return {

@@ -5,6 +5,7 @@
  * order of the pairs and is computed the same way by the Spark baseline. The expected digests come
  * from a plain reference count over the same batches.
  */
+import { countWordsInto } from './count-words.js';
 import { batchLines } from './lines.js';
 
 /**
@@ -44,13 +45,6 @@ export function digestPairs(pairs: Iterable<readonly [string, number]>): string 
   return digest.toString();
 }
 
-/** Adds the words of `lines` (split on single spaces) to `counts`, `sign` times each. */
-function countInto(counts: Map<string, number>, lines: readonly string[], sign: number): void {
-  for (const line of lines) {
-    for (const word of line.split(' ')) counts.set(word, (counts.get(word) ?? 0) + sign);
-  }
-}
-
 /**
  * The digests a run must produce, batch by batch: the word counts of each batch, or with
  * `windowBatches` of each window of that many batches ending at the batch (words whose count
@@ -68,13 +62,13 @@ export function expectedDigests(
   for (let n = 0; n < run.batches; n++) {
     if (run.windowBatches === undefined) {
       const counts = new Map<string, number>();
-      countInto(counts, batchLines(lines, n, run.linesPerBatch), 1);
+      countWordsInto(counts, batchLines(lines, n, run.linesPerBatch));
       digests.push(digestPairs(counts));
       continue;
     }
-    countInto(window, batchLines(lines, n, run.linesPerBatch), 1);
+    countWordsInto(window, batchLines(lines, n, run.linesPerBatch));
     const leaving = n - run.windowBatches;
-    if (leaving >= 0) countInto(window, batchLines(lines, leaving, run.linesPerBatch), -1);
+    if (leaving >= 0) countWordsInto(window, batchLines(lines, leaving, run.linesPerBatch), -1);
     const digest = new DigestBuilder();
     for (const [word, count] of window) {
       if (count > 0) digest.add(word, count);

@@ -10,7 +10,8 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { DigestBuilder } from './digest.js';
 import { batchLines } from './lines.js';
-import { countWords, type PostedCounts } from './plain-worker.js';
+import { countWordsInto } from './count-words.js';
+import type { PostedCounts } from './plain-worker.js';
 import type { Measured, RunSpec } from './run-spec.js';
 import { startWorker } from './ts-worker.js';
 
@@ -19,7 +20,8 @@ async function countOnTwoThreads(worker: Worker, lines: string[]): Promise<Map<s
   const half = lines.length >> 1;
   const reply = once(worker, 'message');
   worker.postMessage(lines.slice(0, half));
-  const counts = countWords(lines, half, lines.length);
+  const counts = new Map<string, number>();
+  countWordsInto(counts, lines, 1, half, lines.length);
   const [theirs] = (await reply) as [PostedCounts];
   for (let i = 0; i < theirs.words.length; i++) {
     const word = theirs.words[i] as string;

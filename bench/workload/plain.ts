@@ -3,19 +3,10 @@
  * per batch, or one running window `Map` with counts added and taken out), run batch after batch
  * as fast as they complete. It is the limit the engine is measured against.
  */
+import { countWordsInto } from './count-words.js';
 import { DigestBuilder } from './digest.js';
 import { batchLines } from './lines.js';
 import { windowBatches, type Measured, type RunSpec } from './run-spec.js';
-
-function countInto(counts: Map<string, number>, lines: readonly string[], sign: number): void {
-  for (let i = 0; i < lines.length; i++) {
-    const words = (lines[i] as string).split(' ');
-    for (let j = 0; j < words.length; j++) {
-      const word = words[j] as string;
-      counts.set(word, (counts.get(word) ?? 0) + sign);
-    }
-  }
-}
 
 /**
  * Runs `spec` with plain loops over `lines`; only the manual-clock form (each batch's wall time).
@@ -37,11 +28,11 @@ export async function plainRun(lines: readonly string[], spec: RunSpec): Promise
     const digest = new DigestBuilder();
     if (window === undefined) {
       const counts = new Map<string, number>();
-      countInto(counts, batches[n] as string[], 1);
+      countWordsInto(counts, batches[n] as string[]);
       for (const [word, count] of counts) digest.add(word, count);
     } else {
-      countInto(running, batches[n] as string[], 1);
-      if (n >= window) countInto(running, batches[n - window] as string[], -1);
+      countWordsInto(running, batches[n] as string[]);
+      if (n >= window) countWordsInto(running, batches[n - window] as string[], -1);
       for (const [word, count] of running) {
         if (count > 0) digest.add(word, count);
         else running.delete(word);

@@ -10,19 +10,9 @@ import { Worker } from 'node:worker_threads';
 
 const ENTRY = new URL('./require-entry.mjs', import.meta.url);
 
-/** What `require-entry.mjs` is given: the module to require, and the worker's own data. */
-export interface RequireEntryData {
-  readonly entry: string;
-  readonly data: unknown;
-}
-
-/**
- * Starts a worker thread running `module` (given `data` as `workerData` under `data`) and waits
- * for its first message, which says that it has loaded.
- */
-export async function startWorker(module: URL, data?: unknown): Promise<Worker> {
-  const workerData: RequireEntryData = { entry: fileURLToPath(module), data };
-  const worker = new Worker(ENTRY, { workerData });
+/** Starts a worker thread running `module` and waits for its first message, which says that it has loaded. */
+export async function startWorker(module: URL): Promise<Worker> {
+  const worker = new Worker(ENTRY, { workerData: { entry: fileURLToPath(module) } });
   await once(worker, 'message');
   return worker;
 }

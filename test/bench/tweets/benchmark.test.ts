@@ -1,11 +1,6 @@
 import test from 'ava';
-import {
-  buildBatches,
-  loadLocations,
-  plainRun,
-  plainRun2,
-  runTweets,
-} from '../../../bench/tweets/benchmark.js';
+import { buildBatches, plainRun, plainRun2, runTweets } from '../../../bench/tweets/benchmark.js';
+import { loadLocations } from '../../../bench/tweets/locations.js';
 import { scoreTweetLine } from '../../../bench/tweets/score.js';
 
 test('a tweet line is parsed and scored in its language', (t) => {
