@@ -26,9 +26,8 @@ export class JobScheduler {
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   private dropping = false;
-  /** Submitted sets that have not started, oldest first. */
+  /** Submitted sets that have not started, oldest first (the others of `pending` are running). */
   private readonly waiting: QueuedJobSet[] = [];
-  private running = false;
 
   /**
    * @param lookahead how many queued sets may start their stages early while one runs (0: none).
@@ -71,20 +70,19 @@ export class JobScheduler {
 
   /** Starts the stages of the first `lookahead` waiting sets, while a set runs. */
   private runAhead(): void {
-    if (!this.running || this.dropping) return;
+    const running = this.pending > this.waiting.length;
+    if (!running || this.dropping) return;
     for (const set of this.waiting.slice(0, this.lookahead)) set.ranAhead ??= set.runAhead?.();
   }
 
   private async run(set: QueuedJobSet): Promise<void> {
     this.waiting.splice(this.waiting.indexOf(set), 1);
-    this.running = true;
     try {
       this.runAhead();
       if (!this.dropping) await this.runJobs(set);
       // A dropped set's stages may still be running ahead; a stop waits for them.
       else await set.ranAhead;
     } finally {
-      this.running = false;
       this.pending--;
       set.done();
       if (this.pending === 0) {
