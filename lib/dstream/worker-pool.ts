@@ -60,7 +60,7 @@ const MIN_SLICE_RECORDS = 128;
  * (one for stages fused with a by-key merge: each slice gives back a pair per key it saw).
  */
 const SLICES_PER_THREAD = 4;
-/** Slices each worker holds at once: one running, one queued, so it never waits for the main thread. */
+/** Slices of one stage each worker holds at once: one running, one queued, so it never waits for the main thread. */
 const IN_FLIGHT_PER_WORKER = 2;
 /** The smallest slice a worker is handed by guided scheduling (but the batch's last records). */
 const MIN_WORKER_SLICE = 32;
@@ -139,7 +139,9 @@ export class WorkerPool {
       filename: WORKER_ENTRY,
       minThreads: this.threads,
       maxThreads: this.threads,
-      concurrentTasksPerWorker: IN_FLIGHT_PER_WORKER,
+      // With lookahead, the slices of the batches running ahead go to the worker too, instead of
+      // waiting in piscina's queue for the main thread to hand them out when one is done.
+      concurrentTasksPerWorker: IN_FLIGHT_PER_WORKER * (1 + this.lookahead),
       idleTimeout: Infinity,
       // Piscina's Atomics path reads every queued task at once and runs them interleaved on
       // promises, so a slice's result would wait for the next slice to be computed too.
