@@ -1,8 +1,9 @@
 /**
  * The entry of the worker threads of a context's pool (run by piscina): takes one slice of a
  * batch, runs the task's function over it with the same loop as the main thread, and sends back
- * the results. Errors cross the thread as plain data ({@link SentError}), since a structured
- * clone keeps neither an error's class nor its extra properties.
+ * the results. Records and results cross as `record-transfer.ts` sends them (one array per field
+ * when they have one shape); errors as plain data ({@link SentError}), since a structured clone
+ * keeps neither an error's class nor its extra properties.
  */
 import { workerData } from 'node:worker_threads';
 import {
@@ -13,13 +14,14 @@ import {
   type StageCombine,
   type WorkerTaskKind,
 } from './parallel-task.js';
+import { receiveRecords, sendRecords, type SentRecords } from './record-transfer.js';
 
 /** One slice of a batch, as the pool sends it to a worker. */
 export interface SliceRequest {
   readonly module: string;
   readonly exportName: string;
   readonly kind: WorkerTaskKind;
-  readonly records: readonly unknown[];
+  readonly records: SentRecords;
   readonly batchTime: number;
   /** Keep going past a record that throws (dead letters), instead of ending the slice. */
   readonly collect: boolean;
@@ -40,6 +42,11 @@ export const CLAIMED_BY_MAIN = 2;
 /** What a worker answers for a slice the main thread took back before it started. */
 export interface SkippedSlice {
   readonly skipped: true;
+}
+
+/** A slice's result as a worker sends it: errors as plain data, results as {@link SentRecords}. */
+export interface SentSliceResult extends Omit<SliceResult<SentError>, 'out'> {
+  readonly out?: SentRecords;
 }
 
 /** An error as it crosses from a worker: what the main thread needs to rebuild it. */
@@ -78,7 +85,7 @@ const preloaded = Promise.all(
 );
 
 /** Runs one slice; piscina calls this for every task it gives this thread. */
-async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<SentError> | SkippedSlice> {
+async function runSliceInWorker(request: SliceRequest): Promise<SentSliceResult | SkippedSlice> {
   const fn = load(request);
   const { kind, records, batchTime, collect, combine } = request;
   const reduce = combine?.by === 'reduceByKey' ? load(combine.task) : undefined;
@@ -86,8 +93,12 @@ async function runSliceInWorker(request: SliceRequest): Promise<SliceResult<Sent
     return { skipped: true };
   const sliceCombine: SliceCombine | undefined =
     combine && (reduce ? { by: 'reduceByKey', reduce: await reduce } : { by: 'countByValue' });
-  const result = await runSlice(await fn, kind, records, batchTime, collect, sliceCombine);
-  return { ...result, failures: result.failures.map((f) => ({ index: f.index, error: send(f.error) })) };
+  const result = await runSlice(await fn, kind, receiveRecords(records), batchTime, collect, sliceCombine);
+  return {
+    ...result,
+    ...(result.out && { out: sendRecords(result.out) }),
+    failures: result.failures.map((f) => ({ index: f.index, error: send(f.error) })),
+  };
 }
 
 // Piscina awaits the default export before it reports the thread ready, so a thread counts as

@@ -22,12 +22,13 @@ import {
   CLAIMED_BY_MAIN,
   UNCLAIMED,
   receiveError,
-  type SentError,
+  type SentSliceResult,
   type SkippedSlice,
   type SliceRequest,
   type TaskName,
   type WorkerSetup,
 } from './parallel-worker.js';
+import { receiveRecords, sendRecords } from './record-transfer.js';
 
 /** Options of the worker pool (the context's `workers` option). */
 export interface WorkerPoolOptions {
@@ -371,7 +372,7 @@ class SliceRun {
     const request: SliceRequest = {
       ...nameOf(job.task),
       kind: job.task.kind,
-      records: job.records.slice(start, end),
+      records: sendRecords(job.records, start, end),
       batchTime: job.batchTime,
       collect: job.collect,
       claim: slice.claim,
@@ -379,7 +380,7 @@ class SliceRun {
     };
     this.handed.add(slice);
     try {
-      const answer = (await job.piscina.run(request)) as SliceResult<SentError> | SkippedSlice;
+      const answer = (await job.piscina.run(request)) as SentSliceResult | SkippedSlice;
       if (!('skipped' in answer)) this.parts.push({ start, result: received(answer) });
     } catch (error) {
       this.failure ??= workerFailure(error, which);
@@ -426,10 +427,12 @@ function yieldToEvents(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-function received(result: SliceResult<SentError>): SliceResult {
+/** A worker's result as the main thread uses it: results rebuilt, errors as Errors again. */
+function received({ out, failures, ...rest }: SentSliceResult): SliceResult {
   return {
-    ...result,
-    failures: result.failures.map((f) => ({ index: f.index, error: receiveError(f.error) })),
+    ...rest,
+    ...(out && { out: receiveRecords(out) }),
+    failures: failures.map((f) => ({ index: f.index, error: receiveError(f.error) })),
   };
 }
 

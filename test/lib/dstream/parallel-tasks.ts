@@ -94,3 +94,26 @@ export function addUpTo100(a: number, b: number): number {
   if (a + b > 100) throw new RangeError(`sum ${a + b} passes 100`);
   return a + b;
 }
+
+/** A record of primitive fields, one of them sometimes undefined (crosses threads as columns). */
+export interface Described {
+  readonly n: number;
+  readonly square: number;
+  readonly parity: string;
+  readonly half: number | undefined;
+}
+
+export function describeNumber(n: number): Described {
+  return { n, square: n * n, parity: n % 2 === 0 ? 'even' : 'odd', half: n % 2 === 0 ? n / 2 : undefined };
+}
+
+/** A described number as a `[parity, square]` pair. */
+export function parityPair(d: Described): [string, number] {
+  return [d.parity, d.square];
+}
+
+/** One object, twice. */
+export function twice(n: number): { n: number }[] {
+  const record = { n };
+  return [record, record];
+}

@@ -76,6 +76,24 @@ const CASES: readonly Case[] = [
         .parallel(task<number, number>('isEven', 'filter')),
     expected: [range(1, 5000).flatMap((n) => [n, n + 1].filter(tasks.isEven)), [], [2]],
   },
+  {
+    // Records of one shape with primitive fields cross threads as columns (record-transfer.ts).
+    name: 'objects, then tuples, then objects again between stages',
+    input: [range(1, 2000), [7], []],
+    stage: (s) =>
+      (s as DStream<number>)
+        .parallel(task<number, tasks.Described>('describeNumber'))
+        .parallel(task<tasks.Described, [string, number]>('parityPair'))
+        .map(([parity, square]) => ({ parity, square, n: 0, half: undefined }))
+        .parallel(task<tasks.Described, [string, number]>('parityPair')),
+    expected: [range(1, 2000), [7], []].map((b) => b.map((n) => tasks.parityPair(tasks.describeNumber(n)))),
+  },
+  {
+    name: 'objects with a field sometimes undefined',
+    input: [range(1, 600)],
+    stage: (s) => s.parallel(task('describeNumber')),
+    expected: [range(1, 600).map(tasks.describeNumber)],
+  },
 ];
 
 for (const c of CASES) {
@@ -279,6 +297,20 @@ test.serial(
   },
 );
 
+test.serial('one result given twice by a worker arrives as one object, as it does inline', async (t) => {
+  for (const pool of POOLS) {
+    const result = await run([range(1, 300)], pool.workers, (s) =>
+      s.parallel(task<number, { n: number }>('twice', 'flatMap')),
+    );
+    const batch = result.out[0] ?? [];
+    t.is(batch.length, 600, pool.label);
+    t.true(
+      batch.every((r, i) => (i % 2 === 0 ? r === batch[i + 1] && r.n === i / 2 + 1 : r !== batch[i + 1])),
+      pool.label,
+    );
+  }
+});
+
 test.serial('the pool starts with the context and is closed by stop(), its threads ended', async (t) => {
   let threads: readonly { threadId: number }[] = [];
   let runningWhileActive = false;
@@ -335,7 +367,7 @@ test.serial(
       error?.message ?? '',
       /parallelMap 'queueStream\/parallelMap'.*no function export 'notAFunction'/,
     );
-    t.regex(error?.message ?? '', /isEven, mod7, onThread, sliceSize, square/);
+    t.regex(error?.message ?? '', /isEven, mod7, onThread, parityPair, sliceSize, square/);
     t.false(ssc.workers.running);
     t.is(ssc.state, 'stopped');
   },
