@@ -8,15 +8,17 @@
  * `postMessage` uses). Anything else crosses as it is. Either way the other side gets the same
  * records as a structured clone gives: the same keys in the same order, `undefined` and `-0`
  * kept, one record given twice arriving as one object given twice (such a slice crosses as it is).
+ * Tuples use the columns of checkpoints (`checkpoint/columns.ts`).
  */
+import { fromColumns, type ColumnBatch } from '../checkpoint/columns.js';
 
-/** A slice's records one array per field; see {@link sendRecords}. */
-export interface RecordColumns {
-  readonly length: number;
+/**
+ * A slice's records one array per field (at least one); see {@link sendRecords}. Column c holds
+ * every record's field c (the c-th key, or element c), in record order.
+ */
+export interface RecordColumns extends ColumnBatch {
   /** The records' keys, in order, when they are objects; absent when they are arrays. */
   readonly keys?: readonly string[];
-  /** Column c holds every record's field c (the c-th key, or element c), in record order. */
-  readonly columns: readonly unknown[][];
 }
 
 /** Records as they are posted to another thread. */
@@ -24,11 +26,11 @@ export type SentRecords = readonly unknown[] | RecordColumns;
 
 /**
  * `records[from..to)` as they are posted: as {@link RecordColumns} when every one of them has
- * the first one's shape and only primitive fields, otherwise as an array.
+ * the first one's shape, with at least one field and only primitive ones, otherwise as an array.
  *
  * @example
  * sendRecords([{ id: 'a', n: 1 }, { id: 'b', n: 2 }]);
- * // { length: 2, keys: ['id', 'n'], columns: [['a', 'b'], [1, 2]] }
+ * // { keys: ['id', 'n'], columns: [['a', 'b'], [1, 2]] }
  * sendRecords([['a', 1], ['b', { n: 2 }]]); // [['a', 1], ['b', { n: 2 }]] (a field is an object)
  */
 export function sendRecords(records: readonly unknown[], from = 0, to = records.length): SentRecords {
@@ -44,6 +46,7 @@ export function sendRecords(records: readonly unknown[], from = 0, to = records.
     if (keys.includes('__proto__')) return asIs();
   } else if (proto !== Array.prototype) return asIs();
   const width = keys ? keys.length : (first as unknown[]).length;
+  if (width === 0) return asIs();
   // Filled with push, not `new Array(n)`: v8.serialize writes a holey array as a sparse one.
   const columns: unknown[][] = [];
   for (let c = 0; c < width; c++) columns.push([]);
@@ -72,26 +75,20 @@ export function sendRecords(records: readonly unknown[], from = 0, to = records.
       }
     }
   }
-  return keys ? { length: to - from, keys, columns } : { length: to - from, columns };
+  return keys ? { keys, columns } : { columns };
 }
 
 /** The records {@link sendRecords} sent, as an array. */
 export function receiveRecords(sent: SentRecords): unknown[] {
   if (Array.isArray(sent)) return sent as unknown[];
-  const { length, keys, columns } = sent as RecordColumns;
+  const { keys, columns } = sent as RecordColumns;
+  if (!keys) return fromColumns(sent);
+  const length = (columns[0] as unknown[]).length;
   const records: unknown[] = [];
-  if (keys) {
-    for (let i = 0; i < length; i++) {
-      const record: Record<string, unknown> = {};
-      for (let c = 0; c < keys.length; c++) record[keys[c] as string] = (columns[c] as unknown[])[i];
-      records.push(record);
-    }
-  } else {
-    for (let i = 0; i < length; i++) {
-      const row: unknown[] = [];
-      for (let c = 0; c < columns.length; c++) row.push((columns[c] as unknown[])[i]);
-      records.push(row);
-    }
+  for (let i = 0; i < length; i++) {
+    const record: Record<string, unknown> = {};
+    for (let c = 0; c < keys.length; c++) record[keys[c] as string] = (columns[c] as unknown[])[i];
+    records.push(record);
   }
   return records;
 }
