@@ -259,9 +259,11 @@ export class StreamingContext {
   }
 
   /**
-   * Lines of the files that appear in directory `dir` after start. A file must appear complete:
-   * write it elsewhere and move it in with a rename, or it may be read half-written. Names that
-   * start with `.` or `_` are ignored.
+   * Lines of the files that appear in directory `dir` (a local path or a `file:` URL) after
+   * start. A file must appear complete: write it elsewhere and move it in with a rename, or it
+   * may be read half-written. Names that start with `.` or `_` are ignored. S3 and HDFS folders
+   * have streams of their own in `kindling/receivers` (`s3TextFileStream`, `hdfsTextFileStream`);
+   * their URLs are refused here with that hint.
    *
    * Each line is a string, or with `decode: 'json'` a parsed JSON value (give its type as `T`).
    * Lines that are not UTF-8, not JSON, or longer than `maxRecordBytes` (default 1 MiB) are not

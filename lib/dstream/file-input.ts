@@ -5,7 +5,8 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigurationError } from '../errors.js';
+import { fileURLToPath } from 'node:url';
+import { ConfigurationError, describe } from '../errors.js';
 import { checkLineDecoding, readLines, type LineDecodingOptions } from '../receiver/line-decoder.js';
 import { DeadLetterLog, RejectedRecord, type DeadLetter } from './dead-letter-log.js';
 import { InputNode } from './input.js';
@@ -45,13 +46,16 @@ export interface TextFileStreamOptions extends LineDecodingOptions {
  */
 export class FileInputNode<T = string> extends InputNode<T> {
   private readonly seen = new Set<string>();
+  /** The local directory read (a `file:` URL given is turned into its path). */
+  readonly directory: string;
 
   constructor(
     scope: GraphScope,
-    readonly directory: string,
+    directory: string,
     private readonly options: TextFileStreamOptions,
   ) {
     super(scope, 'textFileStream');
+    this.directory = localDirectory(directory);
     checkLineDecoding('textFileStream', options);
     this.deadLetterLog = new DeadLetterLog();
     const max = options.maxBytesPerBatch;
@@ -137,4 +141,40 @@ async function fileSize(path: string): Promise<number | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+const S3_STREAM = "s3TextFileStream(ssc, 's3://bucket/prefix', options) from 'kindling/receivers'";
+const HDFS_STREAM =
+  "hdfsTextFileStream(ssc, 'hdfs://namenode:8020/folder', options) from 'kindling/receivers'";
+/** The streams that read other file systems, by URL scheme (Spark reads them all with `textFileStream`). */
+const OTHER_FILE_SYSTEMS: Readonly<Record<string, string>> = {
+  s3: S3_STREAM,
+  s3a: S3_STREAM,
+  s3n: S3_STREAM,
+  hdfs: HDFS_STREAM,
+  webhdfs: HDFS_STREAM,
+};
+
+/**
+ * The local path `textFileStream` reads for `directory`: the path itself, or a `file:` URL's
+ * path. Any other URL fails with a {@link ConfigurationError} that names the stream to use.
+ */
+function localDirectory(directory: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(directory)?.[1]?.toLowerCase();
+  if (scheme === undefined) return directory;
+  if (scheme === 'file') {
+    try {
+      return fileURLToPath(directory);
+    } catch (error) {
+      const why = describe(error);
+      throw new ConfigurationError(`textFileStream: '${directory}' is not a local file URL: ${why}`, {
+        cause: error,
+      });
+    }
+  }
+  const instead = OTHER_FILE_SYSTEMS[scheme];
+  throw new ConfigurationError(
+    `textFileStream reads a local directory, not '${directory}'; ` +
+      (instead ? `for ${scheme}:// use ${instead}` : `no stream of Kindling reads ${scheme}:// folders`),
+  );
 }

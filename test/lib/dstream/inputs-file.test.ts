@@ -6,6 +6,7 @@ import test from 'ava';
 import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ConfigurationError } from '../../../lib/index.js';
 import { collect, setup } from '../receiver/harness.js';
 
@@ -126,3 +127,38 @@ test('a path that is a file, not a directory, fails at start()', async (t) => {
   await t.throwsAsync(ssc.start(), { instanceOf: ConfigurationError, message: /is not a directory/ });
   await ssc.stop();
 });
+
+test('a file: URL reads the directory it names', async (t) => {
+  const { dir, moveIn } = await workspace(t);
+  const { clock, ssc } = setup();
+  const out = collect(ssc.textFileStream(pathToFileURL(dir).href));
+  await ssc.start();
+  await moveIn('a.txt', 'from a URL\n');
+  await clock.advance(1000);
+  await ssc.stop();
+  t.deepEqual(
+    out.map((b) => b.records),
+    [['from a URL']],
+  );
+});
+
+for (const [url, expected] of [
+  [
+    's3://bucket/incoming',
+    /for s3:\/\/ use s3TextFileStream\(ssc, 's3:\/\/bucket\/prefix', options\) from 'kindling\/receivers'/,
+  ],
+  ['s3a://bucket/incoming', /for s3a:\/\/ use s3TextFileStream/],
+  [
+    'hdfs://namenode:8020/incoming',
+    /for hdfs:\/\/ use hdfsTextFileStream\(ssc, 'hdfs:\/\/namenode:8020\/folder'/,
+  ],
+  ['gs://bucket/incoming', /no stream of Kindling reads gs:\/\/ folders/],
+  ['file://otherhost/incoming', /is not a local file URL/],
+] as const) {
+  test(`textFileStream('${url}') is refused when the stream is made, saying what to use`, (t) => {
+    const { ssc } = setup();
+    const error = t.throws(() => ssc.textFileStream(url), { instanceOf: ConfigurationError });
+    t.regex(error?.message ?? '', expected);
+    t.true(error?.message.includes(`'${url}'`));
+  });
+}
