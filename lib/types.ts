@@ -44,9 +44,12 @@ export interface ReceiverHost<T> {
 
 /** Timings of one batch, as Spark's Streaming tab shows them. All in ms. */
 export interface BatchTimings {
-  /** How long the batch waited in the queue after its batch time. */
+  /** How long the batch waited after its batch time before its processing started. */
   readonly schedulingDelay: number;
-  /** How long its output operations took. */
+  /**
+   * How long it was processed: from its first output operation's start, or from when its
+   * parallel stages started ahead of its turn (the pool's `lookahead`), to its last one's end.
+   */
   readonly processingDelay: number;
   /** Scheduling delay plus processing delay. */
   readonly totalDelay: number;

@@ -10,10 +10,11 @@ import type { JobSet } from '../graph.js';
 import type { Clock, StreamingEvent } from '../types.js';
 
 interface QueuedJobSet extends JobSet {
-  readonly submittedAt: number;
   readonly done: () => void;
   /** Settles when the stages this set started ahead have; set once they have started. */
   ranAhead?: Promise<void> | undefined;
+  /** When its stages started ahead: its processing started then (as Spark counts it, from its first work). */
+  ranAheadAt?: number;
 }
 
 /** What the scheduler tells its owner when a batch has finished. */
@@ -46,7 +47,7 @@ export class JobScheduler {
     this.pending++;
     return new Promise<void>((resolve) => {
       this.events.next({ type: 'batchSubmitted', batchTime: set.time, records: set.records });
-      const queued: QueuedJobSet = { ...set, submittedAt: this.clock.now(), done: resolve };
+      const queued: QueuedJobSet = { ...set, done: resolve };
       this.waiting.push(queued);
       this.queue.next(queued);
       this.runAhead();
@@ -72,7 +73,11 @@ export class JobScheduler {
   private runAhead(): void {
     const running = this.pending > this.waiting.length;
     if (!running || this.dropping) return;
-    for (const set of this.waiting.slice(0, this.lookahead)) set.ranAhead ??= set.runAhead?.();
+    for (const set of this.waiting.slice(0, this.lookahead)) {
+      if (set.ranAhead || !set.runAhead) continue;
+      set.ranAheadAt = this.clock.now();
+      set.ranAhead = set.runAhead();
+    }
   }
 
   private async run(set: QueuedJobSet): Promise<void> {
@@ -94,7 +99,8 @@ export class JobScheduler {
   }
 
   private async runJobs(set: QueuedJobSet): Promise<void> {
-    const started = this.clock.now();
+    // A set whose stages ran ahead started processing then, not when its jobs started.
+    const started = set.ranAheadAt ?? this.clock.now();
     const schedulingDelay = Math.max(0, started - set.time);
     this.events.next({ type: 'batchStarted', batchTime: set.time, schedulingDelay });
     let failure: KindlingError | undefined;

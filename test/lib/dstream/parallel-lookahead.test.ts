@@ -221,3 +221,42 @@ test('a lookahead that is not a whole number >= 0 is refused with how to fix it'
   t.is(new StreamingContext({ batchInterval: 1000, workers: { threads: 1 } }).workers.lookahead, 1);
   t.is(new StreamingContext({ batchInterval: 1000 }).workers.lookahead, 0);
 });
+
+/** A ManualClock whose time the test can move on by `extra` without firing anything. */
+class SkewedClock extends ManualClock {
+  extra = 0;
+  override now(): number {
+    return super.now() + this.extra;
+  }
+}
+
+test.serial(
+  'a batch whose stage ran ahead counts its processing from then, as Spark counts from its first work',
+  async (t) => {
+    const clock = new SkewedClock();
+    const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'lookahead-delays', workers: 1 });
+    let askedAhead!: () => void;
+    const batch2Asked = new Promise<void>((resolve) => (askedAhead = resolve));
+    const pool = ssc.workers;
+    const run = pool.run.bind(pool);
+    pool.run = (stageTask, records, batchTime, options) => {
+      if (batchTime === 2000) askedAhead();
+      return run(stageTask, records, batchTime, options);
+    };
+    ssc
+      .queueStream([range(1, 100), range(101, 200)])
+      .parallel(task<number, number>('square'))
+      .foreachBatch(async (_, time) => {
+        if (time !== 1000) return;
+        // Batch 2000's stage has started ahead (at 2000); this output then takes 500 ms.
+        await batch2Asked;
+        clock.extra = 500;
+      });
+    const events = firstValueFrom(ssc.events.pipe(toArray()));
+    await ssc.start();
+    await clock.advance(2000, { waitEachStep: false });
+    await ssc.stop();
+    const completed = (await events).filter((e) => e.type === 'batchCompleted' && e.batchTime === 2000);
+    t.like(completed[0], { schedulingDelay: 0, processingDelay: 500, totalDelay: 500 });
+  },
+);
