@@ -54,7 +54,7 @@ export const QUICK: StreamingWordcountSettings = {
   warmupBatches: 1,
   probeBatches: 2,
   realTimeBatches: 0,
-  maxProbes: 5,
+  maxProbes: 4,
   precision: 1.3,
   pairedRounds: 2,
   warmup: { runs: 1, batches: 3, lines: 20_000 },

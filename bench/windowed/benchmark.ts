@@ -63,7 +63,7 @@ export const QUICK: WindowedSettings = {
     warmupBatches: 5,
     probeBatches: 2,
     realTimeBatches: 0,
-    maxProbes: 5,
+    maxProbes: 4,
     precision: 1.3,
   },
   sweepWindowsMs: [2_500, 15_000],
