@@ -48,7 +48,7 @@ export const FULL: WindowedSettings = {
   },
   sweepWindowsMs: [10_000, 20_000, 30_000, 60_000],
   sweepRate: 2_000,
-  sweepBatches: 5,
+  sweepBatches: 10,
 };
 
 /**
