@@ -47,13 +47,12 @@ export class ReducedWindowNode<K extends Key, V> extends WindowedNode<[K, V]> {
   }
 
   /**
-   * The window's value per key as of {@link stateTime}: the last output, kept as a `Map` and
-   * updated in place by the next one, so that a batch costs the keys that enter and leave the
-   * window rather than a new `Map` of every key in it. Unset while an update runs, so that an
-   * update that throws leaves nothing half done: the next window then starts from the output.
+   * The window's value per key at `time`: the last output, kept as a `Map` and updated in place
+   * by the next one, so that a batch costs the keys that enter and leave the window rather than a
+   * new `Map` of every key in it. Unset while an update runs, so that an update that throws
+   * leaves nothing half done: the next window then starts from the output.
    */
-  private state: Map<K, V> | undefined;
-  private stateTime: number | undefined;
+  private state: { readonly time: number; readonly values: Map<K, V> } | undefined;
 
   protected async compute(time: number): Promise<[K, V][]> {
     const window = this.windowDuration;
@@ -69,7 +68,7 @@ export class ReducedWindowNode<K extends Key, V> extends WindowedNode<[K, V]> {
     ]);
     const left = reduceBatches(leaving, this.reduce);
     const added = reduceBatches(entering, this.reduce);
-    const kept = overlaps && this.stateTime === time - slide ? this.state : undefined;
+    const kept = overlaps && this.state?.time === time - slide ? this.state.values : undefined;
     this.state = undefined;
     const values = kept ?? new Map<K, V>(previous);
     for (const [key, value] of left) {
@@ -84,8 +83,7 @@ export class ReducedWindowNode<K extends Key, V> extends WindowedNode<[K, V]> {
       if (!this.filter || this.filter(pair)) pairs.push(pair);
       else values.delete(key);
     }
-    this.state = values;
-    this.stateTime = time;
+    this.state = { time, values };
     return pairs;
   }
 }

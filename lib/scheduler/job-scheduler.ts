@@ -11,10 +11,11 @@ import type { Clock, StreamingEvent } from '../types.js';
 
 interface QueuedJobSet extends JobSet {
   readonly done: () => void;
-  /** Settles when the stages this set started ahead have; set once they have started. */
-  ranAhead?: Promise<void> | undefined;
-  /** When its stages started ahead: its processing started then (as Spark counts it, from its first work). */
-  ranAheadAt?: number;
+  /**
+   * Set once its stages started ahead of its turn: when (its processing started then, as Spark
+   * counts it from a batch's first work), and a promise that settles when they have.
+   */
+  ahead?: { readonly at: number; readonly settled: Promise<void> } | undefined;
 }
 
 /** What the scheduler tells its owner when a batch has finished. */
@@ -74,9 +75,8 @@ export class JobScheduler {
     const running = this.pending > this.waiting.length;
     if (!running || this.dropping) return;
     for (const set of this.waiting.slice(0, this.lookahead)) {
-      if (set.ranAhead || !set.runAhead) continue;
-      set.ranAheadAt = this.clock.now();
-      set.ranAhead = set.runAhead();
+      if (set.ahead || !set.runAhead) continue;
+      set.ahead = { at: this.clock.now(), settled: set.runAhead() };
     }
   }
 
@@ -86,7 +86,7 @@ export class JobScheduler {
       this.runAhead();
       if (!this.dropping) await this.runJobs(set);
       // A dropped set's stages may still be running ahead; a stop waits for them.
-      else await set.ranAhead;
+      else await set.ahead?.settled;
     } finally {
       this.pending--;
       set.done();
@@ -100,7 +100,7 @@ export class JobScheduler {
 
   private async runJobs(set: QueuedJobSet): Promise<void> {
     // A set whose stages ran ahead started processing then, not when its jobs started.
-    const started = set.ranAheadAt ?? this.clock.now();
+    const started = set.ahead?.at ?? this.clock.now();
     const schedulingDelay = Math.max(0, started - set.time);
     this.events.next({ type: 'batchStarted', batchTime: set.time, schedulingDelay });
     let failure: KindlingError | undefined;
