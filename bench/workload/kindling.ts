@@ -3,9 +3,10 @@
  * `queueStream` with the run's batches queued before the start (as the Spark baseline queues its
  * RDDs), counting words per batch or over a window with the inverse function, each batch's output
  * reduced to its digest in a `foreachBatch`. On one thread the pipeline is Spark's word count
- * (`flatMap(split) -> map([w, 1]) -> reduceByKey(+)`); with worker threads, the split runs on the
- * pool and `countByValue` fuses with it (each slice counted on its thread, the counts merged on
- * the main thread), as Spark's `reduceByKey` combines each partition before its shuffle.
+ * (`flatMap(words) -> map([w, 1]) -> reduceByKey(+)`, with the tokeniser of `words.ts`); with
+ * worker threads, the tokeniser runs on the pool and `countByValue` fuses with it (each slice
+ * counted on its thread, the counts merged on the main thread), as Spark's `reduceByKey` combines
+ * each partition before its shuffle.
  */
 import {
   ManualClock,
@@ -18,10 +19,7 @@ import {
 import { DigestBuilder } from './digest.js';
 import { batchLines } from './lines.js';
 import { windowBatches, type Measured, type RunSpec } from './run-spec.js';
-
-function split(line: string): string[] {
-  return line.split(' ');
-}
+import { words } from './words.js';
 
 const WORDS = workerTask<string, string>(new URL('./words.ts', import.meta.url), 'words', {
   kind: 'flatMap',
@@ -40,7 +38,7 @@ function pipeline(
   }
   const pairs = ssc
     .queueStream(queue)
-    .flatMap(split)
+    .flatMap(words)
     .map((word): [string, number] => [word, 1]);
   if (windowBatches(spec) === undefined) return pairs.reduceByKey((a, b) => a + b);
   return pairs.reduceByKeyAndWindow(
