@@ -17,6 +17,7 @@ import {
   measureSustained,
   noRateNote,
   ratioTargetNote,
+  sustainedRate,
   sustainedRatio,
   type Sustained,
   type SustainedSettings,
@@ -138,7 +139,8 @@ export async function runStreamingWordcount(
       found.set(system.name, await measureSustained(system, s, check, log));
     }
     // Kindling against the plain loop on the same batches, runs alternating (see paired.ts).
-    const rate = found.get('kindling')?.search.rate ?? 0;
+    const kindling = found.get('kindling');
+    const rate = kindling ? sustainedRate(kindling) : 0;
     if (rate > 0) {
       const spec = {
         workload: 'wordcount',
@@ -164,10 +166,16 @@ export async function runStreamingWordcount(
     rows.push({
       system,
       metric: `sustained words/s (${batchesLabel(s.intervalMs)} batches)`,
-      value: result.search.rate * words,
+      value: sustainedRate(result) * words,
     });
     rows.push({ system, metric: 'probes of the search', value: result.search.probes.length });
     if (result.realTime) {
+      rows.push({
+        system,
+        metric: 'search: highest rate passed (words/s)',
+        value: result.search.rate * words,
+      });
+      rows.push({ system, metric: 'real time: runs until held (at most 3)', value: result.realTime.tries });
       rows.push({ system, metric: 'real time: p95 processing (ms)', value: result.realTime.processingP95 });
       rows.push({
         system,
@@ -182,7 +190,8 @@ export async function runStreamingWordcount(
     });
   }
   if (paired) {
-    const lines = Math.max(1, Math.round(((found.get('kindling')?.search.rate ?? 0) * s.intervalMs) / 1000));
+    const kindling = found.get('kindling');
+    const lines = Math.max(1, Math.round(((kindling ? sustainedRate(kindling) : 0) * s.intervalMs) / 1000));
     rows.push({
       system: 'kindling',
       metric: `paired: ms per batch of ${lines} lines`,
@@ -222,7 +231,7 @@ export async function runStreamingWordcount(
     sustainedRatio(found.get('kindling-2-threads'), found.get('plain-js-2-threads')),
   );
   const notes = [
-    `rates searched on a manual clock driven as fast as batches complete (probe: ${s.warmupBatches} warm-up + ${s.probeBatches} measured batches, passes when p90 processing ≤ ${s.intervalMs / 2} ms; search stops within ${s.precision}×); then ${s.realTimeBatches} batches in real time at the rate found (Kindling SystemClock, Spark SystemClock with a StreamingListener)`,
+    `rates searched on a manual clock driven as fast as batches complete (probe: ${s.warmupBatches} warm-up + ${s.probeBatches} measured batches, passes when p90 processing ≤ ${s.intervalMs / 2} ms; search stops within ${s.precision}×); then ${s.realTimeBatches} batches in real time at the rate found (Kindling SystemClock, Spark SystemClock with a StreamingListener): the sustained rate is the one held there (p95 processing ≤ ${s.intervalMs / 2} ms), tried again up to 3 times, each ${s.precision}× lower, when not held; the plain loops run on the manual clock only and keep the search's rate`,
     targetNote(
       'kindling / plain-js (sustained rates)',
       ratios['kindling / plain-js (sustained words/s)'],
@@ -244,7 +253,7 @@ export async function runStreamingWordcount(
   for (const [system, result] of found) {
     if (result.realTime && !result.realTime.held)
       notes.push(
-        `${system} did not hold the rate found in real time (p95 processing ${result.realTime.processingP95.toFixed(0)} ms > ${s.intervalMs / 2} ms)`,
+        `${system} held none of the ${result.realTime.tries} rates tried in real time, the lowest ${Math.round(result.realTime.rate)} lines/s (p95 processing ${result.realTime.processingP95.toFixed(0)} ms > ${s.intervalMs / 2} ms); its figure is that rate, not held`,
       );
   }
   for (const problem of check.problems) log(`  MISMATCH ${problem}`);

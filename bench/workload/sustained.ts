@@ -3,7 +3,9 @@
  * the rate (see `search.ts`) whose probes run batches on a manual clock as fast as they complete
  * (a probe passes when the p90 of its measured batches' processing time is at most half the
  * interval), then a run in real time at the rate found, whose delays the system's own listener
- * reports.
+ * reports. The rate a system sustains is the one it holds in real time (the issue's definition:
+ * processing within half the interval over 30 s): a rate the search found but real time did not
+ * hold is tried again a step of the search's precision lower, a few times.
  */
 import { percentile, median } from '../result.js';
 import type { DigestCheck } from './check.js';
@@ -31,11 +33,18 @@ export interface SustainedSettings {
   readonly minRate: number;
 }
 
+/** Real-time runs at most, each a step of `precision` below the last that did not hold. */
+const REAL_TIME_TRIES = 3;
+
 /** What the measurement found for one system. */
 export interface Sustained {
   readonly search: SearchResult;
-  /** The real-time run at the rate found (absent if none ran). */
+  /** The last real-time run: at the highest rate held, or the lowest tried (absent if none ran). */
   readonly realTime?: {
+    /** The rate run, lines/s. */
+    readonly rate: number;
+    /** How many real-time runs it took (each after the last did not hold). */
+    readonly tries: number;
     /** p95 of the measured batches' processing time, ms. */
     readonly processingP95: number;
     readonly processingMedian: number;
@@ -97,21 +106,37 @@ export async function measureSustained(
   );
   if (settings.realTimeBatches === 0 || search.rate === 0 || system.name.startsWith('plain-js'))
     return { search };
-  const run = spec(settings, 'system', search.rate, settings.realTimeBatches);
-  const measured = await system.run(run);
-  check.verify(`${system.name} (real time)`, run, measured);
-  const processing = measuredPart(measured.processingMs, settings.warmupBatches);
-  const processingP95 = percentile(processing, 95);
-  const realTime = {
-    processingP95,
-    processingMedian: median(processing),
-    schedulingMax: Math.max(...measuredPart(measured.schedulingMs, settings.warmupBatches)),
-    held: processingP95 <= limitMs,
-  };
-  log(
-    `  ${system.name}: real time at ${Math.round(search.rate)} lines/s over ${processing.length} batches: p95 processing ${processingP95.toFixed(1)} ms, max scheduling delay ${realTime.schedulingMax.toFixed(0)} ms -> ${realTime.held ? 'held' : 'NOT held'}`,
-  );
-  return { search, realTime };
+  let realTime: NonNullable<Sustained['realTime']> | undefined;
+  for (let tries = 1, rate = search.rate; tries <= REAL_TIME_TRIES; tries++) {
+    const run = spec(settings, 'system', rate, settings.realTimeBatches);
+    const measured = await system.run(run);
+    check.verify(`${system.name} (real time)`, run, measured);
+    const processing = measuredPart(measured.processingMs, settings.warmupBatches);
+    const processingP95 = percentile(processing, 95);
+    realTime = {
+      rate,
+      tries,
+      processingP95,
+      processingMedian: median(processing),
+      schedulingMax: Math.max(...measuredPart(measured.schedulingMs, settings.warmupBatches)),
+      held: processingP95 <= limitMs,
+    };
+    log(
+      `  ${system.name}: real time at ${Math.round(rate)} lines/s over ${processing.length} batches: p95 processing ${processingP95.toFixed(1)} ms, max scheduling delay ${realTime.schedulingMax.toFixed(0)} ms -> ${realTime.held ? 'held' : 'NOT held'}`,
+    );
+    if (realTime.held) break;
+    rate = Math.max(settings.minRate, Math.round(rate / settings.precision));
+  }
+  return { search, ...(realTime && { realTime }) };
+}
+
+/**
+ * The rate `found` stands for, lines/s: the one held in real time, or the search's when no
+ * real-time run was made (the plain loops, `--quick`). When real time held none of the rates
+ * tried, the lowest of them, which the benchmark's notes then say was not held.
+ */
+export function sustainedRate(found: Sustained): number {
+  return found.realTime ? found.realTime.rate : found.search.rate;
 }
 
 /**
@@ -122,8 +147,8 @@ export function sustainedRatio(
   above: Sustained | undefined,
   below: Sustained | undefined,
 ): number | undefined {
-  if (!above || !below || below.search.rate === 0) return undefined;
-  return above.search.rate / below.search.rate;
+  if (!above || !below || sustainedRate(below) === 0) return undefined;
+  return sustainedRate(above) / sustainedRate(below);
 }
 
 /** A note for a system that sustained no rate: where its search ended, and how slow it was there. */

@@ -1,10 +1,16 @@
 import test from 'ava';
+import { DigestCheck } from '../../../bench/workload/check.js';
+import { expectedDigests } from '../../../bench/workload/digest.js';
 import {
+  measureSustained,
   noRateNote,
   ratioTargetNote,
+  sustainedRate,
   sustainedRatio,
   type Sustained,
+  type SustainedSettings,
 } from '../../../bench/workload/sustained.js';
+import type { System } from '../../../bench/workload/systems.js';
 import { targetNote } from '../../../bench/workload/targets.js';
 
 function found(rate: number, last = { rate: 100, processingMs: 900, ok: false }): Sustained {
@@ -39,4 +45,58 @@ test('a system that sustained no rate gives no ratio, a note, and a met target w
     ratioTargetNote(found(400), { name: 'spark', found: undefined }, 3),
     'kindling / spark: unmeasured (target ≥ 3)',
   );
+});
+
+/**
+ * A system whose batch takes `rate` ms on the manual clock and `rate + realTimeExtra` ms in real
+ * time (its digests right), so that its search passes up to 500 lines/s.
+ */
+function fakeSystem(lines: readonly string[], realTimeExtra: number): System {
+  return {
+    name: 'kindling',
+    run: async (spec) => {
+      const rate = (spec.linesPerBatch * 1000) / spec.intervalMs;
+      const ms = spec.clock === 'manual' ? rate : rate + realTimeExtra;
+      const processingMs = Array.from({ length: spec.batches }, () => ms);
+      const digests = expectedDigests(lines, { linesPerBatch: spec.linesPerBatch, batches: spec.batches });
+      return { processingMs, schedulingMs: processingMs.map(() => 0), totalMs: processingMs, digests };
+    },
+  };
+}
+
+const settings: SustainedSettings = {
+  workload: 'wordcount',
+  intervalMs: 1000,
+  warmupBatches: 1,
+  probeBatches: 2,
+  realTimeBatches: 3,
+  startRate: 100,
+  maxProbes: 8,
+  precision: 1.1,
+  minRate: 10,
+};
+
+test('the sustained rate is the one held in real time, tried again lower when not held', async (t) => {
+  const lines = ['a b', 'b c c'];
+  const found = await measureSustained(fakeSystem(lines, 60), settings, new DigestCheck(lines), () => {});
+  const realTime = found.realTime;
+  if (!realTime) return t.fail('no real-time run');
+  t.true(found.search.rate > 440, `the search passes ${found.search.rate} lines/s`);
+  t.true(realTime.held);
+  t.true(realTime.tries >= 2);
+  t.true(realTime.rate + 60 <= 500, `held at ${realTime.rate} lines/s`);
+  t.true(realTime.rate * settings.precision > 440, 'one step above it did not hold');
+  t.is(sustainedRate(found), realTime.rate);
+  t.is(sustainedRatio(found, { search: { rate: 100, failedAt: Infinity, probes: [] } }), realTime.rate / 100);
+});
+
+test('a system held in real time at no rate tried keeps the lowest, flagged as not held', async (t) => {
+  const lines = ['a b'];
+  const found = await measureSustained(fakeSystem(lines, 1000), settings, new DigestCheck(lines), () => {});
+  const realTime = found.realTime;
+  if (!realTime) return t.fail('no real-time run');
+  t.false(realTime.held);
+  t.is(realTime.tries, 3);
+  t.is(sustainedRate(found), realTime.rate);
+  t.true(sustainedRate(found) < found.search.rate / 1.2);
 });
