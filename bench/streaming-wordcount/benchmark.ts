@@ -97,6 +97,7 @@ export async function runStreamingWordcount(
   const found = new Map<string, Sustained>();
   const fixedCost = new Map<string, number>();
   let paired: Paired | undefined;
+  let pairedLines = 0;
   try {
     const order: System[] = [
       systems.kindling,
@@ -150,6 +151,7 @@ export async function runStreamingWordcount(
         batches: 2 + s.probeBatches,
       } as const;
       paired = await pairedRuns(systems.kindling, systems.plain, spec, s.pairedRounds, 2, check);
+      pairedLines = spec.linesPerBatch;
       log(
         `streaming-wordcount: paired at ${spec.linesPerBatch} lines/batch: kindling ${paired.firstMs.toFixed(1)} ms, plain-js ${paired.secondMs.toFixed(1)} ms a batch`,
       );
@@ -190,16 +192,14 @@ export async function runStreamingWordcount(
     });
   }
   if (paired) {
-    const kindling = found.get('kindling');
-    const lines = Math.max(1, Math.round(((kindling ? sustainedRate(kindling) : 0) * s.intervalMs) / 1000));
     rows.push({
       system: 'kindling',
-      metric: `paired: ms per batch of ${lines} lines`,
+      metric: `paired: ms per batch of ${pairedLines} lines`,
       value: paired.firstMs,
     });
     rows.push({
       system: 'plain-js',
-      metric: `paired: ms per batch of ${lines} lines`,
+      metric: `paired: ms per batch of ${pairedLines} lines`,
       value: paired.secondMs,
     });
   }

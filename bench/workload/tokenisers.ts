@@ -31,8 +31,8 @@ function split(line: string): string[] {
 }
 
 /**
- * Measures both tokenisers over `lines` (`rounds` timed passes each, alternating) and compares
- * their words line by line.
+ * Measures both tokenisers over `lines` (twice each, alternating, `rounds` timed passes a time;
+ * the lower of a tokeniser's two medians) and compares their words line by line.
  *
  * @example
  * const { wordsNs, splitNs } = compareTokenisers(lines);
