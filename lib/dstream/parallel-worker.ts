@@ -47,6 +47,8 @@ export interface SkippedSlice {
 /** A slice's result as a worker sends it: errors as plain data, results as {@link SentRecords}. */
 export interface SentSliceResult extends Omit<SliceResult<SentError>, 'out'> {
   readonly out?: SentRecords;
+  /** When the worker finished the slice, ms since the epoch (`performance.timeOrigin + now()`). */
+  readonly finishedAt: number;
 }
 
 /** An error as it crosses from a worker: what the main thread needs to rebuild it. */
@@ -98,6 +100,7 @@ async function runSliceInWorker(request: SliceRequest): Promise<SentSliceResult 
     ...result,
     ...(result.out && { out: sendRecords(result.out) }),
     failures: result.failures.map((f) => ({ index: f.index, error: send(f.error) })),
+    finishedAt: performance.timeOrigin + performance.now(),
   };
 }
 

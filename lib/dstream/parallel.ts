@@ -18,6 +18,7 @@ import { KeyTable, combineInto, reducer } from './key-table.js';
 import { Node, asBatchError } from './node.js';
 import type { Key } from './pairs.js';
 import type { StageCombine, WorkerTask } from './parallel-task.js';
+import { SliceBalance } from './slice-balance.js';
 import type { SlicedResults, WorkerPool } from './worker-pool.js';
 
 /** Options of `DStream.parallel`. */
@@ -49,6 +50,8 @@ const KIND_NAMES = {
 export class ParallelNode<T, U> extends Node<U> {
   private readonly slices: number | undefined;
   private readonly collect: boolean;
+  /** How this stage's batches are shared between threads when cut one slice per thread. */
+  private readonly balance = new SliceBalance();
 
   constructor(
     parent: Node<T>,
@@ -94,6 +97,7 @@ export class ParallelNode<T, U> extends Node<U> {
       slices: this.slices,
       collect: this.collect,
       combine: this.combine,
+      balance: this.balance,
     });
     if (!this.collect) {
       const first = sliced.results.find((r) => r.failures.length > 0)?.failures[0];

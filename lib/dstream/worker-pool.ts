@@ -29,6 +29,7 @@ import {
   type WorkerSetup,
 } from './parallel-worker.js';
 import { receiveRecords, sendRecords } from './record-transfer.js';
+import type { SliceBalance, SliceTiming } from './slice-balance.js';
 
 /** Options of the worker pool (the context's `workers` option). */
 export interface WorkerPoolOptions {
@@ -194,8 +195,10 @@ export class WorkerPool {
    * soon as a worker returns one. Slices so shrink towards the end of a batch and no thread waits
    * long for the last. `mapPartitions` stages and stages given `slices` are cut into that many
    * even slices instead (default: a few per thread, none under {@link MIN_SLICE_RECORDS}
-   * records), since a `mapPartitions` function sees one slice at a time; so are stages with
-   * `combine`, one slice per thread, since each slice gives back a pair per key it saw. Failures
+   * records), since a `mapPartitions` function sees one slice at a time. Stages with `combine`
+   * run one slice per thread, since each slice gives back a pair per key it saw; with the main
+   * thread, `balance` sizes them from what a record cost each side in the stage's earlier
+   * batches, so that the threads end together (a worker pays for reading its slice back). Failures
    * of the user function are in the results; a worker that dies, a record that cannot be cloned,
    * or an error thrown by a reduce function rejects.
    */
@@ -207,6 +210,8 @@ export class WorkerPool {
       readonly slices?: number | undefined;
       readonly collect: boolean;
       readonly combine?: StageCombine | undefined;
+      /** How the stage's slices are shared out when it runs one per thread; learns from this batch. */
+      readonly balance?: SliceBalance | undefined;
     },
   ): Promise<SlicedResults> {
     const fn = await this.load(task);
@@ -217,15 +222,34 @@ export class WorkerPool {
       return { results: [result], offsets: [0] };
     }
     const job: SliceJob = { piscina, fn, task, records, batchTime, collect: options.collect, combine };
-    return task.kind === 'mapPartitions' || options.slices !== undefined || combine
-      ? this.runEven(job, this.sliceCount(records.length, options.slices, combine ? 1 : SLICES_PER_THREAD))
+    if (combine && options.slices === undefined) return this.runPerThread(job, options.balance);
+    return task.kind === 'mapPartitions' || options.slices !== undefined
+      ? this.runEven(job, this.sliceCount(records.length, options.slices, SLICES_PER_THREAD))
       : this.runGuided(job);
   }
 
-  /** `count` even slices: workers take them from the front, the main thread from the back. */
-  private async runEven(job: SliceJob, count: number): Promise<SlicedResults> {
+  /**
+   * One slice per thread, the main thread's last, cut by `balance` so that all end together
+   * (even without it); the balance then learns from how long each took.
+   */
+  private async runPerThread(job: SliceJob, balance: SliceBalance | undefined): Promise<SlicedResults> {
+    const count = this.sliceCount(job.records.length, undefined, 1);
+    if (!balance || !this.mainThread || count < 2) return this.runEven(job, count);
+    const run = await this.runEven(job, count, balance.offsets(job.records.length, count - 1));
+    balance.observe(run.timings.main, run.timings.workers);
+    return run;
+  }
+
+  /**
+   * `count` slices (even unless `offsets` says where they start): workers take them from the
+   * front, the main thread from the back.
+   */
+  private async runEven(
+    job: SliceJob,
+    count: number,
+    offsets = Array.from({ length: count }, (_, i) => Math.floor((i * job.records.length) / count)),
+  ): Promise<SlicedResults & { readonly timings: SliceRun['timings'] }> {
     const { records } = job;
-    const offsets = Array.from({ length: count }, (_, i) => Math.floor((i * records.length) / count));
     const end = (i: number): number => offsets[i + 1] ?? records.length;
     const run = new SliceRun(job);
     let front = 0;
@@ -247,7 +271,7 @@ export class WorkerPool {
       await run.takeBack();
     }
     await workers;
-    return run.results();
+    return { ...run.results(), timings: run.timings };
   }
 
   /** Slices cut as the threads ask for work; see {@link run}. */
@@ -362,6 +386,11 @@ class SliceRun {
   failure: KindlingError | undefined;
   private readonly parts: { start: number; result: SliceResult }[] = [];
   private readonly handed = new Set<HandedSlice>();
+  /**
+   * How long slices took: the main thread's, all together, and each worker's from its post to
+   * when the worker finished it (by the worker's clock, so not delayed by a busy main thread).
+   */
+  readonly timings: { main?: SliceTiming; readonly workers: SliceTiming[] } = { workers: [] };
 
   constructor(private readonly job: SliceJob) {}
 
@@ -380,8 +409,13 @@ class SliceRun {
     };
     this.handed.add(slice);
     try {
-      const answer = (await job.piscina.run(request)) as SentSliceResult | SkippedSlice;
-      if (!('skipped' in answer)) this.parts.push({ start, result: received(answer) });
+      const answering = job.piscina.run(request) as Promise<SentSliceResult | SkippedSlice>;
+      const posted = performance.timeOrigin + performance.now();
+      const answer = await answering;
+      if (!('skipped' in answer)) {
+        this.parts.push({ start, result: received(answer) });
+        this.timings.workers.push({ records: end - start, ms: answer.finishedAt - posted });
+      }
     } catch (error) {
       this.failure ??= workerFailure(error, which);
     } finally {
@@ -392,6 +426,7 @@ class SliceRun {
   /** Runs records `start` to `end` on the main thread. */
   async onMain(start: number, end: number): Promise<void> {
     const { job } = this;
+    const started = performance.now();
     const result = await runSlice(
       job.fn,
       job.task.kind,
@@ -401,6 +436,11 @@ class SliceRun {
       job.combine?.slice,
     );
     this.parts.push({ start, result });
+    const before = this.timings.main ?? { records: 0, ms: 0 };
+    this.timings.main = {
+      records: before.records + end - start,
+      ms: before.ms + performance.now() - started,
+    };
   }
 
   /** Runs on the main thread the handed slices no worker has started, the last handed first. */
@@ -428,7 +468,7 @@ function yieldToEvents(): Promise<void> {
 }
 
 /** A worker's result as the main thread uses it: results rebuilt, errors as Errors again. */
-function received({ out, failures, ...rest }: SentSliceResult): SliceResult {
+function received({ out, failures, finishedAt: _, ...rest }: SentSliceResult): SliceResult {
   return {
     ...rest,
     ...(out && { out: receiveRecords(out) }),

@@ -118,6 +118,28 @@ for (const workers of [undefined, 1] as const) {
   });
 }
 
+test.serial('a stage fused with countByValue learns to give a slow worker less of each batch', async (t) => {
+  const batches = Array.from({ length: 6 }, () => range(1, 20_000));
+  const result = await run(batches, { threads: 1 }, (s) =>
+    (s as DStream<number>).parallel(task<number, string>('threadKindSlowOnWorkers')).countByValue(),
+  );
+  t.is(result.failure, undefined);
+  const shares = result.out.map((pairs) => new Map(pairs as [string, number][]));
+  for (const share of shares) t.is((share.get('main') ?? 0) + (share.get('worker') ?? 0), 20_000);
+  t.deepEqual(
+    [...(shares[0] ?? [])].sort(),
+    [
+      ['main', 10_000],
+      ['worker', 10_000],
+    ],
+    'the first batch is cut even',
+  );
+  // A worker record costs some hundred times a main-thread one: the cut goes to its limit, the
+  // worker doing a quarter of what the main thread does.
+  const last = shares[shares.length - 1] ?? new Map<string, number>();
+  t.true((last.get('main') ?? 0) > 3 * (last.get('worker') ?? 0), JSON.stringify([...last]));
+});
+
 test('reduceByKey(workerTask) anywhere but right after a parallel stage is refused, saying where it goes', (t) => {
   const ssc = new StreamingContext({ batchInterval: 1000 });
   const pairs = ssc.queueStream<[string, number]>([]);

@@ -117,3 +117,11 @@ export function twice(n: number): { n: number }[] {
   const record = { n };
   return [record, record];
 }
+
+/** Which kind of thread ran the record; on a worker it first spins 20 µs, so workers cost far more. */
+export function threadKindSlowOnWorkers(): 'main' | 'worker' {
+  if (threadId === 0) return 'main';
+  const until = performance.now() + 0.02;
+  while (performance.now() < until);
+  return 'worker';
+}
