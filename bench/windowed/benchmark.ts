@@ -42,6 +42,7 @@ export const FULL: WindowedSettings = {
     warmupBatches: 31,
     probeBatches: 5,
     realTimeBatches: 30,
+    realTimeRuns: 3,
     startRate: 5_000,
     maxProbes: 6,
     precision: 1.15,
@@ -171,7 +172,7 @@ export async function runWindowed(options: BenchOptions, settings?: WindowedSett
     ratios[`${system}: ms per batch, largest / smallest window`] = (times.at(-1) ?? NaN) / (times[0] ?? NaN);
   }
   const notes = [
-    `rates searched as in streaming-wordcount, each probe running ${s.sustained.warmupBatches} batches to fill the ${windowS} s window before ${s.sustained.probeBatches} measured ones; ${s.sustained.realTimeBatches > 0 ? `then ${s.sustained.realTimeBatches} batches in real time at the rate found, the sustained rate being the one held there (tried again up to 3 times, each ${s.sustained.precision}× lower, when not held)` : 'no real-time run in --quick'}. Spark checkpoints every 10 s (it requires a checkpoint directory for an inverse-function window); Kindling needs none`,
+    `rates searched as in streaming-wordcount, each probe running ${s.sustained.warmupBatches} batches to fill the ${windowS} s window before ${s.sustained.probeBatches} measured ones; ${s.sustained.realTimeBatches > 0 ? `then ${s.sustained.realTimeBatches} batches in real time at the rate found, the sustained rate being the one held there (run at most ${s.sustained.realTimeRuns} times, each ${s.sustained.precision}× lower than the last, until held)` : 'no real-time run in --quick'}. Spark checkpoints every 10 s (it requires a checkpoint directory for an inverse-function window); Kindling needs none`,
   ];
   if (found.has('spark'))
     notes.push(ratioTargetNote(found.get('kindling'), { name: 'spark', found: found.get('spark') }, 2));

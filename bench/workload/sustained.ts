@@ -25,6 +25,8 @@ export interface SustainedSettings {
   readonly probeBatches: number;
   /** Batches the real-time run measures after its warm-up (0: no real-time run). */
   readonly realTimeBatches: number;
+  /** Real-time runs at most, each a step of `precision` below the last, which did not hold. */
+  readonly realTimeRuns: number;
   /** The first rate probed, lines/s. */
   readonly startRate: number;
   readonly maxProbes: number;
@@ -32,9 +34,6 @@ export interface SustainedSettings {
   /** The lowest rate probed, lines/s: a system that fails there sustains no rate worth naming. */
   readonly minRate: number;
 }
-
-/** Real-time runs at most, each a step of `precision` below the last that did not hold. */
-const REAL_TIME_TRIES = 3;
 
 /** What the measurement found for one system. */
 export interface Sustained {
@@ -107,7 +106,7 @@ export async function measureSustained(
   if (settings.realTimeBatches === 0 || search.rate === 0 || system.name.startsWith('plain-js'))
     return { search };
   let realTime: NonNullable<Sustained['realTime']> | undefined;
-  for (let tries = 1, rate = search.rate; tries <= REAL_TIME_TRIES; tries++) {
+  for (let tries = 1, rate = search.rate; tries <= settings.realTimeRuns; tries++) {
     const run = spec(settings, 'system', rate, settings.realTimeBatches);
     const measured = await system.run(run);
     check.verify(`${system.name} (real time)`, run, measured);

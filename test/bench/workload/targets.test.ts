@@ -70,6 +70,7 @@ const settings: SustainedSettings = {
   warmupBatches: 1,
   probeBatches: 2,
   realTimeBatches: 3,
+  realTimeRuns: 3,
   startRate: 100,
   maxProbes: 8,
   precision: 1.1,
