@@ -119,7 +119,7 @@ for (const workers of [undefined, 1] as const) {
 }
 
 test.serial('a stage fused with countByValue learns to give a slow worker less of each batch', async (t) => {
-  const batches = Array.from({ length: 6 }, () => range(1, 20_000));
+  const batches = Array.from({ length: 8 }, () => range(1, 20_000));
   const result = await run(batches, { threads: 1 }, (s) =>
     (s as DStream<number>).parallel(task<number, string>('threadKindSlowOnWorkers')).countByValue(),
   );
