@@ -46,8 +46,8 @@ export const FULL: StreamingWordcountSettings = {
   // shared machine) failed a probe; of ten it is the second slowest.
   probeBatches: 10,
   realTimeBatches: 30,
-  // Five steps of 5 % reach 0.82 of the search's rate, as three of 10 % did: Spark's real-time
-  // runs have come out 5 to 15 % slower than its probes.
+  // Five runs 5 % apart reach 0.82 of the search's rate, as three runs 10 % apart reached 0.83:
+  // Spark's real-time runs have come out 5 to 15 % slower than its probes.
   realTimeRuns: 5,
   startRate: 20_000,
   // Within 5 %: the rate found lies up to one step under the highest that passes, and at 10 %

@@ -232,24 +232,21 @@ export class WorkerPool {
    * One slice per thread, the main thread's last, cut by `balance` so that all end together
    * (even without it); the balance then learns from how long each took.
    */
-  private async runPerThread(job: SliceJob, balance: SliceBalance | undefined): Promise<SlicedResults> {
+  private runPerThread(job: SliceJob, balance: SliceBalance | undefined): Promise<SlicedResults> {
     const count = this.sliceCount(job.records.length, undefined, 1);
-    if (!balance || !this.mainThread || count < 2) return this.runEven(job, count);
-    const run = await this.runEven(job, count, balance.offsets(job.records.length, count - 1));
-    balance.observe(run.timings.main, run.timings.workers);
-    return run;
+    return this.runEven(job, count, this.mainThread && count >= 2 ? balance : undefined);
   }
 
   /**
-   * `count` slices (even unless `offsets` says where they start): workers take them from the
-   * front, the main thread from the back.
+   * `count` slices: workers take them from the front, the main thread (with `mainThread`) the
+   * last. Even, or with `balance` the workers' slices first and the main thread's last, sized
+   * as it says; it then learns from how long each took.
    */
-  private async runEven(
-    job: SliceJob,
-    count: number,
-    offsets = Array.from({ length: count }, (_, i) => Math.floor((i * job.records.length) / count)),
-  ): Promise<SlicedResults & { readonly timings: SliceRun['timings'] }> {
+  private async runEven(job: SliceJob, count: number, balance?: SliceBalance): Promise<SlicedResults> {
     const { records } = job;
+    const offsets = balance
+      ? balance.offsets(records.length, count - 1)
+      : Array.from({ length: count }, (_, i) => Math.floor((i * records.length) / count));
     const end = (i: number): number => offsets[i + 1] ?? records.length;
     const run = new SliceRun(job);
     let front = 0;
@@ -271,7 +268,9 @@ export class WorkerPool {
       await run.takeBack();
     }
     await workers;
-    return { ...run.results(), timings: run.timings };
+    const results = run.results();
+    balance?.observe(run.timings.main, run.timings.workers);
+    return results;
   }
 
   /** Slices cut as the threads ask for work; see {@link run}. */
