@@ -23,22 +23,15 @@ import type { BackoffPolicy } from './retry.js';
 import { JobGenerator } from './scheduler/job-generator.js';
 import { JobScheduler } from './scheduler/job-scheduler.js';
 import { progressLine } from './scheduler/progress.js';
-import type {
-  BatchSource,
-  CheckpointStore,
-  Clock,
-  FsyncPolicy,
-  SkippedCheckpoint,
-  StreamingEvent,
-} from './types.js';
+import type { BatchSource, CheckpointStore, Clock, FsyncPolicy, StreamingEvent } from './types.js';
 import { SourceInputNode } from './dstream/source-stream.js';
 import { ReceivedBlockLog } from './dstream/received-block-log.js';
 import { FileWriteAheadLog } from './wal/file-wal.js';
 import { join } from 'node:path';
-import { restoreCheckpoint, type Restored } from './checkpoint/checkpoint.js';
+import { BatchLog } from './checkpoint/batch-plans.js';
 import { Checkpointer } from './checkpoint/checkpointer.js';
-import { DirectoryCheckpointStore } from './checkpoint/directory-store.js';
-import { readNewestCheckpoint } from './checkpoint/recovery.js';
+import { DirectoryCheckpointStore, unwritable } from './checkpoint/directory-store.js';
+import { recoverGraph, type Recovery, type RecoveryOptions } from './checkpoint/recovery.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { formatDuration, isMultipleOf } from './duration.js';
 import { onShutdownSignal } from './shutdown.js';
@@ -150,7 +143,7 @@ export class StreamingContext {
   private readonly rateController: RateController;
   private readonly logger: Logger;
   private readonly checkpointer: Checkpointer | undefined;
-  private recovered: (Restored & { skipped: SkippedCheckpoint[] }) | undefined;
+  private recovered: Recovery | undefined;
   private lastCompleted: number | undefined;
   private removeSignalHandlers: (() => void) | undefined;
   private closeLogs: () => Promise<void> = async () => undefined;
@@ -287,14 +280,15 @@ export class StreamingContext {
 
   /**
    * The records a {@link BatchSource} gives for each batch: a source the engine asks, batch by
-   * batch (Kafka's direct stream), rather than a receiver that pushes. Its position is
-   * checkpointed, and `commit(time)` is called once the batch's outputs have all completed.
+   * batch (Kafka's direct stream), rather than a receiver that pushes. Each batch is planned,
+   * its plan written to the batch log (with a checkpoint store), then read; the source's position
+   * is checkpointed, and `commit(time)` is called once the batch's outputs have all completed.
    *
    * @example
    * ssc.sourceStream(kafkaSource).map(parse).foreachBatch(save); // kafkaDirectStream does this
    */
-  sourceStream<T>(source: BatchSource<T>): DStream<T> {
-    return this.input(new SourceInputNode<T>(this.graph, source));
+  sourceStream<T, P = unknown>(source: BatchSource<T, P>): DStream<T> {
+    return this.input(new SourceInputNode<T>(this.graph, source as BatchSource<T>));
   }
 
   /**
@@ -397,9 +391,12 @@ export class StreamingContext {
    * Resumes a job from its newest checkpoint, or creates it. `build` makes the context and its
    * whole graph, the same way each time; with no checkpoint in `checkpointDir` that is all.
    * With one, the graph's state, the batches generated but not completed (which run again) and
-   * each source's position are restored from it before `start()`. A corrupt newest checkpoint is
-   * skipped for the one before it, and said so on `events` (`checkpointRestored.skipped`) and in
-   * the log. A checkpoint from a different graph is refused, naming the operators that differ,
+   * each source's position are restored from it before `start()`, and the batches that the batch
+   * log holds past it run again with the records they held (the offset ranges, the files they
+   * read). A corrupt newest checkpoint is skipped for the one before it, and said so on `events`
+   * (`checkpointRestored.skipped`) and in the log. When every checkpoint is unreadable it refuses
+   * to start, unless `discardUnreadableCheckpoints` is set (then it clears them and starts
+   * afresh). A checkpoint from a different graph is refused, naming the operators that differ,
    * unless `allowMissingState` is set.
    *
    * @example
@@ -414,7 +411,7 @@ export class StreamingContext {
   static async getOrCreate(
     checkpointDir: string,
     build: () => StreamingContext | Promise<StreamingContext>,
-    options: { readonly allowMissingState?: boolean } = {},
+    options: RecoveryOptions = {},
   ): Promise<StreamingContext> {
     const ssc = await build();
     const store = ssc.checkpointer?.store;
@@ -424,19 +421,16 @@ export class StreamingContext {
           `${store ? `to ${store.description}` : 'nowhere'}; give it checkpointDir: '${checkpointDir}'`,
       );
     }
-    const found = await readNewestCheckpoint(store);
-    for (const skip of found.skipped) {
-      ssc.logger.warn(`skipped checkpoint ${skip.name} in ${store.description}: ${skip.reason}`);
-    }
-    if (found.data) {
-      const restored = restoreCheckpoint(ssc.graph, found.data, options);
-      ssc.recovered = { ...restored, skipped: found.skipped };
-      ssc.lastCompleted = restored.time;
-      const rerun = restored.pending.length > 0 ? `; batches ${restored.pending.join(', ')} run again` : '';
-      const missing =
-        restored.missingState.length > 0 ? `; no state for ${restored.missingState.join(', ')}` : '';
+    const recovered = await recoverGraph(store, ssc.graph, options, (message) => ssc.logger.warn(message));
+    if (recovered) {
+      ssc.recovered = recovered;
+      ssc.lastCompleted = recovered.time;
+      const { pending, replayed, missingState } = recovered;
+      const rerun = pending.length > 0 ? `; batches ${pending.join(', ')} run again` : '';
+      const plans = replayed.length > 0 ? ` (${replayed.length} with the plans of the batch log)` : '';
+      const missing = missingState.length > 0 ? `; no state for ${missingState.join(', ')}` : '';
       ssc.logger.warn(
-        `resuming from the checkpoint of time ${restored.time} in ${store.description}${rerun}${missing}`,
+        `resuming from the checkpoint of time ${recovered.time} in ${store.description}${rerun}${plans}${missing}`,
       );
     }
     return ssc;
@@ -467,8 +461,15 @@ export class StreamingContext {
     this.checkpointer?.start(zeroTime);
     this.lifecycle = 'active';
     if (recovered) {
-      const { time, pending, skipped, missingState } = recovered;
-      this.eventSubject.next({ type: 'checkpointRestored', batchTime: time, pending, skipped, missingState });
+      const { time, pending, replayed, skipped, missingState } = recovered;
+      this.eventSubject.next({
+        type: 'checkpointRestored',
+        batchTime: time,
+        pending,
+        replayed,
+        skipped,
+        missingState,
+      });
     }
     if (this.options.stopGracefullyOnShutdown) {
       this.removeSignalHandlers = onShutdownSignal((signal) => this.stopOnSignal(signal));
@@ -492,6 +493,9 @@ export class StreamingContext {
         started.push(input);
         if (input instanceof ReceiverInputNode) input.startReceiver(env, streamId);
       }
+      // Where the job starts is durable before its first batch, and so is each batch's plan.
+      if (this.checkpointer && !recovered) await this.checkpointer.writeStart(zeroTime);
+      if (this.checkpointer) this.graph.batchLog = new BatchLog(this.checkpointer.store);
     } catch (error) {
       await Promise.allSettled([...started.map((input) => input.stop()), this.workers.close()]);
       this.lifecycle = 'stopped';
@@ -647,11 +651,21 @@ export class StreamingContext {
     for (const input of this.graph.inputs) {
       if (!(input instanceof ReceiverInputNode)) continue;
       const safe = input.name.replace(/[^A-Za-z0-9._-]+/g, '_');
-      const wal = await FileWriteAheadLog.open(join(dir, 'received', safe), {
+      const walDir = join(dir, 'received', safe);
+      const wal = await FileWriteAheadLog.open(walDir, {
         fsync,
         clock: this.clock,
         // Rolled segments can be cleaned once checkpointed; Spark rolls every 60 s too.
         rollIntervalMs: Math.max(WAL_ROLL_INTERVAL, this.checkpointer?.interval ?? 0),
+      }).catch((error: unknown) => {
+        const denied = unwritable((error as { code?: string }).code);
+        if (denied === undefined) throw error;
+        throw new ConfigurationError(
+          `could not open the write-ahead log of '${input.name}' in ${walDir}: ${denied} (${describe(error)}); ` +
+            'the writeAheadLog option keeps it under checkpointDir: give checkpointDir a directory this ' +
+            'process can write, or turn writeAheadLog off',
+          { cause: error },
+        );
       });
       logs.push(wal);
       const damage = await input.attachLog(new ReceivedBlockLog(wal), this.clock, completed);
@@ -664,7 +678,9 @@ export class StreamingContext {
     }
     this.closeLogs = () => Promise.all(logs.map((wal) => wal.close())).then(() => undefined);
     if (this.checkpointer) {
-      this.checkpointer.onWritten = async (time) => {
+      // Blocks stay until no checkpoint the store keeps needs them: a restart that finds the
+      // newest checkpoint corrupt resumes from an older one, and replays its blocks from here.
+      this.checkpointer.onRetired = async (time) => {
         await Promise.all(logs.map((wal) => wal.clean(time)));
       };
     }

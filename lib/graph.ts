@@ -6,6 +6,8 @@ import { formatDuration } from './duration.js';
 import { ConfigurationError, IllegalStateError } from './errors.js';
 import { DeadLetterLedger } from './dstream/dead-letters.js';
 import type { InputNode } from './dstream/input.js';
+import { PlannedInputNode } from './dstream/planned-input.js';
+import type { BatchLog } from './checkpoint/batch-plans.js';
 import type { GraphScope, Node } from './dstream/node.js';
 import type { OutputNode } from './dstream/output.js';
 
@@ -42,6 +44,8 @@ export class DStreamGraph implements GraphScope {
   private extraRemember = 0;
   /** Parallel stages a queued batch may start early (set at start; see `JobSet.runAhead`). */
   private aheadStages: readonly Node<unknown>[] = [];
+  /** Where each batch's plans go before its outputs run (set by a context with a checkpoint store). */
+  batchLog: BatchLog | undefined;
 
   constructor(
     readonly batchInterval: number,
@@ -115,8 +119,13 @@ export class DStreamGraph implements GraphScope {
     this.deadLetters.start(this.allNodes(), this.batchInterval);
   }
 
-  /** Materialises every input for `time` and returns the output jobs due then. */
+  /**
+   * Materialises every input for `time` and returns the output jobs due then. The inputs that
+   * plan their batches plan first, and their plans are in the batch log before any input is read
+   * (so before any output can run).
+   */
   async generateJobs(time: number): Promise<JobSet> {
+    await this.planInputs(time);
     const batches = await Promise.all(this.inputs.map((input) => input.getOrCompute(time)));
     const records = batches.reduce((sum, batch) => sum + (batch?.length ?? 0), 0);
     const jobs: Job[] = [];
@@ -136,6 +145,22 @@ export class DStreamGraph implements GraphScope {
         },
       }),
     };
+  }
+
+  /** Plans the batch at `time` of every input that plans, and writes the plans to the batch log. */
+  private async planInputs(time: number): Promise<void> {
+    const planned = await Promise.all(
+      this.inputs.map((input) => (input instanceof PlannedInputNode ? input.planBatch(time) : undefined)),
+    );
+    const plans: [string, unknown][] = [];
+    let fresh = false;
+    planned.forEach((batch, i) => {
+      if (!batch) return;
+      plans.push([(this.inputs[i] as InputNode<unknown>).name, batch.plan]);
+      fresh ||= !batch.replayed;
+    });
+    // Replayed plans are in the log already, as they were written.
+    if (fresh && this.batchLog) await this.batchLog.write(time, plans);
   }
 
   /** Sets the parallel stages that queued batches may start early (none by default). */

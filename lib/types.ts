@@ -121,6 +121,8 @@ export type StreamingEvent =
       readonly batchTime: number;
       /** Batches generated before the crash but not completed: they run again. */
       readonly pending: readonly number[];
+      /** Those of `pending` that run again with the plans of the batch log (offset ranges, files). */
+      readonly replayed: readonly number[];
       /** Newer checkpoints that could not be used (truncated, corrupt), and why. */
       readonly skipped: readonly SkippedCheckpoint[];
       /** Stateful operators that start empty (only with `allowMissingState`). */
@@ -153,7 +155,7 @@ export interface SkippedCheckpoint {
   readonly reason: string;
 }
 
-/** One checkpoint as a store holds it: the batch time it was taken at and its bytes. */
+/** One checkpoint, or one batch's plans, as a store holds it: its batch time, its name and its bytes. */
 export interface StoredCheckpoint {
   readonly time: number;
   readonly name: string;
@@ -175,7 +177,24 @@ export interface CheckpointStore {
    * (truncated, bad checksum). Empty when there is none.
    */
   readAll(): Promise<{ readonly checkpoints: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }>;
-  /** Removes every checkpoint (for tests and for starting afresh). */
+  /**
+   * Writes the plans of the batch at `time` (what each replayable input reads for it, encoded
+   * by the engine) durably and atomically, replacing plans of the same time. The engine waits
+   * for it before the batch's outputs run. A store keeps the plans newer than its oldest
+   * checkpoint, and deletes the others when it deletes old checkpoints.
+   */
+  writePlans(time: number, data: Uint8Array): Promise<void>;
+  /**
+   * Every batch's plans the store holds, oldest first, with the ones that do not read back
+   * intact (truncated, bad checksum) as skipped.
+   */
+  readPlans(): Promise<{ readonly plans: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }>;
+  /**
+   * How many checkpoints the store keeps (default 1). The engine keeps what a restart from the
+   * oldest of them needs (write-ahead log segments, batch plans).
+   */
+  readonly keep?: number;
+  /** Removes every checkpoint and every batch's plans (for tests and for starting afresh). */
   clear(): Promise<void>;
 }
 
@@ -231,31 +250,52 @@ export interface BatchLimit {
 
 /**
  * A source the engine asks for each batch's records, as Spark's direct streams do (Kafka): no
- * receiver, no write-ahead log; the source decides what each batch holds from positions it can
- * read again (offsets), so a batch re-run after a crash reads the same records.
+ * receiver, no write-ahead log. Reading a batch takes two steps. `plan` decides what the batch
+ * holds from where the source stands (an offset range per partition, the names of new files) and
+ * moves the source past it; `read` returns the records of a plan. With a checkpoint store, the
+ * engine writes each batch's plan durably before the batch's outputs run, and after a crash runs
+ * the batches of the plans written since the last checkpoint again with those very plans (given
+ * back through `replan`), so a batch that ran before the crash holds the same records again.
+ *
+ * Contract: a plan is a plain value (`v8.serialize` writes it: numbers, strings, arrays, plain
+ * objects); `read` gives the same records for the same plan every time it is called, in any
+ * process; `replan(time, plan)` leaves the source where `plan(time, ...)` would have left it.
  *
  * @example
- * const counter: BatchSource<number> = {
+ * const counter: BatchSource<number, number> & { next: number } = {
  *   name: 'counter',
  *   next: 0,
- *   async read() { return [this.next++]; },
+ *   plan() { return this.next++; },                       // batch n holds the number n
+ *   replan(_time, n) { this.next = n + 1; },
+ *   async read(_time, n) { return [n]; },
  *   position() { return this.next; },
  *   restore(position) { this.next = position as number; },
- * } as BatchSource<number> & { next: number };
+ * };
  * ssc.sourceStream(counter).print();
  */
-export interface BatchSource<T> {
+export interface BatchSource<T, P = unknown> {
   /** How the source is named in events and errors. */
   readonly name: string;
   /** Connects; called at start, after `restore` when resuming from a checkpoint. */
   start?(): void | Promise<void>;
   /**
-   * The records of the batch at `time`. Called once per batch time, in order. A source that sets
+   * Decides what the batch at `time` holds, from where the source stands, and moves the source
+   * past it. Called once per batch time, in order, after the previous batch's `read`.
+   */
+  plan(time: number, limit: BatchLimit): P | Promise<P>;
+  /**
+   * Takes `plan`, decided for the batch at `time` by a run that crashed, as this batch's plan:
+   * moves the source to where `plan` would have left it. Called instead of `plan` while the job
+   * replays the plans written since its checkpoint.
+   */
+  replan(time: number, plan: P): void;
+  /**
+   * The records of `plan`: the same records every time. A source that sets
    * `storesRejectedRecords: true` may put `RejectedRecord`s among them: they leave the batch and
    * become the stream's dead letters of that time (as for a receiver).
    */
-  read(time: number, limit: BatchLimit): Promise<T[]>;
-  /** Where the source stands after the last `read` (checkpointed with that batch). */
+  read(time: number, plan: P): Promise<T[]>;
+  /** Where the source stands after the last plan (checkpointed with that batch). */
   position?(): unknown;
   /** Moves the source to a checkpointed position, before `start`. */
   restore?(position: unknown): void;

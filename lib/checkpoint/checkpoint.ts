@@ -63,7 +63,7 @@ export function takeCheckpoint(graph: DStreamGraph, time: number, zeroTime: numb
       inputs.push({
         name: node.name,
         batches,
-        position: newest === undefined ? undefined : node.positionAt(newest),
+        position: newest === undefined ? node.currentPosition() : node.positionAt(newest),
       });
     } else if (node.mustCheckpoint || node.checkpointInterval !== undefined) {
       saved.push({ name: node.name, batches: node.checkpointBatches().filter(([t]) => t <= time) });

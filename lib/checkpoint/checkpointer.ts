@@ -17,8 +17,13 @@ export class Checkpointer {
   private writes: Promise<void> = Promise.resolve();
   private lastTaken: number | undefined;
   private zeroTime = 0;
-  /** Called after each checkpoint is durable, with its batch time (to clean write-ahead logs). */
-  onWritten: (time: number) => Promise<void> = async () => undefined;
+  /**
+   * Called after each checkpoint is durable, with the time of the oldest checkpoint the store
+   * still keeps: what only older ones needed (write-ahead log segments) can go.
+   */
+  onRetired: (time: number) => Promise<void> = async () => undefined;
+  /** Times of the checkpoints written in this run, oldest first (at most the store's `keep`). */
+  private readonly written: number[] = [];
 
   constructor(
     readonly store: CheckpointStore,
@@ -40,6 +45,29 @@ export class Checkpointer {
     if ((time - this.zeroTime) % this.interval === 0) this.take(time);
   }
 
+  /**
+   * Writes the checkpoint of a job's start (`zeroTime`: no batch yet, every source's starting
+   * position) and resolves once it is durable; rejects if it cannot be written. A job that
+   * crashes before its first batch's checkpoint resumes from it: its sources start where they
+   * did, and the batches of its batch log run again.
+   */
+  async writeStart(zeroTime: number): Promise<void> {
+    this.lastTaken = zeroTime;
+    const bytes = encodeCheckpoint(takeCheckpoint(this.graph, zeroTime, zeroTime));
+    await this.store.write(zeroTime, bytes);
+    this.events.next({ type: 'checkpointWritten', batchTime: zeroTime, bytes: bytes.byteLength });
+    await this.retire(zeroTime);
+  }
+
+  /** Notes the checkpoint of `time` as written and tells `onRetired` the oldest one kept. */
+  private async retire(time: number): Promise<void> {
+    this.written.push(time);
+    const keep = Math.max(1, this.store.keep ?? 1);
+    if (this.written.length > keep) this.written.splice(0, this.written.length - keep);
+    // Until this run has written `keep` checkpoints, older runs' checkpoints are among those kept.
+    if (this.written.length === keep) await this.onRetired(this.written[0] as number);
+  }
+
   /** Checkpoints the last completed batch if it has not been, and waits for every write. */
   async flush(lastCompleted: number | undefined): Promise<void> {
     if (lastCompleted !== undefined && lastCompleted !== this.lastTaken) this.take(lastCompleted);
@@ -59,7 +87,7 @@ export class Checkpointer {
       try {
         await this.store.write(time, bytes);
         this.events.next({ type: 'checkpointWritten', batchTime: time, bytes: bytes.byteLength });
-        await this.onWritten(time);
+        await this.retire(time);
       } catch (error) {
         this.fail(time, error);
       }

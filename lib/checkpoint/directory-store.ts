@@ -12,7 +12,8 @@ import { encodeCheckpointHeader, verifyCheckpoint } from './format.js';
 /** Digits of a time in a file name: enough for `Number.MAX_SAFE_INTEGER`, so names sort by time. */
 const TIME_DIGITS = 16;
 const CHECKPOINT_NAME = /^checkpoint-(\d{16})$/;
-const TEMP_NAME = /^\.checkpoint-(\d{16})\..+\.tmp$/;
+const PLANS_NAME = /^plans-(\d{16})$/;
+const TEMP_NAME = /^\.(?:checkpoint|plans)-(\d{16})\..+\.tmp$/;
 /** Errors of a write that may pass if tried again. */
 const RETRIABLE_CODES = new Set(['EAGAIN', 'EBUSY', 'EINTR', 'EMFILE', 'ENFILE', 'ENOSPC']);
 
@@ -31,7 +32,9 @@ export interface DirectoryCheckpointStoreOptions {
  * directory fsynced, so a reader sees the old file or the whole new one, even after a crash.
  * Writes of one store run one at a time, in call order. After each write, all but the newest
  * `keep` checkpoints (by time) are deleted, and so are leftover temp files of times up to the
- * one written (a crash mid-write leaves one; reads never look at them).
+ * one written (a crash mid-write leaves one; reads never look at them). Each batch's plans (the
+ * batch log) are files `plans-<t, 16 digits>`, written the same way, and deleted once they are
+ * no newer than the oldest checkpoint kept.
  *
  * Gotchas: only one process may write a directory at a time. The checkpoint just written is
  * never deleted by retention, even when `keep` newer ones exist (say, left by a run that is being
@@ -48,7 +51,8 @@ export interface DirectoryCheckpointStoreOptions {
 export class DirectoryCheckpointStore implements CheckpointStore {
   readonly description: string;
   readonly #dir: string;
-  readonly #keep: number;
+  /** How many checkpoints are kept. */
+  readonly keep: number;
   #writes = 0;
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -60,7 +64,7 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     if (dir === '')
       throw new ConfigurationError('checkpoint directory is empty; give the path of a directory');
     this.#dir = resolve(dir);
-    this.#keep = keep;
+    this.keep = keep;
     this.description = `directory ${this.#dir}`;
   }
 
@@ -79,14 +83,48 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     });
   }
 
+  /** Writes the plans of the batch at `time` atomically, as a checkpoint is written. */
+  writePlans(time: number, data: Uint8Array): Promise<void> {
+    if (!Number.isSafeInteger(time) || time < 0) {
+      return Promise.reject(
+        new KindlingError(`batch time must be a whole number of ms, at least 0; got ${time}`),
+      );
+    }
+    const name = `plans-${String(time).padStart(TIME_DIGITS, '0')}`;
+    const temp = `.${name}.${process.pid}-${++this.#writes}.tmp`;
+    return this.#serially(() => this.#writeDurably(name, temp, data));
+  }
+
   /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
   async readAll(): Promise<{
     readonly checkpoints: StoredCheckpoint[];
     readonly skipped: SkippedCheckpoint[];
   }> {
-    const checkpoints: StoredCheckpoint[] = [];
-    const skipped: SkippedCheckpoint[] = [];
     const files = (await this.#list()).checkpoints.sort((a, b) => b.time - a.time);
+    const { found, skipped } = await this.#readFiles(files);
+    return { checkpoints: found, skipped };
+  }
+
+  /** Every batch's plans that read back intact, oldest first, and the ones skipped with why. */
+  async readPlans(): Promise<{ readonly plans: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }> {
+    const files = (await this.#list()).plans.sort((a, b) => a.time - b.time);
+    const { found, skipped } = await this.#readFiles(files);
+    return { plans: found, skipped };
+  }
+
+  /** Deletes every checkpoint, plans and temp file of this store; other files in the directory stay. */
+  clear(): Promise<void> {
+    return this.#serially(async () => {
+      const { checkpoints, plans, temps } = await this.#list();
+      await this.#remove([...checkpoints, ...plans, ...temps].map((file) => file.name));
+    });
+  }
+
+  async #readFiles(
+    files: readonly NamedFile[],
+  ): Promise<{ found: StoredCheckpoint[]; skipped: SkippedCheckpoint[] }> {
+    const found: StoredCheckpoint[] = [];
+    const skipped: SkippedCheckpoint[] = [];
     for (const { time, name } of files) {
       let bytes: Uint8Array;
       try {
@@ -99,17 +137,9 @@ export class DirectoryCheckpointStore implements CheckpointStore {
       }
       const result = verifyCheckpoint(bytes);
       if ('reason' in result) skipped.push({ name, reason: result.reason });
-      else checkpoints.push({ time, name, data: result.data });
+      else found.push({ time, name, data: result.data });
     }
-    return { checkpoints, skipped };
-  }
-
-  /** Deletes every checkpoint and temp file of this store; other files in the directory stay. */
-  clear(): Promise<void> {
-    return this.#serially(async () => {
-      const { checkpoints, temps } = await this.#list();
-      await this.#remove([...checkpoints, ...temps].map((file) => file.name));
-    });
+    return { found, skipped };
   }
 
   #serially(work: () => Promise<void>): Promise<void> {
@@ -134,26 +164,35 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     } catch (error) {
       await rm(tempPath, { force: true }).catch(() => undefined); // the write's own error says more
       if (error instanceof KindlingError) throw error;
-      throw new KindlingError(
-        `could not write checkpoint ${name} to ${this.description}: ${describe(error)}`,
-        {
-          cause: error,
-          retriable: RETRIABLE_CODES.has(code(error) ?? ''),
-        },
-      );
+      const denied = unwritable(code(error));
+      if (denied !== undefined) {
+        throw new ConfigurationError(
+          `could not write ${name} to ${this.description}: ${denied} (${describe(error)}); ` +
+            'give checkpointDir a directory this process can write',
+          { cause: error },
+        );
+      }
+      throw new KindlingError(`could not write ${name} to ${this.description}: ${describe(error)}`, {
+        cause: error,
+        retriable: RETRIABLE_CODES.has(code(error) ?? ''),
+      });
     }
   }
 
-  /** Deletes all but the newest `keep` checkpoints (never `written`) and temp files up to `time`. */
+  /**
+   * Deletes all but the newest `keep` checkpoints (never `written`), the plans no newer than the
+   * oldest checkpoint kept, and temp files up to `time`.
+   */
   async #clean(time: number, written: string): Promise<void> {
-    const { checkpoints, temps } = await this.#list();
-    const old = checkpoints
-      .sort((a, b) => b.time - a.time)
-      .slice(this.#keep)
-      .filter((file) => file.name !== written);
+    const { checkpoints, plans, temps } = await this.#list();
+    const sorted = checkpoints.sort((a, b) => b.time - a.time);
+    const old = sorted.slice(this.keep).filter((file) => file.name !== written);
+    const kept = sorted.filter((file) => !old.includes(file));
+    const oldestKept = Math.min(...kept.map((file) => file.time));
+    const done = plans.filter((file) => file.time <= oldestKept);
     const stale = temps.filter((file) => file.time <= time);
     await this.#remove(
-      [...old, ...stale].map((file) => file.name),
+      [...old, ...done, ...stale].map((file) => file.name),
       written,
     );
   }
@@ -174,23 +213,26 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     }
   }
 
-  async #list(): Promise<{ checkpoints: NamedFile[]; temps: NamedFile[] }> {
+  async #list(): Promise<{ checkpoints: NamedFile[]; plans: NamedFile[]; temps: NamedFile[] }> {
     let names: string[];
     try {
       names = await readdir(this.#dir);
     } catch (error) {
-      if (code(error) === 'ENOENT') return { checkpoints: [], temps: [] };
+      if (code(error) === 'ENOENT') return { checkpoints: [], plans: [], temps: [] };
       throw this.#directoryError('list', error);
     }
     const checkpoints: NamedFile[] = [];
+    const plans: NamedFile[] = [];
     const temps: NamedFile[] = [];
     for (const name of names) {
       const checkpoint = CHECKPOINT_NAME.exec(name);
       if (checkpoint) checkpoints.push({ name, time: Number(checkpoint[1]) });
+      const plan = PLANS_NAME.exec(name);
+      if (plan) plans.push({ name, time: Number(plan[1]) });
       const temp = TEMP_NAME.exec(name);
       if (temp) temps.push({ name, time: Number(temp[1]) });
     }
-    return { checkpoints, temps };
+    return { checkpoints, plans, temps };
   }
 
   /** Creates the directory, and makes the new entries durable in their parents. */
@@ -215,10 +257,33 @@ export class DirectoryCheckpointStore implements CheckpointStore {
         { cause: error },
       );
     }
+    const denied = unwritable(code(error));
+    if (denied !== undefined) {
+      return new ConfigurationError(
+        `could not ${action} checkpoint directory ${this.#dir}: ${denied} (${describe(error)}); ` +
+          'give checkpointDir a directory this process can write',
+        { cause: error },
+      );
+    }
     return new KindlingError(`could not ${action} checkpoint ${this.description}: ${describe(error)}`, {
       cause: error,
       retriable: RETRIABLE_CODES.has(code(error) ?? ''),
     });
+  }
+}
+
+/** What an error code says about a directory that cannot be written, or undefined for other codes. */
+export function unwritable(errorCode: string | undefined): string | undefined {
+  switch (errorCode) {
+    case 'EROFS':
+      return 'it is on a read-only file system';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'a folder on its path does not exist and could not be created';
+    default:
+      return undefined;
   }
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigurationError, describe } from '../errors.js';
 import { checkLineDecoding, readLines, type LineDecodingOptions } from '../receiver/line-decoder.js';
 import { DeadLetterLog, RejectedRecord, type DeadLetter } from './dead-letter-log.js';
-import { InputNode } from './input.js';
+import { PlannedInputNode } from './planned-input.js';
 import type { GraphScope } from './node.js';
 
 /**
@@ -44,7 +44,7 @@ export interface TextFileStreamOptions extends LineDecodingOptions {
  * give half a file. Names are remembered while the file exists, so a file removed and moved in
  * again under the same name is read again. Subdirectories are not read.
  */
-export class FileInputNode<T = string> extends InputNode<T> {
+export class FileInputNode<T = string> extends PlannedInputNode<T, string[]> {
   private readonly seen = new Set<string>();
   /** The local directory read (a `file:` URL given is turned into its path). */
   readonly directory: string;
@@ -90,13 +90,13 @@ export class FileInputNode<T = string> extends InputNode<T> {
       for (const name of position) if (typeof name === 'string') this.seen.add(name);
   }
 
-  protected async compute(time: number): Promise<T[]> {
+  /** The names of the new files, in name order (up to `maxBytesPerBatch`); they count as seen. */
+  protected async plan(): Promise<string[]> {
     const names = await this.list();
     const present = new Set(names);
     for (const name of this.seen) if (!present.has(name)) this.seen.delete(name);
     const fresh = names.filter((name) => !this.seen.has(name)).sort();
-    const lines: T[] = [];
-    const letters: DeadLetter[] = [];
+    const planned: string[] = [];
     const maxBytes = this.options.maxBytesPerBatch;
     let bytes = 0;
     for (const name of fresh) {
@@ -107,10 +107,23 @@ export class FileInputNode<T = string> extends InputNode<T> {
         if (bytes > 0 && bytes + size > maxBytes) break;
         bytes += size;
       }
-      const records = await readLines(join(this.directory, name), this.options);
-      // Removed between listing and reading: not an error, and not seen.
-      if (records === undefined) continue;
+      planned.push(name);
       this.seen.add(name);
+    }
+    return planned;
+  }
+
+  protected replan(_time: number, names: string[]): void {
+    for (const name of names) this.seen.add(name);
+  }
+
+  protected async read(time: number, names: string[]): Promise<T[]> {
+    const lines: T[] = [];
+    const letters: DeadLetter[] = [];
+    for (const name of names) {
+      const records = await readLines(join(this.directory, name), this.options);
+      // Removed between planning and reading: not an error (a file must not go before it is read).
+      if (records === undefined) continue;
       for (const record of records) {
         if (record instanceof RejectedRecord) letters.push(this.deadLetter(record, time));
         else lines.push(record as T);

@@ -29,6 +29,11 @@ export abstract class InputNode<T> extends Node<T> {
   /** Moves the source to a position from a checkpoint, before start. */
   protected restorePosition(_position: unknown): void {}
 
+  /** @internal Where the source stands now (checkpointed at start, before the first batch). */
+  currentPosition(): unknown {
+    return this.position();
+  }
+
   /** @internal The position after the batch at `time`, if that batch is remembered. */
   positionAt(time: number): unknown {
     return this.positions.get(time);

@@ -12,14 +12,14 @@ import { describe } from '../errors.js';
 import type { Clock } from '../types.js';
 import { InputNode } from './input.js';
 import type { GraphScope } from './node.js';
-import type { ReceivedBlockLog } from './received-block-log.js';
+import type { CountedBlocks, ReceivedBlockLog } from './received-block-log.js';
 
 /** A receiver stream's write-ahead log, once attached. */
 interface Logging<T> {
   readonly log: ReceivedBlockLog<T>;
   readonly clock: Clock;
-  /** Block ids, in cut order. */
-  readonly ids: Map<Block<T>, number>;
+  /** Each block's id (in cut order) and the source's position after it. */
+  readonly ids: Map<Block<T>, { readonly id: number; readonly position: unknown }>;
   /** Block writes not yet finished. */
   readonly writes: Set<Promise<void>>;
   nextId: number;
@@ -36,6 +36,14 @@ export class ReceiverInputNode<T> extends InputNode<T> {
   private subscription: Subscription | undefined;
   private received: Block<T>[] = [];
   private logging: Logging<T> | undefined;
+  /**
+   * With the log: the blocks the batches so far hold (the last one's id) and where the source
+   * stood after them; checkpointed as this input's position, so a restart counts no block twice
+   * even when the log lost what said which batch took it.
+   */
+  private counted: CountedBlocks = { lastBlock: -1, position: undefined };
+  /** The count of the checkpoint restored, for `attachLog`. */
+  private checkpointCounted: CountedBlocks | undefined;
 
   constructor(
     scope: GraphScope,
@@ -72,7 +80,9 @@ export class ReceiverInputNode<T> extends InputNode<T> {
    * the source's position. Returns the damage found in the log, if any.
    */
   async attachLog(log: ReceivedBlockLog<T>, clock: Clock, completed: number | undefined): Promise<string[]> {
-    const recovered = await log.recover(completed);
+    let recovered = await log.recover(completed, this.checkpointCounted);
+    // A damaged log is written afresh, so that the next restart does not meet the damage again.
+    if (recovered.damaged) recovered = await log.rewrite(recovered, clock.now());
     this.logging = {
       log,
       clock,
@@ -81,17 +91,27 @@ export class ReceiverInputNode<T> extends InputNode<T> {
       nextId: recovered.nextId,
       position: undefined,
     };
-    if (recovered.batches.length > 0) this.restoreInput(recovered.batches, recovered.position);
-    for (const { id, records } of recovered.unallocated) {
+    for (const batch of recovered.batches) this.restoreInput([[batch.time, batch.records]], batch.counted);
+    this.counted = recovered.counted;
+    for (const { id, records, position } of recovered.unallocated) {
       // Logged again in the current segment: cleaning the old one must not take them along.
-      await log.addBlock(id, records, recovered.position, clock.now());
+      if (!recovered.damaged) await log.addBlock(id, records, position, clock.now());
       const block: Block<T> = { streamId: -1, time: clock.now(), records };
-      this.logging.ids.set(block, id);
+      this.logging.ids.set(block, { id, position });
       this.received.push(block);
     }
     this.logging.position = recovered.position;
     this.recoveredPosition = recovered.position;
     return recovered.damage;
+  }
+
+  protected override position(): unknown {
+    return this.logging ? this.counted : undefined;
+  }
+
+  protected override restorePosition(position: unknown): void {
+    const counted = position as Partial<CountedBlocks> | undefined;
+    if (typeof counted?.lastBlock === 'number') this.checkpointCounted = counted as CountedBlocks;
   }
 
   /** Starts the receiver under a supervisor. */
@@ -119,8 +139,8 @@ export class ReceiverInputNode<T> extends InputNode<T> {
   /** Writes a block to the log; it counts as received once written. */
   private logBlock(logging: Logging<T>, block: Block<T>): void {
     const id = logging.nextId++;
-    logging.ids.set(block, id);
     if (block.position !== undefined) logging.position = block.position;
+    logging.ids.set(block, { id, position: logging.position });
     const write = logging.log.addBlock(id, block.records, logging.position, logging.clock.now()).then(
       () => {
         this.received.push(block);
@@ -183,9 +203,12 @@ export class ReceiverInputNode<T> extends InputNode<T> {
     const blocks = this.received;
     this.received = [];
     if (logging) {
-      const ids = blocks.map((block) => logging.ids.get(block) ?? -1);
+      const logged = blocks.map((block) => logging.ids.get(block) ?? { id: -1, position: undefined });
       blocks.forEach((block) => logging.ids.delete(block));
+      const ids = logged.map((block) => block.id);
       await logging.log.allocate(time, ids, logging.position, logging.clock.now());
+      const last = logged.at(-1);
+      if (last && last.id >= 0) this.counted = { lastBlock: last.id, position: last.position };
     }
     // The blocks' bytes no longer count against receiverBufferBytes (backpressure).
     this.supervisor?.blockGenerator.taken(time, blocks);

@@ -1,20 +1,22 @@
 /**
  * The input stream of a {@link BatchSource}: a source the engine asks for each batch's records
  * (Spark's direct streams, such as Kafka's), instead of a receiver that pushes them. The source
- * decides what a batch holds (an offset range per partition, say); its position is
- * checkpointed; it is told when a batch's outputs have all completed, to commit.
+ * plans what a batch holds (an offset range per partition, say), the plan goes to the batch log,
+ * then the source reads it; its position is checkpointed; it is told when a batch's outputs have
+ * all completed, to commit.
  */
 import type { Subscription } from 'rxjs';
 import { PidRateEstimator } from '../rate/pid-estimator.js';
 import type { BatchLimit, BatchSource, StreamingEvent } from '../types.js';
 import type { BackpressureOptions } from '../rate/rate-controller.js';
 import type { Observable } from 'rxjs';
-import { InputNode } from './input.js';
+import { PlannedInputNode } from './planned-input.js';
 import type { GraphScope } from './node.js';
+import { KindlingError } from '../errors.js';
 import { DeadLetterLog, RejectedRecord, isRejectingReceiver, type DeadLetter } from './dead-letter-log.js';
 
-/** The input node of a BatchSource: asks it for each batch, passes the rate, commits after. */
-export class SourceInputNode<T> extends InputNode<T> {
+/** The input node of a BatchSource: plans and reads each batch with it, passes the rate, commits after. */
+export class SourceInputNode<T> extends PlannedInputNode<T> {
   private rate: number | undefined;
   private subscription: Subscription | undefined;
 
@@ -59,9 +61,24 @@ export class SourceInputNode<T> extends InputNode<T> {
     await this.source.commit?.(time);
   }
 
-  protected async compute(time: number): Promise<T[]> {
+  protected async plan(time: number): Promise<unknown> {
     const limit: BatchLimit = { interval: this.scope.batchInterval, rate: this.rate };
-    const read = await this.source.read(time, limit);
+    const plan = await this.source.plan(time, limit);
+    if (plan === undefined) {
+      throw new KindlingError(
+        `source '${this.source.name}' planned nothing (undefined) for the batch of time ${time}; ` +
+          'a plan must be a value the batch log can hold (an empty array for an empty batch)',
+      );
+    }
+    return plan;
+  }
+
+  protected replan(time: number, plan: unknown): void {
+    this.source.replan(time, plan);
+  }
+
+  protected async read(time: number, plan: unknown): Promise<T[]> {
+    const read = await this.source.read(time, plan);
     if (!this.deadLetterLog) return read;
     // Most batches reject nothing: then the source's array is the batch, without a copy. A
     // source's records are built in this process (never read back from a write-ahead log as plain

@@ -17,7 +17,8 @@ import type { WebHdfsClient } from '../../lookups/hdfs/webhdfs.js';
 /** Digits of a time in a name: enough for `Number.MAX_SAFE_INTEGER`, so names sort by time. */
 const TIME_DIGITS = 16;
 const CHECKPOINT_NAME = /^checkpoint-(\d{16})$/;
-const TEMP_NAME = /^\.checkpoint-(\d{16})\..+\.tmp$/;
+const PLANS_NAME = /^plans-(\d{16})$/;
+const TEMP_NAME = /^\.(?:checkpoint|plans)-(\d{16})\..+\.tmp$/;
 
 /** Options of an {@link HdfsCheckpointStore}. */
 export interface HdfsCheckpointStoreOptions extends HdfsConnectionOptions {
@@ -32,7 +33,9 @@ export interface HdfsCheckpointStoreOptions extends HdfsConnectionOptions {
  * in the folder, a 20-byte header then the payload. A write goes to `.checkpoint-<t>.<id>.tmp`
  * and is renamed into place (atomic on the NameNode), so a reader sees the old file or the whole
  * new one. After each write all but the newest `keep` are deleted, with temp files a crash left.
- * `readAll` returns the ones that verify, newest first, and names the others as skipped.
+ * `readAll` returns the ones that verify, newest first, and names the others as skipped. Each
+ * batch's plans (the batch log) are files `plans-<t, 16 digits>`, written the same way and deleted
+ * once no newer than the oldest checkpoint kept.
  *
  * @example
  * const ssc = new StreamingContext({
@@ -50,7 +53,8 @@ export class HdfsCheckpointStore implements CheckpointStore {
   /** The WebHDFS client (its `requests` count round trips). */
   readonly client: WebHdfsClient;
   readonly #dir: string;
-  readonly #keep: number;
+  /** How many checkpoints are kept. */
+  readonly keep: number;
   #writes = 0;
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -63,7 +67,7 @@ export class HdfsCheckpointStore implements CheckpointStore {
     }
     this.client = client;
     this.#dir = path;
-    this.#keep = keep;
+    this.keep = keep;
     this.description = `HDFS ${url}`;
   }
 
@@ -75,30 +79,28 @@ export class HdfsCheckpointStore implements CheckpointStore {
       );
     }
     const name = `checkpoint-${String(time).padStart(TIME_DIGITS, '0')}`;
-    const temp = `.${name}.${process.pid}-${Date.now().toString(36)}-${++this.#writes}.tmp`;
     return this.#serially(async () => {
-      const body = new Uint8Array(20 + data.byteLength);
-      body.set(encodeCheckpointHeader(data), 0);
-      body.set(data, 20);
-      try {
-        await this.client.create(joinPath(this.#dir, temp), body);
-        await this.client.rename(joinPath(this.#dir, temp), joinPath(this.#dir, name));
-      } catch (error) {
-        await this.client.delete(joinPath(this.#dir, temp), false).catch(() => undefined);
-        throw new KindlingError(
-          `could not write checkpoint ${name} to ${this.description}: ${(error as Error).message}`,
-          { cause: error, retriable: error instanceof KindlingError ? error.retriable : true },
-        );
-      }
-      const { checkpoints, temps } = await this.#list();
-      const old = checkpoints
-        .sort((a, b) => b.time - a.time)
-        .slice(this.#keep)
-        .filter((c) => c.name !== name);
-      for (const f of [...old, ...temps.filter((f) => f.time <= time)]) {
+      await this.#writeAtomically(name, data);
+      const { checkpoints, plans, temps } = await this.#list();
+      const sorted = checkpoints.sort((a, b) => b.time - a.time);
+      const old = sorted.slice(this.keep).filter((c) => c.name !== name);
+      const oldestKept = Math.min(...sorted.filter((c) => !old.includes(c)).map((c) => c.time));
+      const done = plans.filter((f) => f.time <= oldestKept);
+      for (const f of [...old, ...done, ...temps.filter((f) => f.time <= time)]) {
         await this.client.delete(joinPath(this.#dir, f.name), false);
       }
     });
+  }
+
+  /** Writes the plans of the batch at `time` atomically, as a checkpoint is written. */
+  writePlans(time: number, data: Uint8Array): Promise<void> {
+    if (!Number.isSafeInteger(time) || time < 0) {
+      return Promise.reject(
+        new KindlingError(`batch time must be a whole number of ms, at least 0; got ${time}`),
+      );
+    }
+    const name = `plans-${String(time).padStart(TIME_DIGITS, '0')}`;
+    return this.#serially(() => this.#writeAtomically(name, data));
   }
 
   /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
@@ -106,9 +108,51 @@ export class HdfsCheckpointStore implements CheckpointStore {
     readonly checkpoints: StoredCheckpoint[];
     readonly skipped: SkippedCheckpoint[];
   }> {
-    const checkpoints: StoredCheckpoint[] = [];
+    const files = (await this.#list()).checkpoints.sort((a, b) => b.time - a.time);
+    const { found, skipped } = await this.#readFiles(files);
+    return { checkpoints: found, skipped };
+  }
+
+  /** Every batch's plans that read back intact, oldest first, and the ones skipped with why. */
+  async readPlans(): Promise<{ readonly plans: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }> {
+    const files = (await this.#list()).plans.sort((a, b) => a.time - b.time);
+    const { found, skipped } = await this.#readFiles(files);
+    return { plans: found, skipped };
+  }
+
+  /** Deletes every checkpoint, plans and temp file of this store; other files in the folder stay. */
+  clear(): Promise<void> {
+    return this.#serially(async () => {
+      const { checkpoints, plans, temps } = await this.#list();
+      for (const f of [...checkpoints, ...plans, ...temps])
+        await this.client.delete(joinPath(this.#dir, f.name), false);
+    });
+  }
+
+  /** Writes `name` under a temp name, then renames it into place (atomic on the NameNode). */
+  async #writeAtomically(name: string, data: Uint8Array): Promise<void> {
+    const temp = `.${name}.${process.pid}-${Date.now().toString(36)}-${++this.#writes}.tmp`;
+    const body = new Uint8Array(20 + data.byteLength);
+    body.set(encodeCheckpointHeader(data), 0);
+    body.set(data, 20);
+    try {
+      await this.client.create(joinPath(this.#dir, temp), body);
+      await this.client.rename(joinPath(this.#dir, temp), joinPath(this.#dir, name));
+    } catch (error) {
+      await this.client.delete(joinPath(this.#dir, temp), false).catch(() => undefined);
+      throw new KindlingError(`could not write ${name} to ${this.description}: ${(error as Error).message}`, {
+        cause: error,
+        retriable: error instanceof KindlingError ? error.retriable : true,
+      });
+    }
+  }
+
+  async #readFiles(
+    files: readonly NamedFile[],
+  ): Promise<{ found: StoredCheckpoint[]; skipped: SkippedCheckpoint[] }> {
+    const found: StoredCheckpoint[] = [];
     const skipped: SkippedCheckpoint[] = [];
-    for (const { time, name } of (await this.#list()).checkpoints.sort((a, b) => b.time - a.time)) {
+    for (const { time, name } of files) {
       let bytes: Uint8Array;
       try {
         bytes = await this.client.open(joinPath(this.#dir, name));
@@ -119,32 +163,26 @@ export class HdfsCheckpointStore implements CheckpointStore {
       }
       const result = verifyCheckpoint(bytes);
       if ('reason' in result) skipped.push({ name, reason: result.reason });
-      else checkpoints.push({ time, name, data: result.data });
+      else found.push({ time, name, data: result.data });
     }
-    return { checkpoints, skipped };
+    return { found, skipped };
   }
 
-  /** Deletes every checkpoint and temp file of this store; other files in the folder stay. */
-  clear(): Promise<void> {
-    return this.#serially(async () => {
-      const { checkpoints, temps } = await this.#list();
-      for (const f of [...checkpoints, ...temps])
-        await this.client.delete(joinPath(this.#dir, f.name), false);
-    });
-  }
-
-  async #list(): Promise<{ checkpoints: NamedFile[]; temps: NamedFile[] }> {
+  async #list(): Promise<{ checkpoints: NamedFile[]; plans: NamedFile[]; temps: NamedFile[] }> {
     const checkpoints: NamedFile[] = [];
+    const plans: NamedFile[] = [];
     const temps: NamedFile[] = [];
     for (const entry of await this.client.listStatus(this.#dir)) {
       if (entry.type !== 'FILE') continue;
       const name = entry.pathSuffix;
       const checkpoint = CHECKPOINT_NAME.exec(name);
       if (checkpoint) checkpoints.push({ name, time: Number(checkpoint[1]) });
+      const plan = PLANS_NAME.exec(name);
+      if (plan) plans.push({ name, time: Number(plan[1]) });
       const temp = TEMP_NAME.exec(name);
       if (temp) temps.push({ name, time: Number(temp[1]) });
     }
-    return { checkpoints, temps };
+    return { checkpoints, plans, temps };
   }
 
   #serially(work: () => Promise<void>): Promise<void> {

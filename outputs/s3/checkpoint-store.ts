@@ -23,6 +23,7 @@ import { deleteObjects, getObject, listObjects, putObject } from '../../lookups/
 /** Digits of a time in a key: enough for `Number.MAX_SAFE_INTEGER`, so keys sort by time. */
 const TIME_DIGITS = 16;
 const CHECKPOINT_NAME = /^checkpoint-(\d{16})$/;
+const PLANS_NAME = /^plans-(\d{16})$/;
 
 /** Options of an {@link S3CheckpointStore}. */
 export interface S3CheckpointStoreOptions extends S3ConnectionOptions {
@@ -37,7 +38,9 @@ export interface S3CheckpointStoreOptions extends S3ConnectionOptions {
  * `<prefix>checkpoint-<t, 16 digits>`, the 20-byte checkpoint header then the payload. A PUT is
  * atomic on S3 (a reader sees the old object or the whole new one), so no temp object is needed.
  * After each write all but the newest `keep` are deleted. `readAll` returns the ones that verify,
- * newest first, and names the others (truncated, bad checksum) as skipped.
+ * newest first, and names the others (truncated, bad checksum) as skipped. Each batch's plans
+ * (the batch log) are objects `<prefix>plans-<t, 16 digits>`, written the same way and deleted
+ * once no newer than the oldest checkpoint kept.
  *
  * @example
  * const ssc = new StreamingContext({
@@ -55,7 +58,8 @@ export class S3CheckpointStore implements CheckpointStore {
   readonly #conn: S3Connection;
   readonly #bucket: string;
   readonly #prefix: string;
-  readonly #keep: number;
+  /** How many checkpoints are kept. */
+  readonly keep: number;
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: S3CheckpointStoreOptions) {
@@ -67,7 +71,7 @@ export class S3CheckpointStore implements CheckpointStore {
     }
     this.#bucket = bucket;
     this.#prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
-    this.#keep = keep;
+    this.keep = keep;
     this.#conn = connectS3(what, options);
     this.description = `S3 s3://${bucket}/${this.#prefix}`;
   }
@@ -81,31 +85,26 @@ export class S3CheckpointStore implements CheckpointStore {
     }
     const name = `checkpoint-${String(time).padStart(TIME_DIGITS, '0')}`;
     return this.#serially(async () => {
-      const body = new Uint8Array(20 + data.byteLength);
-      body.set(encodeCheckpointHeader(data), 0);
-      body.set(data, 20);
-      try {
-        await putObject(this.#conn, this.#bucket, this.#prefix + name, body);
-      } catch (error) {
-        throw new KindlingError(
-          `could not write checkpoint ${name} to ${this.description}: ${describe(error)}`,
-          {
-            cause: error,
-            retriable: error instanceof KindlingError ? error.retriable : true,
-          },
-        );
-      }
-      const old = (await this.#list())
-        .sort((a, b) => b.time - a.time)
-        .slice(this.#keep)
-        .filter((c) => c.name !== name);
-      if (old.length > 0)
-        await deleteObjects(
-          this.#conn,
-          this.#bucket,
-          old.map((c) => this.#prefix + c.name),
-        );
+      await this.#put(name, data);
+      const { checkpoints, plans } = await this.#list();
+      const sorted = checkpoints.sort((a, b) => b.time - a.time);
+      const old = sorted.slice(this.keep).filter((c) => c.name !== name);
+      const oldestKept = Math.min(...sorted.filter((c) => !old.includes(c)).map((c) => c.time));
+      const done = plans.filter((p) => p.time <= oldestKept);
+      const keys = [...old, ...done].map((c) => this.#prefix + c.name);
+      if (keys.length > 0) await deleteObjects(this.#conn, this.#bucket, keys);
     });
+  }
+
+  /** Writes the plans of the batch at `time` (one PUT), replacing plans of the same time. */
+  writePlans(time: number, data: Uint8Array): Promise<void> {
+    if (!Number.isSafeInteger(time) || time < 0) {
+      return Promise.reject(
+        new KindlingError(`batch time must be a whole number of ms, at least 0; got ${time}`),
+      );
+    }
+    const name = `plans-${String(time).padStart(TIME_DIGITS, '0')}`;
+    return this.#serially(() => this.#put(name, data));
   }
 
   /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
@@ -113,24 +112,54 @@ export class S3CheckpointStore implements CheckpointStore {
     readonly checkpoints: StoredCheckpoint[];
     readonly skipped: SkippedCheckpoint[];
   }> {
-    const checkpoints: StoredCheckpoint[] = [];
+    const objects = (await this.#list()).checkpoints.sort((a, b) => b.time - a.time);
+    const { found, skipped } = await this.#readObjects(objects);
+    return { checkpoints: found, skipped };
+  }
+
+  /** Every batch's plans that read back intact, oldest first, and the ones skipped with why. */
+  async readPlans(): Promise<{ readonly plans: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }> {
+    const objects = (await this.#list()).plans.sort((a, b) => a.time - b.time);
+    const { found, skipped } = await this.#readObjects(objects);
+    return { plans: found, skipped };
+  }
+
+  /** Deletes every checkpoint and every batch's plans of this store; other objects under the prefix stay. */
+  clear(): Promise<void> {
+    return this.#serially(async () => {
+      const { checkpoints, plans } = await this.#list();
+      const keys = [...checkpoints, ...plans].map((c) => this.#prefix + c.name);
+      if (keys.length > 0) await deleteObjects(this.#conn, this.#bucket, keys);
+    });
+  }
+
+  async #put(name: string, data: Uint8Array): Promise<void> {
+    const body = new Uint8Array(20 + data.byteLength);
+    body.set(encodeCheckpointHeader(data), 0);
+    body.set(data, 20);
+    try {
+      await putObject(this.#conn, this.#bucket, this.#prefix + name, body);
+    } catch (error) {
+      throw new KindlingError(`could not write ${name} to ${this.description}: ${describe(error)}`, {
+        cause: error,
+        retriable: error instanceof KindlingError ? error.retriable : true,
+      });
+    }
+  }
+
+  async #readObjects(
+    objects: readonly { time: number; name: string }[],
+  ): Promise<{ found: StoredCheckpoint[]; skipped: SkippedCheckpoint[] }> {
+    const found: StoredCheckpoint[] = [];
     const skipped: SkippedCheckpoint[] = [];
-    for (const { time, name } of (await this.#list()).sort((a, b) => b.time - a.time)) {
+    for (const { time, name } of objects) {
       const got = await getObject(this.#conn, this.#bucket, this.#prefix + name);
       if (!got) continue; // deleted by retention since the listing
       const result = verifyCheckpoint(got.data);
       if ('reason' in result) skipped.push({ name, reason: result.reason });
-      else checkpoints.push({ time, name, data: result.data });
+      else found.push({ time, name, data: result.data });
     }
-    return { checkpoints, skipped };
-  }
-
-  /** Deletes every checkpoint of this store; other objects under the prefix stay. */
-  clear(): Promise<void> {
-    return this.#serially(async () => {
-      const names = (await this.#list()).map((c) => this.#prefix + c.name);
-      if (names.length > 0) await deleteObjects(this.#conn, this.#bucket, names);
-    });
+    return { found, skipped };
   }
 
   /** Releases the client (when the store made it). */
@@ -138,14 +167,20 @@ export class S3CheckpointStore implements CheckpointStore {
     if (this.#conn.owned) this.#conn.client.destroy();
   }
 
-  async #list(): Promise<{ time: number; name: string }[]> {
-    const found: { time: number; name: string }[] = [];
+  async #list(): Promise<{
+    checkpoints: { time: number; name: string }[];
+    plans: { time: number; name: string }[];
+  }> {
+    const checkpoints: { time: number; name: string }[] = [];
+    const plans: { time: number; name: string }[] = [];
     for (const o of await listObjects(this.#conn, this.#bucket, this.#prefix)) {
       const name = o.key.slice(this.#prefix.length);
-      const match = CHECKPOINT_NAME.exec(name);
-      if (match) found.push({ time: Number(match[1]), name });
+      const checkpoint = CHECKPOINT_NAME.exec(name);
+      if (checkpoint) checkpoints.push({ time: Number(checkpoint[1]), name });
+      const plan = PLANS_NAME.exec(name);
+      if (plan) plans.push({ time: Number(plan[1]), name });
     }
-    return found;
+    return { checkpoints, plans };
   }
 
   #serially(work: () => Promise<void>): Promise<void> {

@@ -49,7 +49,7 @@ export function hdfsTextFileStream(
 }
 
 /** The `BatchSource` behind {@link hdfsTextFileStream}. */
-export class HdfsTextFileSource implements BatchSource<string> {
+export class HdfsTextFileSource implements BatchSource<string, string[]> {
   readonly name: string;
   /** The WebHDFS client (its `requests` count round trips). */
   readonly client: WebHdfsClient;
@@ -78,17 +78,34 @@ export class HdfsTextFileSource implements BatchSource<string> {
     for (const name of await this.files()) this.seen.add(name);
   }
 
-  async read(): Promise<string[]> {
+  /** The new files' names, in name order; they count as read. */
+  async plan(): Promise<string[]> {
     const present = await this.files();
+    const fresh = present.filter((n) => !this.seen.has(n)).sort();
+    // Names are remembered while the file exists: the position stays as small as the folder.
+    this.seen = new Set(present);
+    return fresh;
+  }
+
+  replan(_time: number, names: string[]): void {
+    for (const name of names) this.seen.add(name);
+  }
+
+  /** The lines of the files `names`; a file deleted since it was planned is skipped. */
+  async read(_time: number, names: string[]): Promise<string[]> {
     const lines: string[] = [];
-    for (const name of present.filter((n) => !this.seen.has(n)).sort()) {
-      const text = new TextDecoder().decode(await this.client.open(joinPath(this.dir, name)));
-      const split = text.split(/\r?\n/);
+    for (const name of names) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.client.open(joinPath(this.dir, name));
+      } catch (error) {
+        if ((error as { exception?: string }).exception === 'FileNotFoundException') continue;
+        throw error;
+      }
+      const split = new TextDecoder().decode(bytes).split(/\r?\n/);
       if (split[split.length - 1] === '') split.pop();
       lines.push(...split);
     }
-    // Names are remembered while the file exists: the position stays as small as the folder.
-    this.seen = new Set(present);
     return lines;
   }
 

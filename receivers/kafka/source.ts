@@ -95,18 +95,18 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
       () => this.latestOffsets(),
       attempts,
     );
-    const fresh = [...latest.keys()].filter((k) => !this.positions.has(k));
-    if (fresh.length > 0) {
-      const committed = await this.retrying(
-        'reading the group offsets',
-        () => this.committedOffsets(),
-        attempts,
-      );
-      for (const key of fresh) {
-        const [topic, partition] = splitKey(key);
-        const offset = this.startingOffset(topic, partition, committed.get(key), latest.get(key));
-        this.positions.set(key, { topic, partition, offset });
-      }
+    // Read after the hooks: a transactional output has fenced a dead run, whose last transaction
+    // (with its offsets) is then committed or aborted.
+    const committed = await this.retrying(
+      'reading the group offsets',
+      () => this.committedOffsets(),
+      attempts,
+    );
+    for (const [key, offset] of committed) this.committed.set(key, offset);
+    for (const key of [...latest.keys()].filter((k) => !this.positions.has(k))) {
+      const [topic, partition] = splitKey(key);
+      const offset = this.startingOffset(topic, partition, committed.get(key), latest.get(key));
+      this.positions.set(key, { topic, partition, offset });
     }
     const deserializer = this.options.deserializer ?? 'string';
     const fetcher = new PartitionFetcher<AnyKafkaRecord | RejectedRecord>(this.kafka, {
@@ -124,7 +124,8 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
     await this.retrying('joining the consumer group', () => fetcher.start(), attempts);
   }
 
-  async read(time: number, limit: BatchLimit): Promise<(AnyKafkaRecord | RejectedRecord)[]> {
+  /** The offset range of every partition for the batch at `time`: from where the stream stands, capped. */
+  async plan(time: number, limit: BatchLimit): Promise<OffsetRange[]> {
     const fetcher = this.fetcher;
     if (!fetcher) throw new IllegalStateError(`${this.name}: read before start`);
     const latest = await this.retrying('reading the latest offsets', () => this.latestOffsets());
@@ -150,15 +151,34 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
       rate: limit.rate,
       maxRatePerPartition: this.options.maxRatePerPartition,
     });
-    // Every range's chunks end to end; concat copies arrays natively, without a loop here.
-    const chunks = (await fetcher.take(ranges)).flat(1);
-    const records: (AnyKafkaRecord | RejectedRecord)[] =
-      chunks.length === 1 ? (chunks[0] ?? []) : ([] as (AnyKafkaRecord | RejectedRecord)[]).concat(...chunks);
+    this.replan(time, ranges);
+    return ranges;
+  }
+
+  /**
+   * Takes `ranges` as the batch at `time`'s (planned by a run that crashed): the stream moves to
+   * their ends, and a partition whose range starts elsewhere than the stream stood is fetched
+   * again from the range's start.
+   */
+  replan(time: number, ranges: OffsetRange[]): void {
     for (const r of ranges) {
-      this.positions.set(partitionKey(r.topic, r.partition), { ...r, offset: r.untilOffset });
+      const key = partitionKey(r.topic, r.partition);
+      if (this.positions.get(key)?.offset !== r.fromOffset)
+        this.fetcher?.track(r.topic, r.partition, r.fromOffset);
+      this.positions.set(key, { topic: r.topic, partition: r.partition, offset: r.untilOffset });
     }
     this.ranges.set(time, ranges);
-    return records;
+  }
+
+  /** The records of `ranges`, once every one has been fetched. */
+  async read(_time: number, ranges: OffsetRange[]): Promise<(AnyKafkaRecord | RejectedRecord)[]> {
+    const fetcher = this.fetcher;
+    if (!fetcher) throw new IllegalStateError(`${this.name}: read before start`);
+    // Every range's chunks end to end; concat copies arrays natively, without a loop here.
+    const chunks = (await fetcher.take(ranges)).flat(1);
+    return chunks.length === 1
+      ? (chunks[0] ?? [])
+      : ([] as (AnyKafkaRecord | RejectedRecord)[]).concat(...chunks);
   }
 
   position(): SavedPosition {
@@ -173,14 +193,18 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
     for (const [time, ranges] of saved.ranges) this.ranges.set(time, ranges);
   }
 
-  /** Commits the ranges of the batch at `time` to the group (with `commit: 'kafka'`). */
+  /**
+   * Commits the ranges of the batch at `time` to the group (with `commit: 'kafka'`), forward only:
+   * a batch that runs again after a crash never moves the group back to its offsets when the
+   * group is past them (the dead run committed later batches).
+   */
   commit(time: number): Promise<void> {
     const ranges = this.ranges.get(time);
     const older = [...this.ranges.keys()].filter((t) => t <= time);
     for (const t of older.slice(0, Math.max(0, older.length - KEEP_COMMITTED))) this.ranges.delete(t);
     if ((this.options.commit ?? 'kafka') !== 'kafka' || !ranges) return this.committing;
     const offsets = ranges
-      .filter((r) => this.committed.get(partitionKey(r.topic, r.partition)) !== r.untilOffset)
+      .filter((r) => r.untilOffset > (this.committed.get(partitionKey(r.topic, r.partition)) ?? -1))
       .map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset }));
     if (offsets.length === 0) return this.committing;
     const fetcher = this.fetcher;

@@ -57,7 +57,7 @@ export function s3TextFileStream(
   return ssc.sourceStream(new S3TextSource(ssc, url, options));
 }
 
-class S3TextSource implements BatchSource<string> {
+class S3TextSource implements BatchSource<string, string[]> {
   readonly name: string;
   private readonly bucket: string;
   private readonly prefix: string;
@@ -90,24 +90,34 @@ class S3TextSource implements BatchSource<string> {
     this.primed = true;
   }
 
-  async read(): Promise<string[]> {
+  /** The keys of the new objects, in key order (at most `maxObjectsPerBatch`); they count as read. */
+  async plan(): Promise<string[]> {
     const filter = this.options.filter ?? visible;
     let fresh = (await listObjects(this.conn, this.bucket, this.prefix)).filter(
       (o) => !this.seen.has(o.key) && filter(o.key),
     );
     const max = this.options.maxObjectsPerBatch;
     if (max !== undefined) fresh = fresh.slice(0, max);
+    const keys = fresh.map((o) => o.key);
+    this.replan(0, keys);
+    return keys;
+  }
+
+  replan(_time: number, keys: string[]): void {
+    for (const key of keys) this.seen.add(key);
+  }
+
+  /** The lines of the objects `keys`; an object deleted since it was planned is skipped. */
+  async read(_time: number, keys: string[]): Promise<string[]> {
     const lines: string[] = [];
-    for (const o of fresh) {
-      const got = await getObject(this.conn, this.bucket, o.key);
+    for (const key of keys) {
+      const got = await getObject(this.conn, this.bucket, key);
       if (!got) continue; // deleted since the listing
       const text = new TextDecoder().decode(got.data);
       const parts = text.split(/\r?\n/);
       if (parts[parts.length - 1] === '') parts.pop();
       lines.push(...parts);
     }
-    // Only once every object was read: a failed read leaves them all for the next try.
-    for (const o of fresh) this.seen.add(o.key);
     return lines;
   }
 

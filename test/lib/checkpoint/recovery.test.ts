@@ -283,8 +283,8 @@ test('with no checkpoint, getOrCreate returns the context build made, and checkp
   await made.ssc.start();
   await made.clock.advance(3000);
   await made.ssc.stop({ graceful: true });
-  t.deepEqual(written, [1000, 2000, 3000]);
-  t.is((await readdir(dir)).filter((f) => !f.startsWith('.')).length, 3);
+  t.deepEqual(written, [0, 1000, 2000, 3000], 'the start (zero time), then every batch');
+  t.is((await readdir(dir)).filter((f) => !f.startsWith('.')).length, 3, 'the newest three are kept');
 });
 
 test('mapWithState - driver failure recovery (Spark vector): state snapshots go on after a restart', async (t) => {

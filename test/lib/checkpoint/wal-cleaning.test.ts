@@ -1,6 +1,7 @@
 /**
- * The write-ahead log is cleaned once a checkpoint covers it: segments whose every block belongs
- * to batches up to a written checkpoint are deleted, and the segment being written is kept.
+ * The write-ahead log is cleaned once no checkpoint the store keeps needs it: segments whose
+ * every block belongs to batches up to the oldest checkpoint kept (of three, by default) are
+ * deleted, and the segment being written is kept.
  */
 import test from 'ava';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -57,7 +58,13 @@ test('segments of blocks that a written checkpoint covers are deleted; the activ
   await ssc.start();
   t.deepEqual(await segments(), firstRun, 'nothing is cleaned before the first checkpoint');
   await second.receiver.store(['d']);
-  await second.clock.advance(1000); // batch 3000 and its checkpoint, which covers times before it
+  await second.clock.advance(2000);
+  t.deepEqual(
+    (await segments()).filter((name) => firstRun.includes(name)),
+    firstRun,
+    'kept while the store keeps a checkpoint of the first run (a restart may fall back to it)',
+  );
+  await second.clock.advance(1000); // the third checkpoint of this run: the oldest kept is 3000's
   const after = await segments();
   t.deepEqual(
     after.filter((name) => firstRun.includes(name)),
@@ -88,8 +95,8 @@ test('within one run, the log rolls every 60 s and a checkpoint deletes the roll
   await run.clock.advance(58_000); // batches up to 59000, each checkpointed
   t.deepEqual(await segments(), [early], 'the segment being written is never deleted');
   // The log writes each batch's allocation too: the first write after 60 s starts a new segment,
-  // and the checkpoint after it covers every block of the first one.
-  await run.clock.advance(2000);
+  // and once the oldest of the three checkpoints kept is after it, the first one goes.
+  await run.clock.advance(3000);
   const after = await segments();
   t.false(after.includes(early as string), 'the rolled segment was deleted');
   t.is(after.length, 1);

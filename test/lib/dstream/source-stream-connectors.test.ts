@@ -17,12 +17,19 @@ import {
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A source that returns each queued batch, rejected records included. */
-class Decoding implements BatchSource<string | RejectedRecord> {
+class Decoding implements BatchSource<string | RejectedRecord, number> {
   readonly name = 'decoding';
   readonly storesRejectedRecords = true as const;
+  private next = 0;
   constructor(private readonly batches: (string | RejectedRecord)[][]) {}
-  async read(): Promise<(string | RejectedRecord)[]> {
-    return this.batches.shift() ?? [];
+  plan(): number {
+    return this.next++;
+  }
+  replan(_time: number, index: number): void {
+    this.next = index + 1;
+  }
+  async read(_time: number, index: number): Promise<(string | RejectedRecord)[]> {
+    return this.batches[index] ?? [];
   }
 }
 
@@ -52,7 +59,12 @@ test('a source without storesRejectedRecords keeps every record as it is', async
   const clock = new ManualClock();
   const ssc = new StreamingContext({ batchInterval: 1000, clock });
   const odd = new RejectedRecord('x', 'oversized', new Error('big'));
-  const source: BatchSource<unknown> = { name: 'plain', read: async () => [odd] };
+  const source: BatchSource<unknown, number> = {
+    name: 'plain',
+    plan: () => 0,
+    replan: () => undefined,
+    read: async () => [odd],
+  };
   const seen: unknown[] = [];
   ssc.sourceStream(source).foreachBatch((records) => void seen.push(...records));
   await ssc.start();
@@ -93,8 +105,10 @@ test('a stop waits for the running batch and its commit before it stops the sour
   const clock = new ManualClock();
   const ssc = new StreamingContext({ batchInterval: 1000, clock });
   const order: string[] = [];
-  const source: BatchSource<number> = {
+  const source: BatchSource<number, number> = {
     name: 'ordered',
+    plan: (time) => time,
+    replan: () => undefined,
     read: async (time) => {
       order.push(`read ${time}`);
       return [time];

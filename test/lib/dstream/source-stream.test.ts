@@ -4,21 +4,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, StreamingContext, type BatchLimit, type BatchSource } from '../../../lib/index.js';
 
-/** A source of consecutive numbers, `perBatch` a batch, that records what the engine told it. */
-class Counter implements BatchSource<number> {
+/**
+ * A source of consecutive numbers, `perBatch` a batch (its plan: the first and the end), that
+ * records what the engine told it.
+ */
+class Counter implements BatchSource<number, [number, number]> {
   readonly name = 'counter';
   next = 0;
   readonly limits: BatchLimit[] = [];
   readonly commits: number[] = [];
+  readonly replanned: number[] = [];
   started = 0;
   stopped = 0;
   constructor(private readonly perBatch = 3) {}
   start(): void {
     this.started++;
   }
-  async read(_time: number, limit: BatchLimit): Promise<number[]> {
+  plan(_time: number, limit: BatchLimit): [number, number] {
     this.limits.push(limit);
-    return Array.from({ length: this.perBatch }, () => this.next++);
+    const from = this.next;
+    this.next += this.perBatch;
+    return [from, this.next];
+  }
+  replan(time: number, [, until]: [number, number]): void {
+    this.replanned.push(time);
+    this.next = until;
+  }
+  async read(_time: number, [from, until]: [number, number]): Promise<number[]> {
+    return Array.from({ length: until - from }, (_, i) => from + i);
   }
   position(): number {
     return this.next;

@@ -49,15 +49,20 @@ test('the position is the names read; a restored source reads only the others', 
   await drop(dir, 'one.txt', '1\n');
   const first = new HdfsTextFileSource(hdfsUrl(dir), options);
   await first.start();
-  t.deepEqual(await first.read(), ['1']);
+  const firstPlan = await first.plan();
+  t.deepEqual(firstPlan, ['one.txt']);
+  t.deepEqual(await first.read(1000, firstPlan), ['1']);
   t.deepEqual(first.position(), ['one.txt']);
   await drop(dir, 'two.txt', '2\n');
   const again = new HdfsTextFileSource(hdfsUrl(dir), options);
   again.restore(first.position());
   await again.start();
-  t.deepEqual(await again.read(), ['2']);
+  const plan = await again.plan();
+  t.deepEqual(plan, ['two.txt']);
+  t.deepEqual(await again.read(2000, plan), ['2']);
+  t.deepEqual(await again.read(2000, plan), ['2'], 'a plan reads the same lines again');
   t.deepEqual(again.position(), ['one.txt', 'two.txt']);
-  t.is(again.client.requests, 3, 'one LISTSTATUS, one OPEN (NameNode and DataNode)');
+  t.is(again.client.requests, 5, 'one LISTSTATUS, one OPEN (NameNode and DataNode) per read');
   t.throws(() => again.restore('nope'), { instanceOf: ConfigurationError });
 });
 
@@ -65,5 +70,6 @@ test('a missing folder is an empty one', async (t) => {
   t.timeout(60_000);
   const source = new HdfsTextFileSource(hdfsUrl(uniqueHdfsDir('text-none')), { httpPort: hdfsPorts().http });
   await source.start();
-  t.deepEqual(await source.read(), []);
+  const plan = await source.plan();
+  t.deepEqual(await source.read(1000, plan), []);
 });
