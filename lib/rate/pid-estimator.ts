@@ -77,6 +77,14 @@ export class PidRateEstimator {
   }
 
   /**
+   * The rate the next estimate starts from, records per second: the first batch's processing
+   * rate once it has been taken into account, then the latest estimate; `undefined` before.
+   */
+  get latest(): number | undefined {
+    return this.first ? undefined : this.latestRate;
+  }
+
+  /**
    * Takes one completed batch into account and returns the new rate, records per second, or
    * `undefined` when there is none (the first batch, or a batch that says nothing new).
    *

@@ -14,7 +14,8 @@ export interface BackpressureOptions extends PidGains {
   readonly enabled: boolean;
   /**
    * Records per second each receiver may store until the first estimate (after the second
-   * non-empty batch). Default: no limit (only `maxRate`, if set).
+   * non-empty batch). Default: no limit (only `maxRate`, if set) while the job keeps up; once a
+   * batch waits behind another, `minRate`, then the first batch's processing rate.
    */
   readonly initialRate?: number;
 }
@@ -26,12 +27,19 @@ export interface RateControlledInput {
   readonly blockGenerator: { recordsTakenAt(time: number): number | undefined } | undefined;
 }
 
+/**
+ * What bounds a stream's intake before its first estimate: its `initialRate`; nothing yet (its
+ * `maxRate` at most); or a hold, once a batch has had to wait behind another.
+ */
+type Stage = 'initialRate' | 'open' | 'held' | 'estimated';
+
 /** One receiver stream under control. */
 interface ControlledStream {
   readonly streamId: number;
   readonly input: RateControlledInput;
   readonly limiter: RateLimiter;
   readonly estimator: PidRateEstimator;
+  stage: Stage;
 }
 
 /**
@@ -48,13 +56,24 @@ interface ControlledStream {
  * });
  * ssc.events.subscribe((e) => e.type === 'rateUpdated' && console.log(e.streamId, e.rate));
  *
- * Gotchas: `rateUpdated` is emitted while `batchCompleted` is being delivered, so a subscriber
- * added after start sees it before that batch's `batchCompleted`. Only receiver streams are
- * controlled; `textFileStream` is bounded by its `maxBytesPerBatch`.
+ * Without `initialRate`, nothing but `maxRate` bounds a receiver until the first estimate, which
+ * comes only when the second batch with records completes. Under overload, every batch taken
+ * meanwhile holds a whole interval of unbounded intake, and the scheduling delay of that queue
+ * would then hold the estimates at `minRate` for as many batches as it takes to drain. So as soon
+ * as a batch is submitted while an earlier one has not completed, the controller holds the
+ * receiver: at `minRate` until a batch with its records has completed, then at the processing
+ * rate measured on that batch (the estimator's starting point). From the first estimate on, the
+ * PID alone sets the rate, as in Spark.
+ *
+ * Gotchas: `rateUpdated` is emitted while `batchCompleted` (or, for a hold, `batchSubmitted`) is
+ * being delivered, so a subscriber added after start sees it before that event. Only receiver
+ * streams are controlled; `textFileStream` is bounded by its `maxBytesPerBatch`.
  */
 export class RateController {
   private readonly limiters = new Map<object, RateLimiter>();
   private subscription: Subscription | undefined;
+  /** Batches submitted and not completed yet (the running one included). */
+  private unfinished = 0;
 
   /**
    * @param clock the context's clock (rate limiters pace on it).
@@ -111,10 +130,13 @@ export class RateController {
       const limiter = this.limiters.get(input.receiver);
       if (!limiter) continue;
       const estimator = new PidRateEstimator(this.batchInterval, this.options ?? {});
-      streams.push({ streamId, input, limiter, estimator });
+      const stage = this.options?.initialRate === undefined ? 'open' : 'initialRate';
+      streams.push({ streamId, input, limiter, estimator, stage });
     }
     if (streams.length === 0) return;
+    this.unfinished = 0;
     this.subscription = events.subscribe((event) => {
+      if (event.type === 'batchSubmitted') this.submitted(events, streams);
       if (event.type === 'batchCompleted') this.update(events, streams, event);
     });
   }
@@ -125,18 +147,46 @@ export class RateController {
     this.subscription = undefined;
   }
 
+  /**
+   * A batch was submitted: if one before it has not completed, the job is behind, and a stream
+   * that nothing bounds yet is held (see the class summary).
+   */
+  private submitted(events: Subject<StreamingEvent>, streams: readonly ControlledStream[]): void {
+    this.unfinished++;
+    if (this.unfinished < 2) return;
+    for (const stream of streams) {
+      if (stream.stage !== 'open') continue;
+      stream.stage = 'held';
+      this.hold(events, stream, stream.estimator.latest ?? stream.estimator.minRate);
+    }
+  }
+
   private update(
     events: Subject<StreamingEvent>,
     streams: readonly ControlledStream[],
     batch: EventOf<'batchCompleted'>,
   ): void {
+    this.unfinished = Math.max(0, this.unfinished - 1);
     const end = batch.batchTime + batch.totalDelay;
-    for (const { streamId, input, limiter, estimator } of streams) {
+    for (const stream of streams) {
+      const { streamId, input, limiter, estimator } = stream;
       const records = input.blockGenerator?.recordsTakenAt(batch.batchTime) ?? 0;
       const estimate = estimator.compute(end, records, batch.processingDelay, batch.schedulingDelay);
-      if (estimate === undefined) continue;
-      events.next({ type: 'rateUpdated', streamId, rate: limiter.setRate(estimate) });
+      if (estimate !== undefined) {
+        stream.stage = 'estimated';
+        events.next({ type: 'rateUpdated', streamId, rate: limiter.setRate(estimate) });
+      } else if (stream.stage === 'held' && estimator.latest !== undefined) {
+        // The first batch with records is done: its processing rate bounds the intake from now.
+        this.hold(events, stream, estimator.latest);
+      }
     }
+  }
+
+  /** Sets a held stream's rate, reporting it when it changes. */
+  private hold(events: Subject<StreamingEvent>, stream: ControlledStream, rate: number): void {
+    const before = stream.limiter.maxRate;
+    const set = stream.limiter.setRate(rate);
+    if (set !== before) events.next({ type: 'rateUpdated', streamId: stream.streamId, rate: set });
   }
 }
 

@@ -39,6 +39,15 @@ test('first estimate is undefined', (t) => {
   t.is(defaultEstimator().compute(0, 10, 10, 0), undefined);
 });
 
+test('latest: none before the first batch, its processing rate after it, then the last estimate', (t) => {
+  const p = defaultEstimator();
+  t.is(p.latest, undefined);
+  p.compute(0, 10, 20, 0);
+  t.is(p.latest, 500, 'the starting point, though compute gave no estimate');
+  p.compute(10, 10, 10, 0);
+  t.is(p.latest, 1000);
+});
+
 test('second estimate is 1000 elements per second', (t) => {
   const p = defaultEstimator();
   t.deepEqual(

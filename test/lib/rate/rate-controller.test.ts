@@ -29,6 +29,10 @@ function completed(batchTime: number, records: number, processingDelay: number, 
   } as EventOf<'batchCompleted'>;
 }
 
+function submitted(batchTime: number, records: number) {
+  return { type: 'batchSubmitted', batchTime, records } as EventOf<'batchSubmitted'>;
+}
+
 function controller(
   options: BackpressureOptions,
   maxRates: (number | undefined)[],
@@ -105,6 +109,58 @@ test('the integral term lowers the rate while batches wait (scheduling delay)', 
   events.next(completed(1000, 1000, 500));
   events.next(completed(2000, 1000, 500, 1500)); // 2000/s, minus 0.2 * 1500 * 2000 / 1000
   t.deepEqual(rates(log), [[1, 1400]]);
+});
+
+test('without initialRate, a batch that waits behind another holds the receiver until the first estimate', (t) => {
+  const { limiters, events, log } = controller(
+    { enabled: true },
+    [undefined],
+    [{ 1000: 5000, 2000: 5000, 3000: 100 }],
+  );
+  t.is(limiters[0]?.maxRate, Infinity, 'nothing bounds the receiver before the first estimate');
+  events.next(submitted(1000, 5000));
+  t.deepEqual(rates(log), [], 'one batch at a time: the job keeps up so far');
+  events.next(submitted(2000, 5000)); // batch 1000 still runs: the job is behind
+  events.next(submitted(3000, 100));
+  t.deepEqual(rates(log), [[1, 100]], 'held at minRate, once');
+  events.next(completed(1000, 5000, 5000)); // 1000 records a second: Spark's starting point
+  t.deepEqual(rates(log), [
+    [1, 100],
+    [1, 1000],
+  ]);
+  events.next(completed(2000, 5000, 5000, 4000)); // Spark's estimate: 1000 - 0.2 * 4000 * 1000 / 1000
+  events.next(completed(3000, 100, 100, 8000)); // far below zero: minRate, as in Spark
+  t.deepEqual(rates(log), [
+    [1, 100],
+    [1, 1000],
+    [1, 200],
+    [1, 100],
+  ]);
+  t.is(limiters[0]?.maxRate, 100);
+});
+
+test("a job that falls behind after its first batch is held at that batch's processing rate", (t) => {
+  const { limiters, events, log } = controller({ enabled: true }, [undefined], [{ 1000: 1000, 2000: 3000 }]);
+  events.next(submitted(1000, 1000));
+  events.next(completed(1000, 1000, 500)); // 2000 records a second; no estimate yet
+  events.next(submitted(2000, 3000));
+  t.deepEqual(rates(log), []);
+  events.next(submitted(3000, 2000)); // batch 2000 still runs
+  t.deepEqual(rates(log), [[1, 2000]]);
+  t.is(limiters[0]?.maxRate, 2000);
+});
+
+test('no hold with an initialRate (it bounds the receiver until the first estimate), nor above maxRate', (t) => {
+  const initial = controller({ enabled: true, initialRate: 500 }, [undefined], [{}]);
+  initial.events.next(submitted(1000, 500));
+  initial.events.next(submitted(2000, 500));
+  t.deepEqual(rates(initial.log), []);
+  t.is(initial.limiters[0]?.maxRate, 500);
+  const capped = controller({ enabled: true }, [50], [{}]);
+  capped.events.next(submitted(1000, 50));
+  capped.events.next(submitted(2000, 50));
+  t.deepEqual(rates(capped.log), [], 'maxRate 50 is below minRate: nothing changes');
+  t.is(capped.limiters[0]?.maxRate, 50);
 });
 
 test('stop() ends the control; the limiters keep their rate', (t) => {
