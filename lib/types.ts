@@ -295,6 +295,12 @@ export interface BatchSource<T, P = unknown> {
    * become the stream's dead letters of that time (as for a receiver).
    */
   read(time: number, plan: P): Promise<T[]>;
+  /**
+   * Where a record of this source came from, for a dead letter's `origin.detail` when a user
+   * function rejects it: a Kafka record's `topic/partition@offset`. Given the record the failing
+   * function got (this source's record, or a value made from it); undefined when it cannot tell.
+   */
+  describeRecord?(record: unknown): string | undefined;
   /** Where the source stands after the last plan (checkpointed with that batch). */
   position?(): unknown;
   /** Moves the source to a checkpointed position, before `start`. */

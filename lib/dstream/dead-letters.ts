@@ -8,6 +8,7 @@ import type { DeadLetter, DeadLetterGroup, DeadLetterLog, DeadLetterOrigin } fro
 import { FileInputNode } from './file-input.js';
 import { Node } from './node.js';
 import { ReceiverInputNode } from './receiver-stream.js';
+import { SourceInputNode } from './source-stream.js';
 
 /** Every node `node` reads from, itself included, each once, parents before children. */
 function lineage(node: Node<unknown>): Node<unknown>[] {
@@ -43,6 +44,23 @@ export function lineageOrigin(node: Node<unknown>): DeadLetterOrigin {
   const only = inputs.length === 1 ? inputs[0] : undefined;
   const detail = only && sourceOf(only);
   return { input: inputs.map((n) => n.name).join(', '), ...(detail === undefined ? {} : { detail }) };
+}
+
+/**
+ * The origin of each record that reaches `node`: its lineage's, with the record's own place in
+ * the source when the lineage is one batch source that can tell (a Kafka record's
+ * `topic/partition@offset`).
+ */
+export function recordOrigins(node: Node<unknown>): (record: unknown) => DeadLetterOrigin {
+  const base = lineageOrigin(node);
+  const inputs = lineage(node).filter((n) => n.dependencies.length === 0);
+  const only = inputs.length === 1 ? inputs[0] : undefined;
+  const source = only instanceof SourceInputNode ? (only as SourceInputNode<unknown>).source : undefined;
+  if (!source?.describeRecord) return () => base;
+  return (record) => {
+    const detail = source.describeRecord?.(record);
+    return detail === undefined ? base : { ...base, detail };
+  };
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type DeadLetterOrigin,
   type OnRecordError,
 } from './dead-letter-log.js';
-import { lineageOrigin } from './dead-letters.js';
+import { recordOrigins } from './dead-letters.js';
 import { Node, asBatchError, type Sink } from './node.js';
 
 /**
@@ -34,7 +34,7 @@ export class NarrowNode<T> extends Node<T> {
   /** The node the loop reads from: never itself a fusable narrow node. */
   readonly source: Node<unknown>;
   readonly stages: readonly Stage[];
-  private originOfRecords: DeadLetterOrigin | undefined;
+  private originOfRecords: ((record: unknown) => DeadLetterOrigin) | undefined;
 
   /** A node for `stage` applied to `parent`, fused with `parent`'s own stages when it has any. */
   constructor(parent: Node<unknown>, stage: Stage) {
@@ -90,7 +90,7 @@ export class NarrowNode<T> extends Node<T> {
         next = link(
           stage,
           next,
-          toDeadLetters(stage, time, letters, () => this.origin()),
+          toDeadLetters(stage, time, letters, (record) => this.origin(record)),
         );
       } else {
         next = link(stage, next, failBatch(stage, time));
@@ -100,9 +100,9 @@ export class NarrowNode<T> extends Node<T> {
     for (const [log, letters] of runs) log.write(time, letters);
   }
 
-  /** Where this loop's records come from, for its dead letters; found on the first one. */
-  private origin(): DeadLetterOrigin {
-    return (this.originOfRecords ??= lineageOrigin(this.source));
+  /** Where a record of this loop comes from, for its dead letter; the lineage is looked up once. */
+  private origin(record: unknown): DeadLetterOrigin {
+    return (this.originOfRecords ??= recordOrigins(this.source))(record);
   }
 }
 
@@ -174,7 +174,7 @@ function toDeadLetters(
   stage: Stage,
   time: number,
   letters: DeadLetter[],
-  origin: () => DeadLetterOrigin,
+  origin: (record: unknown) => DeadLetterOrigin,
 ): (record: unknown, error: unknown) => void {
   return (record, error) => {
     letters.push({
@@ -183,7 +183,7 @@ function toDeadLetters(
       reason: 'userFunction',
       operator: stage.name,
       batchTime: time,
-      origin: origin(),
+      origin: origin(record),
     });
   };
 }

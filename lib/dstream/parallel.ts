@@ -13,7 +13,7 @@ import { InputNode } from './input.js';
 import { NarrowNode } from './narrow.js';
 import { UnionNode } from './union.js';
 import { DeadLetterLog, asError, type DeadLetter, type RecordErrorOptions } from './dead-letter-log.js';
-import { lineageOrigin } from './dead-letters.js';
+import { recordOrigins } from './dead-letters.js';
 import { KeyTable, combineInto, reducer } from './key-table.js';
 import { Node, asBatchError } from './node.js';
 import type { Key } from './pairs.js';
@@ -128,7 +128,7 @@ export class ParallelNode<T, U> extends Node<U> {
   /** The records the function threw on (a whole slice for `mapPartitions`) as dead letters. */
   private deadLetters(sliced: SlicedResults, records: readonly T[], time: number): DeadLetter[] {
     const letters: DeadLetter[] = [];
-    const origin = lineageOrigin(this.dependencies[0] as Node<unknown>);
+    const origin = recordOrigins(this.dependencies[0] as Node<unknown>);
     sliced.results.forEach((result, s) => {
       const start = sliced.offsets[s] as number;
       const end = sliced.offsets[s + 1] ?? records.length;
@@ -140,7 +140,7 @@ export class ParallelNode<T, U> extends Node<U> {
           reason: 'userFunction',
           operator: this.name,
           batchTime: time,
-          origin,
+          origin: origin(record),
         });
       }
     });

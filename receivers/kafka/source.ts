@@ -181,6 +181,15 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
       : ([] as (AnyKafkaRecord | RejectedRecord)[]).concat(...chunks);
   }
 
+  /** A Kafka record's `topic/partition@offset` (for dead letters of user functions), else undefined. */
+  describeRecord(record: unknown): string | undefined {
+    const r = record as Partial<AnyKafkaRecord> | null;
+    if (r === null || typeof r !== 'object') return undefined;
+    if (typeof r.topic !== 'string' || typeof r.partition !== 'number' || typeof r.offset !== 'number')
+      return undefined;
+    return `${r.topic}/${r.partition}@${r.offset}`;
+  }
+
   position(): SavedPosition {
     return { offsets: [...this.positions.values()], ranges: [...this.ranges] };
   }

@@ -133,3 +133,42 @@ test('a stop waits for the running batch and its commit before it stops the sour
   await Promise.all([advanced, stopped]);
   t.deepEqual(order, ['read 1000', 'output 1000', 'commit 1000', 'stop']);
 });
+
+test("a record a user function rejects names its place in the source, when the source can tell (Kafka's topic/partition@offset)", async (t) => {
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: 1000, clock });
+  type Message = { topic: string; partition: number; offset: number; value: string };
+  const source: BatchSource<Message, number> = {
+    name: 'messages',
+    plan: () => 0,
+    replan: () => undefined,
+    read: async () => [
+      { topic: 'orders', partition: 2, offset: 41, value: '1' },
+      { topic: 'orders', partition: 2, offset: 42, value: 'x' },
+    ],
+    describeRecord: (r) => {
+      const m = r as Partial<Message>;
+      return m.offset === undefined ? undefined : `${m.topic}/${m.partition}@${m.offset}`;
+    },
+  };
+  const parsed = ssc
+    .sourceStream(source)
+    .name('in')
+    .map(
+      (m) => {
+        if (Number.isNaN(Number(m.value))) throw new Error(`not a number: ${m.value}`);
+        return Number(m.value);
+      },
+      { onRecordError: 'deadLetter' },
+    );
+  const letters: DeadLetter[] = [];
+  parsed.deadLetters().foreachBatch((l) => void letters.push(...l));
+  parsed.foreachBatch(() => undefined);
+  await ssc.start();
+  await clock.advance(1000);
+  await ssc.stop();
+  t.deepEqual(
+    letters.map((l) => l.origin),
+    [{ input: 'in', detail: 'orders/2@42' }],
+  );
+});

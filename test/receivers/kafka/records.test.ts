@@ -1,8 +1,9 @@
 import test from 'ava';
 import type { KafkaMessage } from 'kafkajs';
-import { RejectedRecord } from '../../../lib/index.js';
+import { ManualClock, RejectedRecord, StreamingContext } from '../../../lib/index.js';
 import { offsetsOf } from '../../../receivers/kafka/fetcher.js';
 import { deserializeMessages, type AnyKafkaRecord } from '../../../receivers/kafka/records.js';
+import { KafkaDirectSource } from '../../../receivers/kafka/source.js';
 
 function message(
   offset: number,
@@ -93,4 +94,16 @@ test('offsets are numbers, consecutive or with the gaps compaction and transacti
   t.deepEqual(of([5, 6, 9]), [5, 6, 9]);
   t.deepEqual(of([42]), [42]);
   t.deepEqual(of([2 ** 40, 2 ** 40 + 1]), [2 ** 40, 2 ** 40 + 1]);
+});
+
+test("the direct stream's source names a record's topic/partition@offset for dead letters, and nothing else", (t) => {
+  const ssc = new StreamingContext({ batchInterval: 1000, clock: new ManualClock() });
+  const source = new KafkaDirectSource(ssc, { brokers: ['127.0.0.1:1'], topics: ['orders'], groupId: 'g' });
+  const [record] = decode([message(42, Buffer.from('x'))], 'string');
+  t.is(
+    source.describeRecord({ ...(record as AnyKafkaRecord), topic: 'orders', partition: 3 }),
+    'orders/3@42',
+  );
+  t.is(source.describeRecord({ value: 'derived from a record' }), undefined);
+  t.is(source.describeRecord('text'), undefined);
 });
