@@ -40,7 +40,10 @@ export interface KafkaDirectStreamOptions extends KafkaConnectionOptions {
    * little enough that records fetched ahead seldom outlive the garbage collector's young space.
    */
   readonly maxBufferBytes?: number;
-  /** The consumer's session timeout, ms (6 000 or more). Default 10 000. */
+  /**
+   * The consumer's session timeout, ms: at least the broker's `group.min.session.timeout.ms`
+   * (6 000 by default). Default 10 000.
+   */
   readonly sessionTimeout?: number;
   /** How long a batch waits for its records without progress before it reports it, ms. Default 10 000. */
   readonly stallTimeout?: number;
@@ -99,9 +102,10 @@ export function checkDirectStreamOptions(options: KafkaDirectStreamOptions): voi
   positive(what, 'maxRatePerPartition', options.maxRatePerPartition);
   positive(what, 'maxBufferBytes', options.maxBufferBytes);
   positive(what, 'stallTimeout', options.stallTimeout);
-  if (options.sessionTimeout !== undefined && !(options.sessionTimeout >= 6000)) {
+  if (options.sessionTimeout !== undefined && !(options.sessionTimeout >= 1000)) {
     throw new ConfigurationError(
-      `${what}: sessionTimeout must be at least 6000 ms (the broker's group.min.session.timeout.ms), got ${options.sessionTimeout}`,
+      `${what}: sessionTimeout must be at least 1000 ms, and at least the broker's ` +
+        `group.min.session.timeout.ms (6000 by default), got ${options.sessionTimeout}`,
     );
   }
 }

@@ -50,6 +50,8 @@ function serverProperties(ctx: ServerContext): string {
     'transaction.state.log.min.isr=1',
     'transaction.state.log.num.partitions=10',
     'group.initial.rebalance.delay.ms=0',
+    // The crash tests restart killed jobs: a short session lets the group drop a dead member soon.
+    'group.min.session.timeout.ms=1000',
     '',
   ].join('\n');
 }
