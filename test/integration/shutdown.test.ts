@@ -26,7 +26,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       for await (const line of createInterface({ input: child.stdout })) {
         const event = JSON.parse(line) as { type: string; batchTime?: number };
         events.push(event);
-        if (!signalled && event.type === 'checkpointWritten' && (event.batchTime ?? 0) >= 300) {
+        // The first checkpoint is the job's start; signal after one of a completed batch.
+        const ofBatch = events.some((e) => e.type === 'batchCompleted' && e.batchTime === event.batchTime);
+        if (!signalled && event.type === 'checkpointWritten' && ofBatch) {
           signalled = true;
           child.kill(signal);
         }
