@@ -263,6 +263,10 @@ export class StreamingContext {
    * records: they are the stream's dead letters (`stream.deadLetters()`), with origin
    * `path:line`, and counted in `batchCompleted.deadLetters`.
    *
+   * Delivery: with a checkpoint directory, each batch's file names go to the batch log before its
+   * outputs run, so a batch run again after a crash reads the same files, and the next batches
+   * those that arrived meanwhile: every line once. A file must stay until its batch completed.
+   *
    * @example
    * ssc.textFileStream<Order>('/data/orders', { decode: 'json' }).deadLetters().saveAsTextFiles('/data/rejected');
    */

@@ -36,7 +36,11 @@ export abstract class PlannedInputNode<T, P = unknown> extends InputNode<T> {
    * restored from the checkpoint).
    */
   async planBatch(time: number): Promise<PlannedBatch<P> | undefined> {
-    if (this.hasBatch(time) || !this.isTimeValid(time)) return undefined;
+    if (this.hasBatch(time)) {
+      this.replays.delete(time); // restored with its records from the checkpoint
+      return undefined;
+    }
+    if (!this.isTimeValid(time)) return undefined;
     if (this.restoredTime !== undefined && time <= this.restoredTime) return undefined;
     return this.decide(time);
   }

@@ -25,8 +25,9 @@ export interface HdfsTextFileStreamOptions extends HdfsConnectionOptions {
  * `\r\n`, UTF-8) of the files that appeared since the previous batch, in name order. One
  * LISTSTATUS per batch, one OPEN (two HTTP requests) per new file.
  *
- * Delivery: exactly-once per file with checkpoints (the names read are the source's position, so
- * a batch re-run after a crash reads the same files; a file is read whole in one batch).
+ * Delivery: exactly-once per file with checkpoints (the names read are the source's position, and
+ * each batch's names go to the batch log before its outputs run, so a batch re-run after a crash
+ * reads the same files; a file is read whole in one batch).
  *
  * @param ssc - the context.
  * @param url - `hdfs://namenode:8020/dir` (with `httpPort`) or `webhdfs://namenode:9870/dir`.

@@ -33,13 +33,17 @@ export type KafkaDirectStream<R> = DStream<R> & {
  * (`StreamingContext.getOrCreate`); else per partition from `startingOffsets` when explicit, else
  * from the group's committed offset, else from the earliest or latest offset.
  *
- * **Delivery**: the records of a batch are fixed by its offset ranges, so a batch run again
- * after a crash (from the checkpoint) holds the same records. With `commit: 'kafka'` (default)
- * the ranges are committed to `groupId` after the batch's outputs completed: a job restarted
- * without a checkpoint resumes after the last completed batch, and outputs see a batch again only
- * if the job died between its outputs and its commit (at-least-once; exactly-once with the
- * transactional `kafkaOutput`, or with outputs idempotent per batch time). With
- * `commit: 'checkpoint'` offsets live only in the checkpoint.
+ * **Delivery**: the records of a batch are fixed by its offset ranges, decided once: with a
+ * checkpoint directory they are written to the batch log before the batch's outputs run, and a
+ * batch run again after a crash (from the checkpoint) reads the very same ranges. With
+ * `commit: 'kafka'` (default) the ranges are committed to `groupId` after the batch's outputs
+ * completed, never moving the group's offsets back: a job restarted without a checkpoint
+ * resumes after the last completed batch, and outputs see a batch again only if the job died
+ * between its outputs and its commit (at-least-once; exactly-once with the transactional
+ * `kafkaOutput`, or with outputs idempotent per batch time). With `commit: 'checkpoint'` offsets
+ * live only in the checkpoint. With a checkpoint directory, state and the outputs that claim
+ * exactly once get every record once after any number of crashes (`test/torture`, the README's
+ * "Exactly once after a crash").
  *
  * **Records**: `{ topic, partition, offset, key, value, headers, timestamp }`, decoded by
  * `deserializer`: `'string'` (UTF-8), `'json'` (`JSON.parse` of the UTF-8 value) or `'buffer'`.

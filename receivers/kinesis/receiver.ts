@@ -24,11 +24,12 @@ import { isPositionOf } from './shards.js';
 /**
  * Reads a Kinesis stream; see {@link kinesisStream}, which makes one and its DStream.
  *
- * Delivery: at-least-once with the context's `writeAheadLog` (records and sequence numbers are
- * logged together; a restarted job reads on after the last one logged, and batches not completed
- * before a crash run again from the log). Without it, records stored but not yet in a completed
- * batch are lost in a crash, and a restart of the receiver within the job resumes after the last
- * stored record.
+ * Delivery: exactly-once into state and into the outputs that claim it, with the context's
+ * `writeAheadLog` and checkpoints (records and sequence numbers are logged together; batches not
+ * completed before a crash run again from the log with the records they held, and a restarted
+ * job reads on after the last sequence number logged, or after the checkpoint's when the log is
+ * damaged). Without it, records stored but not yet in a completed batch are lost in a crash, and
+ * a restart of the receiver within the job resumes after the last stored record.
  */
 export class KinesisReceiver<T = Uint8Array> extends Receiver<KinesisRecord<T>> {
   /** Records that cannot be decoded are stored as RejectedRecords and become dead letters. */
@@ -84,7 +85,8 @@ export class KinesisReceiver<T = Uint8Array> extends Receiver<KinesisRecord<T>> 
  *
  * Gotchas: with `decoder: 'json'` or `'string'`, undecodable records go to `deadLetters()`, not
  * into the stream. Keep `shardDiscoveryIntervalMs` well above ListShards' limit (100 calls/s per
- * account). Delivery is at-least-once with `writeAheadLog: true` (see {@link KinesisReceiver}).
+ * account). Delivery is exactly-once with `writeAheadLog: true` and checkpoints (see
+ * {@link KinesisReceiver}).
  */
 export function kinesisStream<T = Uint8Array>(
   ssc: StreamingContext,

@@ -34,9 +34,10 @@ const visible = (key: string): boolean => !/(^|\/)[._][^/]*$/.test(key);
  * not seen. The keys seen are the source's position, checkpointed with each batch, so a job
  * resumed from a checkpoint neither reads an object twice nor skips one.
  *
- * Delivery: exactly-once per object with a checkpoint (a batch re-run after a crash reads the
- * objects that appeared since the checkpointed position); without one, objects present at start
- * are skipped unless `includeExisting`.
+ * Delivery: exactly-once per object with a checkpoint: each batch's keys are written to the
+ * batch log before its outputs run, so a batch re-run after a crash reads the same objects, and
+ * the next batches the objects that appeared since; without one, objects present at start are
+ * skipped unless `includeExisting`.
  *
  * @example
  * s3TextFileStream(ssc, 's3://logs/incoming/', { endpoint: 'http://127.0.0.1:9000', region: 'us-east-1' })

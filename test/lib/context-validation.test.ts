@@ -64,6 +64,26 @@ test('a write-ahead log with checkpointDir starts', async (t) => {
   await ssc.stop();
 });
 
+test('a checkpoint directory that cannot be written fails at start, saying so and naming the option', async (t) => {
+  // /sys refuses new entries to every user on Linux (EPERM for root, who may write anywhere else).
+  const dir = '/sys/kindling-unwritable/checkpoints';
+  if (process.platform !== 'linux') return t.pass('a Linux-only check');
+  for (const writeAheadLog of [false, true]) {
+    const ssc = new StreamingContext({
+      batchInterval: 1000,
+      clock: new ManualClock(),
+      checkpointDir: dir,
+      writeAheadLog,
+    });
+    ssc.fromObservable<number>(new Subject<number>()).foreachBatch(() => undefined);
+    const error = await t.throwsAsync(ssc.start(), { instanceOf: ConfigurationError });
+    t.regex(error.message, /permission denied|read-only/);
+    t.regex(error.message, /give checkpointDir a directory this process can write/);
+    if (writeAheadLog) t.regex(error.message, /write-ahead log .* turn writeAheadLog off/);
+    t.is(ssc.state, 'stopped');
+  }
+});
+
 test('ssc.union() of no stream fails when it is built', (t) => {
   t.throws(() => context().union(), { instanceOf: ConfigurationError, message: /at least one stream/ });
 });
