@@ -69,6 +69,8 @@ export type { BackpressureOptions } from './rate/rate-controller.js';
 export type { PidGains } from './rate/pid-estimator.js';
 export type { LookupJoinOptions, MissingKeyPolicy } from './dstream/lookup-join.js';
 export { encodeCheckpointHeader, verifyCheckpoint } from './checkpoint/format.js';
+export { storedName, parseStoredName, sortStored, retired } from './checkpoint/store-layout.js';
+export type { StoredKind, StoredFile } from './checkpoint/store-layout.js';
 export { workerTask } from './dstream/parallel-task.js';
 export type { WorkerTask, WorkerTaskKind } from './dstream/parallel-task.js';
 export type { ParallelOptions } from './dstream/parallel.js';

@@ -8,11 +8,8 @@ import { ConfigurationError, KindlingError, describe } from '../errors.js';
 import type { CheckpointStore, SkippedCheckpoint, StoredCheckpoint } from '../types.js';
 import { errorCode as code, syncDirectory, writeAll } from './durable-file.js';
 import { encodeCheckpointHeader, verifyCheckpoint } from './format.js';
+import { retired, sortStored, storedName, type StoredFile } from './store-layout.js';
 
-/** Digits of a time in a file name: enough for `Number.MAX_SAFE_INTEGER`, so names sort by time. */
-const TIME_DIGITS = 16;
-const CHECKPOINT_NAME = /^checkpoint-(\d{16})$/;
-const PLANS_NAME = /^plans-(\d{16})$/;
 const TEMP_NAME = /^\.(?:checkpoint|plans)-(\d{16})\..+\.tmp$/;
 /** Errors of a write that may pass if tried again. */
 const RETRIABLE_CODES = new Set(['EAGAIN', 'EBUSY', 'EINTR', 'EMFILE', 'ENFILE', 'ENOSPC']);
@@ -69,30 +66,20 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   }
 
   /** Writes the checkpoint of batch time `time` atomically, replacing one of the same time. */
-  write(time: number, data: Uint8Array): Promise<void> {
-    if (!Number.isSafeInteger(time) || time < 0) {
-      return Promise.reject(
-        new KindlingError(`checkpoint time must be a whole number of ms, at least 0; got ${time}`),
-      );
-    }
-    const name = `checkpoint-${String(time).padStart(TIME_DIGITS, '0')}`;
+  async write(time: number, data: Uint8Array): Promise<void> {
+    const name = storedName('checkpoint', time);
     const temp = `.${name}.${process.pid}-${++this.#writes}.tmp`;
-    return this.#serially(async () => {
+    await this.#serially(async () => {
       await this.#writeDurably(name, temp, data);
       await this.#clean(time, name);
     });
   }
 
   /** Writes the plans of the batch at `time` atomically, as a checkpoint is written. */
-  writePlans(time: number, data: Uint8Array): Promise<void> {
-    if (!Number.isSafeInteger(time) || time < 0) {
-      return Promise.reject(
-        new KindlingError(`batch time must be a whole number of ms, at least 0; got ${time}`),
-      );
-    }
-    const name = `plans-${String(time).padStart(TIME_DIGITS, '0')}`;
+  async writePlans(time: number, data: Uint8Array): Promise<void> {
+    const name = storedName('plans', time);
     const temp = `.${name}.${process.pid}-${++this.#writes}.tmp`;
-    return this.#serially(() => this.#writeDurably(name, temp, data));
+    await this.#serially(() => this.#writeDurably(name, temp, data));
   }
 
   /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
@@ -121,7 +108,7 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   }
 
   async #readFiles(
-    files: readonly NamedFile[],
+    files: readonly StoredFile[],
   ): Promise<{ found: StoredCheckpoint[]; skipped: SkippedCheckpoint[] }> {
     const found: StoredCheckpoint[] = [];
     const skipped: SkippedCheckpoint[] = [];
@@ -185,14 +172,9 @@ export class DirectoryCheckpointStore implements CheckpointStore {
    */
   async #clean(time: number, written: string): Promise<void> {
     const { checkpoints, plans, temps } = await this.#list();
-    const sorted = checkpoints.sort((a, b) => b.time - a.time);
-    const old = sorted.slice(this.keep).filter((file) => file.name !== written);
-    const kept = sorted.filter((file) => !old.includes(file));
-    const oldestKept = Math.min(...kept.map((file) => file.time));
-    const done = plans.filter((file) => file.time <= oldestKept);
     const stale = temps.filter((file) => file.time <= time);
     await this.#remove(
-      [...old, ...done, ...stale].map((file) => file.name),
+      [...retired(checkpoints, plans, this.keep, written), ...stale].map((file) => file.name),
       written,
     );
   }
@@ -213,7 +195,7 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     }
   }
 
-  async #list(): Promise<{ checkpoints: NamedFile[]; plans: NamedFile[]; temps: NamedFile[] }> {
+  async #list(): Promise<{ checkpoints: StoredFile[]; plans: StoredFile[]; temps: StoredFile[] }> {
     let names: string[];
     try {
       names = await readdir(this.#dir);
@@ -221,18 +203,12 @@ export class DirectoryCheckpointStore implements CheckpointStore {
       if (code(error) === 'ENOENT') return { checkpoints: [], plans: [], temps: [] };
       throw this.#directoryError('list', error);
     }
-    const checkpoints: NamedFile[] = [];
-    const plans: NamedFile[] = [];
-    const temps: NamedFile[] = [];
+    const temps: StoredFile[] = [];
     for (const name of names) {
-      const checkpoint = CHECKPOINT_NAME.exec(name);
-      if (checkpoint) checkpoints.push({ name, time: Number(checkpoint[1]) });
-      const plan = PLANS_NAME.exec(name);
-      if (plan) plans.push({ name, time: Number(plan[1]) });
       const temp = TEMP_NAME.exec(name);
       if (temp) temps.push({ name, time: Number(temp[1]) });
     }
-    return { checkpoints, plans, temps };
+    return { ...sortStored(names), temps };
   }
 
   /** Creates the directory, and makes the new entries durable in their parents. */
@@ -285,9 +261,4 @@ export function unwritable(errorCode: string | undefined): string | undefined {
     default:
       return undefined;
   }
-}
-
-interface NamedFile {
-  readonly name: string;
-  readonly time: number;
 }

@@ -6,18 +6,18 @@ import {
   ConfigurationError,
   KindlingError,
   encodeCheckpointHeader,
+  retired,
+  sortStored,
+  storedName,
   verifyCheckpoint,
   type CheckpointStore,
   type SkippedCheckpoint,
   type StoredCheckpoint,
+  type StoredFile,
 } from '../../lib/index.js';
 import { connectHdfs, joinPath, type HdfsConnectionOptions } from '../../lookups/hdfs/address.js';
 import type { WebHdfsClient } from '../../lookups/hdfs/webhdfs.js';
 
-/** Digits of a time in a name: enough for `Number.MAX_SAFE_INTEGER`, so names sort by time. */
-const TIME_DIGITS = 16;
-const CHECKPOINT_NAME = /^checkpoint-(\d{16})$/;
-const PLANS_NAME = /^plans-(\d{16})$/;
 const TEMP_NAME = /^\.(?:checkpoint|plans)-(\d{16})\..+\.tmp$/;
 
 /** Options of an {@link HdfsCheckpointStore}. */
@@ -72,35 +72,24 @@ export class HdfsCheckpointStore implements CheckpointStore {
   }
 
   /** Writes the checkpoint of batch time `time` atomically, replacing one of the same time. */
-  write(time: number, data: Uint8Array): Promise<void> {
-    if (!Number.isSafeInteger(time) || time < 0) {
-      return Promise.reject(
-        new KindlingError(`checkpoint time must be a whole number of ms, at least 0; got ${time}`),
-      );
-    }
-    const name = `checkpoint-${String(time).padStart(TIME_DIGITS, '0')}`;
-    return this.#serially(async () => {
+  async write(time: number, data: Uint8Array): Promise<void> {
+    const name = storedName('checkpoint', time);
+    await this.#serially(async () => {
       await this.#writeAtomically(name, data);
       const { checkpoints, plans, temps } = await this.#list();
-      const sorted = checkpoints.sort((a, b) => b.time - a.time);
-      const old = sorted.slice(this.keep).filter((c) => c.name !== name);
-      const oldestKept = Math.min(...sorted.filter((c) => !old.includes(c)).map((c) => c.time));
-      const done = plans.filter((f) => f.time <= oldestKept);
-      for (const f of [...old, ...done, ...temps.filter((f) => f.time <= time)]) {
+      for (const f of [
+        ...retired(checkpoints, plans, this.keep, name),
+        ...temps.filter((f) => f.time <= time),
+      ]) {
         await this.client.delete(joinPath(this.#dir, f.name), false);
       }
     });
   }
 
   /** Writes the plans of the batch at `time` atomically, as a checkpoint is written. */
-  writePlans(time: number, data: Uint8Array): Promise<void> {
-    if (!Number.isSafeInteger(time) || time < 0) {
-      return Promise.reject(
-        new KindlingError(`batch time must be a whole number of ms, at least 0; got ${time}`),
-      );
-    }
-    const name = `plans-${String(time).padStart(TIME_DIGITS, '0')}`;
-    return this.#serially(() => this.#writeAtomically(name, data));
+  async writePlans(time: number, data: Uint8Array): Promise<void> {
+    const name = storedName('plans', time);
+    await this.#serially(() => this.#writeAtomically(name, data));
   }
 
   /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
@@ -148,7 +137,7 @@ export class HdfsCheckpointStore implements CheckpointStore {
   }
 
   async #readFiles(
-    files: readonly NamedFile[],
+    files: readonly StoredFile[],
   ): Promise<{ found: StoredCheckpoint[]; skipped: SkippedCheckpoint[] }> {
     const found: StoredCheckpoint[] = [];
     const skipped: SkippedCheckpoint[] = [];
@@ -168,21 +157,16 @@ export class HdfsCheckpointStore implements CheckpointStore {
     return { found, skipped };
   }
 
-  async #list(): Promise<{ checkpoints: NamedFile[]; plans: NamedFile[]; temps: NamedFile[] }> {
-    const checkpoints: NamedFile[] = [];
-    const plans: NamedFile[] = [];
-    const temps: NamedFile[] = [];
-    for (const entry of await this.client.listStatus(this.#dir)) {
-      if (entry.type !== 'FILE') continue;
-      const name = entry.pathSuffix;
-      const checkpoint = CHECKPOINT_NAME.exec(name);
-      if (checkpoint) checkpoints.push({ name, time: Number(checkpoint[1]) });
-      const plan = PLANS_NAME.exec(name);
-      if (plan) plans.push({ name, time: Number(plan[1]) });
+  async #list(): Promise<{ checkpoints: StoredFile[]; plans: StoredFile[]; temps: StoredFile[] }> {
+    const names = (await this.client.listStatus(this.#dir))
+      .filter((e) => e.type === 'FILE')
+      .map((e) => e.pathSuffix);
+    const temps: StoredFile[] = [];
+    for (const name of names) {
       const temp = TEMP_NAME.exec(name);
       if (temp) temps.push({ name, time: Number(temp[1]) });
     }
-    return { checkpoints, plans, temps };
+    return { ...sortStored(names), temps };
   }
 
   #serially(work: () => Promise<void>): Promise<void> {
@@ -190,9 +174,4 @@ export class HdfsCheckpointStore implements CheckpointStore {
     this.#tail = run.catch(() => undefined);
     return run;
   }
-}
-
-interface NamedFile {
-  readonly name: string;
-  readonly time: number;
 }

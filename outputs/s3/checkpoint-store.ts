@@ -6,10 +6,14 @@ import {
   ConfigurationError,
   KindlingError,
   encodeCheckpointHeader,
+  retired,
+  sortStored,
+  storedName,
   verifyCheckpoint,
   type CheckpointStore,
   type SkippedCheckpoint,
   type StoredCheckpoint,
+  type StoredFile,
 } from '../../lib/index.js';
 import {
   connectS3,
@@ -19,11 +23,6 @@ import {
   type S3ConnectionOptions,
 } from '../../lookups/s3/client.js';
 import { deleteObjects, getObject, listObjects, putObject } from '../../lookups/s3/objects.js';
-
-/** Digits of a time in a key: enough for `Number.MAX_SAFE_INTEGER`, so keys sort by time. */
-const TIME_DIGITS = 16;
-const CHECKPOINT_NAME = /^checkpoint-(\d{16})$/;
-const PLANS_NAME = /^plans-(\d{16})$/;
 
 /** Options of an {@link S3CheckpointStore}. */
 export interface S3CheckpointStoreOptions extends S3ConnectionOptions {
@@ -77,34 +76,20 @@ export class S3CheckpointStore implements CheckpointStore {
   }
 
   /** Writes the checkpoint of batch time `time` (one PUT), replacing one of the same time. */
-  write(time: number, data: Uint8Array): Promise<void> {
-    if (!Number.isSafeInteger(time) || time < 0) {
-      return Promise.reject(
-        new KindlingError(`checkpoint time must be a whole number of ms, at least 0; got ${time}`),
-      );
-    }
-    const name = `checkpoint-${String(time).padStart(TIME_DIGITS, '0')}`;
-    return this.#serially(async () => {
+  async write(time: number, data: Uint8Array): Promise<void> {
+    const name = storedName('checkpoint', time);
+    await this.#serially(async () => {
       await this.#put(name, data);
       const { checkpoints, plans } = await this.#list();
-      const sorted = checkpoints.sort((a, b) => b.time - a.time);
-      const old = sorted.slice(this.keep).filter((c) => c.name !== name);
-      const oldestKept = Math.min(...sorted.filter((c) => !old.includes(c)).map((c) => c.time));
-      const done = plans.filter((p) => p.time <= oldestKept);
-      const keys = [...old, ...done].map((c) => this.#prefix + c.name);
+      const keys = retired(checkpoints, plans, this.keep, name).map((c) => this.#prefix + c.name);
       if (keys.length > 0) await deleteObjects(this.#conn, this.#bucket, keys);
     });
   }
 
   /** Writes the plans of the batch at `time` (one PUT), replacing plans of the same time. */
-  writePlans(time: number, data: Uint8Array): Promise<void> {
-    if (!Number.isSafeInteger(time) || time < 0) {
-      return Promise.reject(
-        new KindlingError(`batch time must be a whole number of ms, at least 0; got ${time}`),
-      );
-    }
-    const name = `plans-${String(time).padStart(TIME_DIGITS, '0')}`;
-    return this.#serially(() => this.#put(name, data));
+  async writePlans(time: number, data: Uint8Array): Promise<void> {
+    const name = storedName('plans', time);
+    await this.#serially(() => this.#put(name, data));
   }
 
   /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
@@ -148,7 +133,7 @@ export class S3CheckpointStore implements CheckpointStore {
   }
 
   async #readObjects(
-    objects: readonly { time: number; name: string }[],
+    objects: readonly StoredFile[],
   ): Promise<{ found: StoredCheckpoint[]; skipped: SkippedCheckpoint[] }> {
     const found: StoredCheckpoint[] = [];
     const skipped: SkippedCheckpoint[] = [];
@@ -167,20 +152,9 @@ export class S3CheckpointStore implements CheckpointStore {
     if (this.#conn.owned) this.#conn.client.destroy();
   }
 
-  async #list(): Promise<{
-    checkpoints: { time: number; name: string }[];
-    plans: { time: number; name: string }[];
-  }> {
-    const checkpoints: { time: number; name: string }[] = [];
-    const plans: { time: number; name: string }[] = [];
-    for (const o of await listObjects(this.#conn, this.#bucket, this.#prefix)) {
-      const name = o.key.slice(this.#prefix.length);
-      const checkpoint = CHECKPOINT_NAME.exec(name);
-      if (checkpoint) checkpoints.push({ time: Number(checkpoint[1]), name });
-      const plan = PLANS_NAME.exec(name);
-      if (plan) plans.push({ time: Number(plan[1]), name });
-    }
-    return { checkpoints, plans };
+  async #list(): Promise<{ checkpoints: StoredFile[]; plans: StoredFile[] }> {
+    const objects = await listObjects(this.#conn, this.#bucket, this.#prefix);
+    return sortStored(objects.map((o) => o.key.slice(this.#prefix.length)));
   }
 
   #serially(work: () => Promise<void>): Promise<void> {

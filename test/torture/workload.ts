@@ -3,18 +3,10 @@
  * them exactly once must end with. A seeded generator also draws the kill schedule, so a failing
  * seed runs the same schedule again.
  */
+import { seededRandom } from '../../bench/workload/lines.js';
 
-/** A small seeded generator (mulberry32): the same seed gives the same numbers. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmarks' seeded generator (mulberry32): the same seed gives the same numbers. */
+export const random = seededRandom;
 
 /** Words per line after its number. */
 export const WORDS_PER_LINE = 3;
