@@ -188,6 +188,32 @@ test('checkpoint store: round trip newest first, retention, a corrupt file skipp
   t.deepEqual(await tree(dir), []);
 });
 
+test("the HDFS store keeps batches' plans, oldest first, until no kept checkpoint needs them", async (t) => {
+  t.timeout(90_000);
+  logServerOnFailure(t, 'hdfs');
+  const dir = uniqueHdfsDir('checkpoint-plans');
+  const store = new HdfsCheckpointStore({ url: hdfsUrl(dir), httpPort: hdfsPorts().http, keep: 2 });
+  const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+  await store.write(1000, bytes('state at 1000'));
+  for (const time of [2000, 3000]) await store.writePlans(time, bytes(`plans of ${time}`));
+  t.deepEqual(
+    (await store.readPlans()).plans.map((p) => [p.time, decode(p.data)]),
+    [
+      [2000, 'plans of 2000'],
+      [3000, 'plans of 3000'],
+    ],
+  );
+  await store.write(2000, bytes('state at 2000'));
+  await store.write(3000, bytes('state at 3000'));
+  t.deepEqual(await tree(dir), [
+    'checkpoint-0000000000002000',
+    'checkpoint-0000000000003000',
+    'plans-0000000000003000',
+  ]);
+  await store.clear();
+  t.deepEqual(await tree(dir), []);
+});
+
 test('a StreamingContext writes its checkpoints to the HDFS store', async (t) => {
   t.timeout(90_000);
   logServerOnFailure(t, 'hdfs');

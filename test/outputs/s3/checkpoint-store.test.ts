@@ -45,6 +45,39 @@ test('round trip: newest first, only the newest `keep` kept', async (t) => {
   store.close();
 });
 
+test("batches' plans: written, read back oldest first, damaged ones named, and retired with old checkpoints", async (t) => {
+  t.timeout(30_000);
+  logServerOnFailure(t, 'minio');
+  const client = testClient();
+  const bucket = await freshBucket(client);
+  const store = new S3CheckpointStore({ ...s3Options(), url: `s3://${bucket}/ckpt/`, keep: 2 });
+  await store.write(1000, bytes('state at 1000'));
+  for (const time of [2000, 3000, 4000]) await store.writePlans(time, bytes(`plans of ${time}`));
+  await putText(client, bucket, 'ckpt/plans-0000000000005000', 'torn');
+  const { plans, skipped } = await store.readPlans();
+  t.deepEqual(
+    plans.map((p) => [p.time, str(p.data)]),
+    [
+      [2000, 'plans of 2000'],
+      [3000, 'plans of 3000'],
+      [4000, 'plans of 4000'],
+    ],
+  );
+  t.deepEqual(
+    skipped.map((s) => s.name),
+    ['plans-0000000000005000'],
+  );
+  await store.write(2000, bytes('state at 2000'));
+  await store.write(3000, bytes('state at 3000')); // keeps 2000 and 3000: plans up to 2000 go
+  t.deepEqual(
+    (await store.readPlans()).plans.map((p) => p.time),
+    [3000, 4000],
+  );
+  await store.clear();
+  t.deepEqual(await store.readPlans(), { plans: [], skipped: [] });
+  store.close();
+});
+
 test('a corrupt checkpoint object is skipped with its reason', async (t) => {
   t.timeout(30_000);
   logServerOnFailure(t, 'minio');
