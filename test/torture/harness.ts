@@ -222,8 +222,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       Object.values(differences).every((d) => d.missing === 0 && d.duplicates === 0)
     ) {
       await rm(dir, { recursive: true, force: true });
+      const removed = await Promise.allSettled([input.remove(), outputs.remove()]);
+      for (const r of removed) {
+        if (r.status === 'rejected') log(`  could not remove what the run made: ${String(r.reason)}`);
+      }
     } else {
-      log(`  kept ${dir} for a look`);
+      log(`  kept ${dir}, and its topics, stream, database and table, for a look`);
     }
   }
   return result();

@@ -3,10 +3,11 @@
  * a folder, a bucket prefix) and a producer that writes the run's lines there in small chunks
  * for as long as the run lasts, while the job is killed and restarted.
  */
+import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTopic, kafkaBrokers, testKafka } from '../helpers/kafka.js';
+import { createTopic, kafkaBrokers, testKafka, withAdmin } from '../helpers/kafka.js';
 import { hdfsClient, hdfsPorts, hdfsUrl, uniqueHdfsDir } from '../helpers/hdfs.js';
 import { freshBucket, s3Options, testClient as s3Client } from '../helpers/s3.js';
 import { uniqueName } from '../helpers/servers.js';
@@ -25,6 +26,8 @@ export interface Input {
   /** Writes `lines` (chunk number `n`) so that the job reads them; resolves once they are durable. */
   write(n: number, lines: readonly string[]): Promise<void>;
   close(): Promise<void>;
+  /** Deletes what the run made on the server (a long run makes hundreds). */
+  remove(): Promise<void>;
 }
 
 /** Makes the source of `kind` for one run; `dir` is a local folder of the run's own. */
@@ -48,6 +51,7 @@ export async function makeInput(
           });
         },
         close: () => producer.disconnect(),
+        remove: () => withAdmin((admin) => admin.deleteTopics({ topics: [topic] })),
       };
     }
     case 'kinesis': {
@@ -63,6 +67,11 @@ export async function makeInput(
           );
         },
         close: async () => client.destroy(),
+        remove: async () => {
+          const remover = kinesisClient();
+          await remover.send(new DeleteStreamCommand({ StreamName: streamName }));
+          remover.destroy();
+        },
       };
     }
     case 'files': {
@@ -76,6 +85,7 @@ export async function makeInput(
           await rename(join(input, `.${name}`), join(input, name));
         },
         close: async () => undefined,
+        remove: async () => undefined, // in the run's folder
       };
     }
     case 's3': {
@@ -91,6 +101,7 @@ export async function makeInput(
           );
         },
         close: async () => client.destroy(),
+        remove: async () => undefined, // a bucket of its own: cheap to keep
       };
     }
     case 'hdfs': {
@@ -106,6 +117,7 @@ export async function makeInput(
           await client.rename(`${folder}/.${name}.tmp`, `${folder}/${name}`);
         },
         close: async () => undefined,
+        remove: async () => void (await client.delete(folder, true)),
       };
     }
   }

@@ -16,9 +16,9 @@ import {
   readS3Batch,
   type FileStore,
 } from '../../outputs/index.js';
-import { createTable, zookeeper } from '../helpers/hbase.js';
+import { admin, createTable, zookeeper } from '../helpers/hbase.js';
 import { hdfsClient, hdfsPorts, hdfsUrl, uniqueHdfsDir } from '../helpers/hdfs.js';
-import { createTopic, kafkaBrokers, readAll } from '../helpers/kafka.js';
+import { createTopic, kafkaBrokers, readAll, withAdmin } from '../helpers/kafka.js';
 import { freshBucket, s3Options, testClient as s3Client } from '../helpers/s3.js';
 import { uniqueName } from '../helpers/servers.js';
 import { mongoUrl, uniqueDb } from '../lookups/mongodb/ferretdb.js';
@@ -34,6 +34,8 @@ export type Written =
 export interface Outputs {
   readonly config: OutputsConfig;
   readonly read: ReadonlyMap<OutputKind, () => Promise<Written>>;
+  /** Deletes what the run made on the servers (a database, a table, a topic, a folder). */
+  remove(): Promise<void>;
 }
 
 /** Makes a fresh place for each output of `kinds`; `dir` is a local folder of the run's own. */
@@ -44,6 +46,7 @@ export async function makeOutputs(
 ): Promise<Outputs> {
   const config: { -readonly [K in keyof OutputsConfig]: OutputsConfig[K] } = {};
   const read = new Map<OutputKind, () => Promise<Written>>();
+  const removals: (() => Promise<unknown>)[] = [];
   for (const kind of kinds) {
     switch (kind) {
       case 'files': {
@@ -84,12 +87,18 @@ export async function makeOutputs(
         config.hdfsRolled = { url: hdfsUrl(folder), httpPort: http, user };
         const store = new HdfsFileStore(hdfsClient(), folder);
         read.set(kind, async () => ({ kind: 'ids', ids: await committedIds(store) }));
+        removals.push(() => hdfsClient().delete(folder, true));
         break;
       }
       case 'mongodb': {
         const db = uniqueDb('torture');
         const url = mongoUrl();
         config.mongodb = { url, db, collection: 'counts' };
+        removals.push(async () => {
+          const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
+          await client.db(db).dropDatabase();
+          await client.close();
+        });
         read.set(kind, async () => {
           const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
           try {
@@ -109,6 +118,7 @@ export async function makeOutputs(
         const table = uniqueName('torture').replace(/[^A-Za-z0-9_-]/g, '_');
         await createTable(table, 'c');
         config.hbase = { zookeeper: zookeeper(), table };
+        removals.push(() => admin('drop', table));
         read.set(kind, async () => {
           const lookup = hbaseLookup<string, { count: string }>({
             zookeeper: zookeeper(),
@@ -127,6 +137,7 @@ export async function makeOutputs(
       case 'kafka': {
         const topic = await createTopic('torture-out', 1);
         config.kafka = { brokers: kafkaBrokers(), topic, transactionalId: uniqueName('torture-tx') };
+        removals.push(() => withAdmin((kafka) => kafka.deleteTopics({ topics: [topic] })));
         read.set(kind, async () => ({
           kind: 'ids',
           ids: (await readAll(topic)).map((m) => Number(m.value?.toString())),
@@ -135,7 +146,10 @@ export async function makeOutputs(
       }
     }
   }
-  return { config, read };
+  const remove = async (): Promise<void> => {
+    for (const removal of removals) await removal();
+  };
+  return { config, read, remove };
 }
 
 /** The `id` of every record in the committed folders (those with `_SUCCESS`) of a folder output. */
