@@ -66,8 +66,31 @@ export function passed(result: RunResult): boolean {
   return Object.values(result.differences).every((d) => d.missing === 0 && d.duplicates === 0);
 }
 
-/** Runs `scenario` once with `options.seed`; see the file summary. */
+/**
+ * Runs `scenario` once with `options.seed`; see the file summary. A run that could not be set up
+ * (a server that did not answer) comes back with `error` set, as a failed run.
+ */
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResult> {
+  try {
+    return await runOnce(scenario, options);
+  } catch (error) {
+    return {
+      scenario: scenario.name,
+      seed: options.seed,
+      runs: 0,
+      kills: 0,
+      restored: 0,
+      replayed: 0,
+      wordsAtKills: [],
+      damageReported: 0,
+      differences: {},
+      error: `the run could not be set up: ${(error as Error).message}`,
+      ms: 0,
+    };
+  }
+}
+
+async function runOnce(scenario: Scenario, options: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const rand = random(options.seed);
   const lines = makeLines(options.lines, rand);
@@ -95,6 +118,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let damageReported = 0;
   const wordsAtKills: number[] = [];
   let stderr = '';
+  /** Every run's stderr, in the run's folder (kept when the run fails). */
+  let logged: Promise<unknown> = writeFile(join(dir, 'jobs.log'), '');
 
   /** Starts the job; `onEvent` sees each line it prints. Resolves with its exit. */
   const run = (onEvent: (event: JobEvent, kill: (signal: NodeJS.Signals) => void) => void) => {
@@ -108,7 +133,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       },
     );
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-6000)));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-6000);
+      logged = logged.then(() => appendFile(join(dir, 'jobs.log'), chunk)).catch(() => undefined);
+    });
     const kill = (signal: NodeJS.Signals): void => void child.kill(signal);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -217,6 +245,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } finally {
     await producing.catch(() => undefined);
     await input.close().catch(() => undefined);
+    await logged;
     if (
       error === undefined &&
       Object.values(differences).every((d) => d.missing === 0 && d.duplicates === 0)

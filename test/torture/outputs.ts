@@ -116,7 +116,7 @@ export async function makeOutputs(
       }
       case 'hbase': {
         const table = uniqueName('torture').replace(/[^A-Za-z0-9_-]/g, '_');
-        await createTable(table, 'c');
+        await retried(() => createTable(table, 'c'));
         config.hbase = { zookeeper: zookeeper(), table };
         removals.push(() => admin('drop', table));
         read.set(kind, async () => {
@@ -168,4 +168,15 @@ async function committedIds(store: FileStore): Promise<number[]> {
     }
   }
   return ids;
+}
+
+/** Runs `step` up to three times (a loaded HBase master can time an admin call out). */
+async function retried<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
