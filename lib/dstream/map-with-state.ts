@@ -4,8 +4,10 @@
  * long, which is then removed. One internal node computes per batch the new state map and the
  * mapped records; the returned stream reads the mapped records, `stateSnapshots()` the states.
  *
- * Each batch's state is a delta layer over the previous batch's ({@link StateMap}), so a batch
- * costs what its records touch, plus, with a timeout, one pass over the state to find idle keys.
+ * Each batch's state is a new version of one store ({@link StateMap}), so a batch costs what its
+ * records touch, plus, with a timeout, the keys that time out: idle keys are found by update time,
+ * not by a scan of the state. Timeouts fire at the first batch past the timeout, every batch (Spark
+ * finds them only on checkpoint batches, so its timeouts may fire up to a checkpoint interval late).
  */
 import { fromColumns, toColumns } from '../checkpoint/columns.js';
 import { KindlingError } from '../errors.js';
@@ -43,7 +45,6 @@ export class MapWithStateNode<K extends Key, V, S, U> extends Node<StateBatch<K,
   constructor(
     parent: Node<[K, V]>,
     readonly spec: StateSpec<K, V, S, U>,
-    private readonly compactAfter?: number,
   ) {
     super(parent.scope, 'mapWithState', [parent]);
     this.mustCheckpoint = true;
@@ -60,7 +61,7 @@ export class MapWithStateNode<K extends Key, V, S, U> extends Node<StateBatch<K,
   protected override decodeBatch(data: unknown): StateBatch<K, S, U>[] {
     const saved = data as { states: unknown; mapped: U[] }[];
     return saved.map(({ states, mapped }) => ({
-      states: StateMap.fromEntries(fromColumns<[K, S, number]>(states), this.compactAfter),
+      states: StateMap.fromEntries(fromColumns<[K, S, number]>(states), this.storeOptions()),
       mapped,
     }));
   }
@@ -70,7 +71,7 @@ export class MapWithStateNode<K extends Key, V, S, U> extends Node<StateBatch<K,
     const previous = this.getOrCompute(time - this.slideDuration);
     const before =
       previous === undefined
-        ? StateMap.from(this.spec.initialPairs, time, this.compactAfter)
+        ? StateMap.from(this.spec.initialPairs, time, this.storeOptions())
         : (await previous)[0]?.states;
     if (before === undefined) {
       throw new KindlingError(`mapWithState: the batch before ${time} holds no state`);
@@ -93,13 +94,16 @@ export class MapWithStateNode<K extends Key, V, S, U> extends Node<StateBatch<K,
       if (out !== undefined) mapped.push(out);
     });
     if (timeout !== undefined) {
-      for (const [key, current] of Array.from(states.updatedBefore(time - timeout))) {
+      states.expire(time - timeout, (key, current) => {
         const out = mapping(time, key, undefined, state.wrapTimingOut(current));
-        states.remove(key);
         if (out !== undefined) mapped.push(out);
-      }
+      });
     }
     return [{ states, mapped }];
+  }
+
+  private storeOptions(): { expiring: boolean } {
+    return { expiring: this.spec.timeoutDuration !== undefined };
   }
 }
 
@@ -120,16 +124,12 @@ class StateBatchReader<K extends Key, S, U, R> extends Node<R> {
   }
 }
 
-/**
- * @internal Builds the mapWithState operator on `stream`; `DStream.mapWithState` calls it.
- * @param compactAfter state layers before a full copy (tests lower it).
- */
+/** @internal Builds the mapWithState operator on `stream`; `DStream.mapWithState` calls it. */
 export function mapWithState<K extends Key, V, S, U>(
   stream: DStream<[K, V]>,
   spec: StateSpec<K, V, S, U>,
-  compactAfter?: number,
 ): MapWithStateDStream<K, S, U> {
-  const internal = new MapWithStateNode<K, V, S, U>(stream.node, spec, compactAfter);
+  const internal = new MapWithStateNode<K, V, S, U>(stream.node, spec);
   const source = internal as MapWithStateNode<K, unknown, S, U>;
   const mapped = stream.derive(new StateBatchReader<K, S, U, U>(source, 'mapped', (batch) => batch.mapped));
   let snapshots: DStream<[K, S]> | undefined;

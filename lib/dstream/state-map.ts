@@ -1,25 +1,195 @@
 /**
- * The per-key state of mapWithState, with the time each key was last updated. Each batch's map is
- * a thin delta layer over the previous batch's map, so a batch that touches a few keys of a large
- * state costs only those keys (Spark's OpenHashMapBasedStateMap). Every `compactAfter` layers the
- * chain is flattened into one map, so reads and memory stay bounded.
+ * The per-key state of mapWithState, with the time each key was last updated.
+ *
+ * Every batch's map is a version of one shared store. The newest version (the head) is the store
+ * itself: one hash map from key to a slot, and the slots' states and update times in flat arrays,
+ * so a lookup or an update is one hash probe and no allocation. When the head changes a key for
+ * the first time, what the version before it held is appended to that version's undo log (a slot
+ * stamp says whether the key was already saved). An older version reads through the undo logs of
+ * the versions after it, then the store. A batch therefore costs what it touches however large
+ * the state is, and an older version (read by a window over `stateSnapshots()`, or to recompute a
+ * batch after a failure) still reads what it held.
+ *
+ * With `expiring`, the store also lists keys in buckets by update time, so finding the keys idle
+ * since a time costs the keys found (plus the keys updated since they entered a bucket), not a
+ * scan of every key.
  */
 import { IllegalStateError } from '../errors.js';
 
-/** One key's state and when it was last updated (a batch time), or a removal marker. */
-interface Entry<S> {
-  readonly state: S | undefined;
-  readonly updateTime: number;
-  readonly removed: boolean;
+/** Options of a new state map. */
+export interface StateMapOptions {
+  /** List keys in buckets by update time, for {@link StateMap.expire}. */
+  readonly expiring?: boolean;
 }
 
-/** Default number of delta layers before a copy flattens the chain (Spark's default too). */
-export const DEFAULT_COMPACT_AFTER = 20;
+/** A key's state and update time as a version held it, or `null` for "no state". */
+type Held<S> = { readonly state: S; readonly time: number } | null;
 
 /**
- * @internal A key → state map made of delta layers. A layer may be changed only until a newer
- * layer is made from it with {@link StateMap.copy}; after that it is frozen, because the batch
- * that holds it may still be read (by `stateSnapshots()`, or to recompute the next batch).
+ * What one version held for the keys its successor changed, in the order they were changed; each
+ * key once. Indexed by key only when an old version is first read.
+ */
+class UndoLog<K, S> {
+  readonly keys: K[] = [];
+  readonly states: (S | undefined)[] = [];
+  readonly times: number[] = [];
+  /** -1 for a key that had no state. */
+  private index: Map<K, number> | undefined;
+
+  add(key: K, state: S | undefined, time: number): void {
+    this.keys.push(key);
+    this.states.push(state);
+    this.times.push(time);
+    this.index = undefined;
+  }
+
+  /** What the version held for `key`, or `undefined` when its successor did not change it. */
+  held(key: K): Held<S> | undefined {
+    if (this.index === undefined) {
+      this.index = new Map();
+      for (let i = 0; i < this.keys.length; i++) this.index.set(this.keys[i] as K, i);
+    }
+    const i = this.index.get(key);
+    if (i === undefined) return undefined;
+    const time = this.times[i] as number;
+    return time < 0 ? null : { state: this.states[i] as S, time };
+  }
+}
+
+/** The store shared by every version of one state map; only its newest version changes it. */
+class Store<K, S> {
+  readonly slots = new Map<K, number>();
+  states: (S | undefined)[] = [];
+  times = new Float64Array(16);
+  /** The version number in which each slot was last saved to the undo log. */
+  stamps = new Int32Array(16);
+  /** The number of the newest version. */
+  version = 0;
+  /** The undo log of the version before the newest, while it may still be read. */
+  log: UndoLog<K, S> | undefined;
+  /** Keys the newest version removed (already saved, though they have no slot any more). */
+  private removed = new Set<K>();
+  private readonly free: number[] = [];
+  /** Keys by the update time they were put with (a key may be listed again at a later time). */
+  private readonly buckets: Map<number, K[]> | undefined;
+  /** The bucket times, ascending, from `firstBucket`. */
+  private bucketTimes: number[] = [];
+  private firstBucket = 0;
+
+  constructor(readonly expiring: boolean) {
+    this.buckets = expiring ? new Map() : undefined;
+  }
+
+  held(key: K): Held<S> {
+    const slot = this.slots.get(key);
+    return slot === undefined ? null : { state: this.states[slot] as S, time: this.times[slot] as number };
+  }
+
+  /** A new newest version, whose changes are saved in `log` for the version before it. */
+  advance(log: UndoLog<K, S>): void {
+    this.version++;
+    this.log = log;
+    if (this.removed.size > 0) this.removed = new Set();
+  }
+
+  put(key: K, state: S, time: number): void {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      if (this.log !== undefined && !this.removed.has(key)) this.log.add(key, undefined, -1);
+      slot = this.free.pop() ?? this.states.length;
+      if (slot >= this.times.length) this.grow();
+      this.slots.set(key, slot);
+      this.stamps[slot] = this.version;
+    } else {
+      this.save(key, slot);
+      if (this.times[slot] === time) {
+        this.states[slot] = state;
+        return;
+      }
+    }
+    this.states[slot] = state;
+    this.times[slot] = time;
+    if (this.buckets !== undefined) this.bucket(time).push(key);
+  }
+
+  remove(key: K): void {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return;
+    this.save(key, slot);
+    if (this.log !== undefined) this.removed.add(key);
+    this.slots.delete(key);
+    this.states[slot] = undefined;
+    this.free.push(slot);
+  }
+
+  /** Takes out the keys whose update time is before `threshold`, oldest bucket first. */
+  *takeUpdatedBefore(threshold: number): Generator<K> {
+    const buckets = this.buckets as Map<number, K[]>;
+    while (this.firstBucket < this.bucketTimes.length) {
+      const time = this.bucketTimes[this.firstBucket] as number;
+      if (time >= threshold) break;
+      const keys = buckets.get(time) as K[];
+      buckets.delete(time);
+      this.firstBucket++;
+      for (const key of keys) {
+        const slot = this.slots.get(key);
+        // A key put again since it entered this bucket is in a later one; a removed key is gone.
+        if (slot !== undefined && this.times[slot] === time) yield key;
+      }
+    }
+    if (this.firstBucket > 64 && this.firstBucket * 2 > this.bucketTimes.length) {
+      this.bucketTimes = this.bucketTimes.slice(this.firstBucket);
+      this.firstBucket = 0;
+    }
+  }
+
+  /** Saves what the version before held for the key in `slot`, once per version. */
+  private save(key: K, slot: number): void {
+    if (this.log === undefined || this.stamps[slot] === this.version) return;
+    this.log.add(key, this.states[slot], this.times[slot] as number);
+    this.stamps[slot] = this.version;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    times.set(this.times);
+    this.times = times;
+    const stamps = new Int32Array(this.stamps.length * 2);
+    stamps.set(this.stamps);
+    this.stamps = stamps;
+  }
+
+  private bucket(time: number): K[] {
+    const buckets = this.buckets as Map<number, K[]>;
+    const found = buckets.get(time);
+    if (found !== undefined) return found;
+    const keys: K[] = [];
+    buckets.set(time, keys);
+    const times = this.bucketTimes;
+    if (times.length === this.firstBucket || (times.at(-1) as number) < time) {
+      times.push(time);
+    } else {
+      // An older time (initial state, restored entries): insert it in order.
+      let low = this.firstBucket;
+      let high = times.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if ((times[mid] as number) < time) low = mid + 1;
+        else high = mid;
+      }
+      times.splice(low, 0, time);
+    }
+    return keys;
+  }
+}
+
+/**
+ * @internal A key → state map with versions. Only the newest version of a store may be changed;
+ * {@link StateMap.copy} makes a new newest version, and the one it was made from keeps reading
+ * what it held, because the batch that holds it may still be read (by `stateSnapshots()`, or to
+ * recompute the next batch).
+ *
+ * Iterate a version synchronously: do not change the store while {@link entries} is running.
  *
  * @example
  * const before = StateMap.from([['a', 1]], 1000);
@@ -27,28 +197,25 @@ export const DEFAULT_COMPACT_AFTER = 20;
  * after.put('a', 2, 2000); // before.get('a') is still 1
  */
 export class StateMap<K, S> {
-  private readonly delta = new Map<K, Entry<S>>();
-  private frozen = false;
+  /** The version made from this one by copy(); `undefined` while this is the newest. */
+  private next: StateMap<K, S> | undefined;
+  /** What this version held for the keys changed after it (set by copy()). */
+  private undo: UndoLog<K, S> | undefined;
 
-  private constructor(
-    private readonly parent: StateMap<K, S> | undefined,
-    /** Layers below this one. */
-    readonly depth: number,
-    private readonly compactAfter: number,
-  ) {}
+  private constructor(private readonly store: Store<K, S>) {}
 
-  /** An empty map. @param compactAfter layers before a copy flattens the chain. */
-  static empty<K, S>(compactAfter = DEFAULT_COMPACT_AFTER): StateMap<K, S> {
-    return new StateMap<K, S>(undefined, 0, compactAfter);
+  /** An empty map. */
+  static empty<K, S>(options: StateMapOptions = {}): StateMap<K, S> {
+    return new StateMap<K, S>(new Store<K, S>(options.expiring === true));
   }
 
   /** A map holding `pairs`, each stamped with `updateTime`. */
   static from<K, S>(
     pairs: Iterable<readonly [K, S]>,
     updateTime: number,
-    compactAfter?: number,
+    options?: StateMapOptions,
   ): StateMap<K, S> {
-    const map = StateMap.empty<K, S>(compactAfter);
+    const map = StateMap.empty<K, S>(options);
     for (const [key, state] of pairs) map.put(key, state, updateTime);
     return map;
   }
@@ -56,69 +223,112 @@ export class StateMap<K, S> {
   /** A map holding `[key, state, updateTime]` entries (as {@link entries} gives them). */
   static fromEntries<K, S>(
     entries: Iterable<readonly [K, S, number]>,
-    compactAfter?: number,
+    options?: StateMapOptions,
   ): StateMap<K, S> {
-    const map = StateMap.empty<K, S>(compactAfter);
+    const map = StateMap.empty<K, S>(options);
     for (const [key, state, updateTime] of entries) map.put(key, state, updateTime);
     return map;
   }
 
+  /** True when this is the newest version of its store, the one that may be changed. */
+  get writable(): boolean {
+    return this.next === undefined;
+  }
+
+  /** Number of keys with a state. */
+  get size(): number {
+    if (this.next === undefined) return this.store.slots.size;
+    let size = 0;
+    for (const _ of this.entries()) size++;
+    return size;
+  }
+
   /** The state of `key`, or `undefined` if it has none. */
   get(key: K): S | undefined {
-    return this.entry(key)?.state;
+    if (this.next === undefined) {
+      const slot = this.store.slots.get(key);
+      return slot === undefined ? undefined : this.store.states[slot];
+    }
+    return this.held(key)?.state;
   }
 
   /** True when `key` has a state. */
   has(key: K): boolean {
-    return this.entry(key) !== undefined;
+    if (this.next === undefined) return this.store.slots.has(key);
+    return this.held(key) !== null;
   }
 
   /** When `key` was last updated, or `undefined` if it has no state. */
   updateTime(key: K): number | undefined {
-    return this.entry(key)?.updateTime;
+    return this.held(key)?.time;
   }
 
   /** Sets the state of `key`, updated at `updateTime`. */
   put(key: K, state: S, updateTime: number): void {
     this.assertWritable();
-    this.delta.set(key, { state, updateTime, removed: false });
+    this.store.put(key, state, updateTime);
   }
 
   /** Removes the state of `key` (a no-op if it has none). */
   remove(key: K): void {
     this.assertWritable();
-    const below = this.parent?.entry(key);
-    if (below === undefined) this.delta.delete(key);
-    else this.delta.set(key, { state: undefined, updateTime: below.updateTime, removed: true });
+    this.store.remove(key);
   }
 
   /**
-   * A new writable layer over this map, which becomes read-only. After `compactAfter` layers the
-   * new map is a flat copy instead (the one full copy in that many batches).
+   * Removes every key last updated before `threshold` (strictly), oldest first, calling
+   * `expired` with each key and the state it had. Needs a map made with `expiring`; costs the
+   * keys removed, not a scan of the map.
    */
-  copy(): StateMap<K, S> {
-    this.frozen = true;
-    if (this.depth + 1 < this.compactAfter)
-      return new StateMap<K, S>(this, this.depth + 1, this.compactAfter);
-    const flat = new StateMap<K, S>(undefined, 0, this.compactAfter);
-    for (const [key, state, time] of this.entries())
-      flat.delta.set(key, { state, updateTime: time, removed: false });
-    return flat;
+  expire(threshold: number, expired: (key: K, state: S, updateTime: number) => void): void {
+    this.assertWritable();
+    const store = this.store;
+    if (!store.expiring) {
+      throw new IllegalStateError('expire() needs a state map made with { expiring: true }');
+    }
+    for (const key of store.takeUpdatedBefore(threshold)) {
+      const held = store.held(key) as NonNullable<Held<S>>;
+      store.remove(key);
+      expired(key, held.state, held.time);
+    }
   }
 
-  /** Every `[key, state, updateTime]`, each key once. Do not change this map while iterating. */
+  /**
+   * A new version to change, after which this one is read-only and keeps what it holds now. A
+   * copy of an older version (a batch computed again) is a fresh store holding that version's
+   * entries, which costs a pass over them.
+   */
+  copy(): StateMap<K, S> {
+    if (this.next !== undefined) {
+      return StateMap.fromEntries(this.entries(), { expiring: this.store.expiring });
+    }
+    const next = new StateMap<K, S>(this.store);
+    this.undo = new UndoLog();
+    this.next = next;
+    this.store.advance(this.undo);
+    return next;
+  }
+
+  /** Every `[key, state, updateTime]`, each key once. */
   *entries(): Generator<[K, S, number]> {
-    const layers: StateMap<K, S>[] = [this];
-    for (let layer = this.parent; layer; layer = layer.parent) layers.push(layer);
-    const seen = new Set<K>();
-    const last = layers.length - 1;
-    for (let i = 0; i <= last; i++) {
-      for (const [key, entry] of (layers[i] as StateMap<K, S>).delta) {
-        if (seen.has(key)) continue;
-        if (i < last) seen.add(key);
-        if (!entry.removed) yield [key, entry.state as S, entry.updateTime];
+    const { slots, states, times } = this.store;
+    if (this.next === undefined) {
+      for (const [key, slot] of slots) yield [key, states[slot] as S, times[slot] as number];
+      return;
+    }
+    // What changed after this version, as this version held it (the earliest save wins).
+    const held = new Map<K, Held<S>>();
+    for (const { keys, states: saved, times: when } of this.laterLogs()) {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as K;
+        const time = when[i] as number;
+        if (!held.has(key)) held.set(key, time < 0 ? null : { state: saved[i] as S, time });
       }
     }
+    for (const [key, slot] of slots) {
+      if (!held.has(key)) yield [key, states[slot] as S, times[slot] as number];
+    }
+    for (const [key, value] of held) if (value !== null) yield [key, value.state, value.time];
   }
 
   /** Every `[key, state]`. */
@@ -126,19 +336,25 @@ export class StateMap<K, S> {
     for (const [key, state] of this.entries()) yield [key, state];
   }
 
-  /** Every `[key, state, updateTime]` last updated before `threshold` (strictly). */
-  *updatedBefore(threshold: number): Generator<[K, S, number]> {
-    for (const entry of this.entries()) if (entry[2] < threshold) yield entry;
+  /** What this version holds for `key`: the first save after it, else the store's. */
+  private held(key: K): Held<S> {
+    for (const log of this.laterLogs()) {
+      const held = log.held(key);
+      if (held !== undefined) return held;
+    }
+    return this.store.held(key);
   }
 
-  private entry(key: K): Entry<S> | undefined {
-    const own = this.delta.get(key);
-    if (own !== undefined) return own.removed ? undefined : own;
-    return this.parent?.entry(key);
+  /** The undo logs of this version and every later one but the newest, oldest first. */
+  private *laterLogs(): Generator<UndoLog<K, S>> {
+    let version = this.next;
+    for (let log = this.undo; log !== undefined; log = version?.undo, version = version?.next) {
+      yield log;
+    }
   }
 
   private assertWritable(): void {
-    if (this.frozen) {
+    if (this.next !== undefined) {
       throw new IllegalStateError(
         'this state map is read-only: a newer batch was built on it; change the newest copy() instead',
       );

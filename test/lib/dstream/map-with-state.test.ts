@@ -362,36 +362,44 @@ test('mapWithState fails the batch with the operator name when the function thro
   );
 });
 
-test('mapWithState gives the same states when its state map is compacted every other batch', async (t) => {
+test('a window over stateSnapshots reads each earlier batch as it was, after later batches changed it', async (t) => {
   const batches = Array.from({ length: 12 }, (_, i) => ['a', 'b', 'c', 'd'].slice(0, (i % 4) + 1));
-  const collect = async (compactAfter?: number): Promise<string[]> => {
-    const clock = new ManualClock();
-    const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'map-with-state-compaction' });
-    const spec = StateSpec.function((key: string, value: number | undefined, state: State<number>) => {
-      if (state.isTimingOut()) return key;
-      const next = (state.getOption() ?? 0) + (value ?? 0);
-      if (next % 3 === 0) state.remove();
-      else state.update(next);
-      return key;
-    }).timeout(2000);
-    const pairs = ssc.queueStream(batches.map((b) => [...b])).map((w) => [w, 1] as [string, number]);
-    const snapshots: string[] = [];
-    mapWithState(pairs, spec, compactAfter)
-      .stateSnapshots()
-      .foreachBatch((records) => {
-        snapshots.push(JSON.stringify([...records].sort()));
-      });
-    await ssc.start();
-    await clock.advance(12_000);
-    await ssc.stop();
-    await ssc.awaitTermination();
-    return snapshots;
-  };
-  const compacted = await collect(2);
-  t.is(compacted.length, 12);
-  t.deepEqual(compacted, await collect());
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'map-with-state-versions' });
+  const spec = StateSpec.function((key: string, value: number | undefined, state: State<number>) => {
+    if (state.isTimingOut()) return key;
+    const next = (state.getOption() ?? 0) + (value ?? 0);
+    if (next % 3 === 0) state.remove();
+    else state.update(next);
+    return key;
+  }).timeout(2000);
+  const pairs = ssc.queueStream(batches.map((b) => [...b])).map((w) => [w, 1] as [string, number]);
+  const states = mapWithState(pairs, spec);
+  const snapshots: string[][] = [];
+  const windows: string[][] = [];
+  states.stateSnapshots().foreachBatch((records) => {
+    snapshots.push(records.map((r) => JSON.stringify(r)));
+  });
+  states
+    .stateSnapshots()
+    .window(3000, 1000)
+    .foreachBatch((records) => {
+      windows.push(records.map((r) => JSON.stringify(r)).sort());
+    });
+  await ssc.start();
+  await clock.advance(12_000);
+  await ssc.stop();
+  await ssc.awaitTermination();
+  t.is(snapshots.length, 12);
+  for (let i = 0; i < 12; i++) {
+    const expected = snapshots
+      .slice(Math.max(0, i - 2), i + 1)
+      .flat()
+      .sort();
+    t.deepEqual(windows[i], expected, `window ending at batch ${i + 1}`);
+  }
   // a, b and c reach 3 and are removed at 12000; d timed out at 11000 and came back.
-  t.deepEqual(compacted.at(-1), JSON.stringify([['d', 1]]));
+  t.deepEqual(snapshots.at(-1), [JSON.stringify(['d', 1])]);
 });
 
 test('naming a mapWithState stream names its state node too', (t) => {

@@ -1,4 +1,4 @@
-/** StateMap: delta layers over the previous batch's state, with compaction. */
+/** StateMap: versions of one store, older versions reading through undo maps; expiry by update time. */
 import test from 'ava';
 import { IllegalStateError } from '../../../lib/index.js';
 import { StateMap } from '../../../lib/dstream/state-map.js';
@@ -45,7 +45,8 @@ test('a copy changes nothing in the map it was made from, which becomes read-onl
     ['c', 3, 1000],
     ['d', 4, 2000],
   ]);
-  t.is(next.depth, 1);
+  t.false(base.writable);
+  t.true(next.writable);
   t.throws(() => base.put('a', 0, 3000), { instanceOf: IllegalStateError, message: /read-only/ });
   t.throws(() => base.remove('a'), { instanceOf: IllegalStateError });
 });
@@ -63,54 +64,93 @@ test('a key removed in one layer and put back in a later one is seen once, with 
   t.deepEqual(sorted(m1), [['a', 1, 1000]]);
 });
 
-test('updatedBefore lists states last updated strictly before the threshold', (t) => {
+test('expire removes the keys updated before the threshold, oldest first, and costs only those', (t) => {
   const m1 = StateMap.from<string, number>(
     [
       ['a', 1],
       ['b', 1],
     ],
     1000,
+    { expiring: true },
   );
   const m2 = m1.copy();
   m2.put('a', 2, 2000);
   m2.put('c', 1, 2000);
-  t.deepEqual([...m2.updatedBefore(2000)], [['b', 1, 1000]]);
-  t.deepEqual([...m2.updatedBefore(2001)].map((e) => e[0]).sort(), ['a', 'b', 'c']);
-  t.deepEqual([...m2.updatedBefore(1000)], []);
-});
-
-test('copies flatten the chain after compactAfter layers and keep every state', (t) => {
-  let map = StateMap.empty<string, number>(3);
-  map.put('a', 0, 0);
-  const depths: number[] = [];
-  for (let i = 1; i <= 7; i++) {
-    map = map.copy();
-    map.put(`k${i}`, i, i * 1000);
-    if (i % 2 === 0) map.remove('a');
-    else map.put('a', i, i * 1000);
-    depths.push(map.depth);
-  }
-  t.deepEqual(depths, [1, 2, 0, 1, 2, 0, 1]);
-  t.deepEqual(sorted(map), [
-    ['a', 7, 7000],
-    ['k1', 1, 1000],
-    ['k2', 2, 2000],
-    ['k3', 3, 3000],
-    ['k4', 4, 4000],
-    ['k5', 5, 5000],
-    ['k6', 6, 6000],
-    ['k7', 7, 7000],
+  const m3 = m2.copy();
+  const expired: [string, number, number][] = [];
+  m3.expire(2000, (key, state, time) => expired.push([key, state, time]));
+  t.deepEqual(expired, [['b', 1, 1000]]);
+  m3.expire(2000, (key) => t.fail(`${key} expired twice`));
+  t.deepEqual(sorted(m3), [
+    ['a', 2, 2000],
+    ['c', 1, 2000],
   ]);
+  t.deepEqual(
+    sorted(m2).map((e) => e[0]),
+    ['a', 'b', 'c'],
+  ); // the version before keeps b
+  const m4 = m3.copy();
+  m4.put('c', 5, 4000);
+  m4.remove('a');
+  m4.expire(5000, (key, state, time) => expired.push([key, state, time]));
+  t.deepEqual(expired.slice(1), [['c', 5, 4000]]);
+  t.is(m4.size, 0);
+  t.is(m3.size, 2);
 });
 
-test('a long random history matches a plain Map at every generation', (t) => {
+test('expire needs an expiring map and a writable version', (t) => {
+  const plain = StateMap.empty<string, number>();
+  t.throws(() => plain.expire(0, () => undefined), { message: /expiring: true/ });
+  const expiring = StateMap.empty<string, number>({ expiring: true });
+  expiring.copy();
+  t.throws(() => expiring.expire(0, () => undefined), { instanceOf: IllegalStateError });
+});
+
+test('restored entries with older times than later puts expire in time order', (t) => {
+  const map = StateMap.fromEntries<string, number>(
+    [
+      ['late', 1, 9000],
+      ['early', 1, 1000],
+      ['middle', 1, 5000],
+    ],
+    { expiring: true },
+  );
+  const order: string[] = [];
+  map.expire(10_000, (key) => order.push(key));
+  t.deepEqual(order, ['early', 'middle', 'late']);
+});
+
+test('a copy of an older version is a fresh store holding what that version held', (t) => {
+  const m1 = StateMap.from<string, number>([['a', 1]], 1000, { expiring: true });
+  const m2 = m1.copy();
+  m2.put('a', 2, 2000);
+  m2.put('b', 2, 2000);
+  // The batch after m1 is computed again (its first try failed half way): it starts from m1.
+  const retry = m1.copy();
+  t.true(retry.writable);
+  t.true(m2.writable);
+  retry.put('c', 3, 2000);
+  t.deepEqual(sorted(retry), [
+    ['a', 1, 1000],
+    ['c', 3, 2000],
+  ]);
+  t.deepEqual(sorted(m2), [
+    ['a', 2, 2000],
+    ['b', 2, 2000],
+  ]);
+  const expired: string[] = [];
+  retry.expire(1500, (key) => expired.push(key));
+  t.deepEqual(expired, ['a']);
+});
+
+test('a long random history with expiry matches a plain Map at every generation', (t) => {
   let seed = 42;
   const random = (n: number): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed % n;
   };
   const reference = new Map<string, [number, number]>();
-  let map = StateMap.empty<string, number>(5);
+  let map = StateMap.empty<string, number>({ expiring: true });
   const generations: { map: StateMap<string, number>; expected: string }[] = [];
   const snapshot = (m: Iterable<[string, number, number]>): string =>
     JSON.stringify([...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
@@ -127,6 +167,11 @@ test('a long random history matches a plain Map at every generation', (t) => {
         reference.set(key, [value, time]);
       }
     }
+    const expired: string[] = [];
+    map.expire(time - 8, (key) => expired.push(key));
+    const idle = [...reference].filter(([, [, when]]) => when < time - 8).map(([key]) => key);
+    for (const key of idle) reference.delete(key);
+    t.deepEqual(expired.sort(), idle.sort());
     for (const [key, [value, when]] of reference) {
       if (map.get(key) !== value || map.updateTime(key) !== when) t.fail(`${key} differs at ${time}`);
     }
@@ -135,6 +180,8 @@ test('a long random history matches a plain Map at every generation', (t) => {
     generations.push({ map, expected });
   }
   // Older generations are untouched by everything built on them.
-  for (const { map: old, expected } of generations) t.is(snapshot(old.entries()), expected);
-  t.true(map.depth < 5);
+  for (const { map: old, expected } of generations) {
+    t.is(snapshot(old.entries()), expected);
+    t.is(old.size, JSON.parse(expected).length);
+  }
 });
