@@ -3,14 +3,16 @@
  * `bench/baselines/spark/` with Maven when needed (jars from Maven Central, cached in `~/.m2`;
  * the build output under the git-ignored `.cache/bench/spark/`), starts one JVM with a
  * `local[2]` SparkContext and the JDK 17 `--add-opens` flags, and runs the same {@link RunSpec}s
- * as Kindling over the same input file. Without `java` or `mvn` the baseline is unavailable and
- * the benchmarks report Spark as skipped, with the reason.
+ * as Kindling over the same input file, and the state benchmark's {@link StateRunSpec}s. Without
+ * `java` or `mvn` the baseline is unavailable and the benchmarks report Spark as skipped, with the
+ * reason.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { StateMeasured, StateRunSpec } from '../state/workload.js';
 import type { Measured, RunSpec } from '../workload/run-spec.js';
 
 const PROJECT = fileURLToPath(new URL('./spark/', import.meta.url));
@@ -118,9 +120,11 @@ export class SparkBaseline {
     if (unavailable) throw new Error(unavailable);
     const classpath = `${JAR}:${readFileSync(CLASSPATH, 'utf8').trim()}`;
     mkdirSync(CACHE, { recursive: true });
+    // At most 4 GB of heap: about the heap limit of the Node process the benchmarks run in (4.1
+    // GB by default on a 64-bit machine), which the state benchmark's millions of keys need.
     const jvm = spawn(
       'java',
-      [...JDK17_FLAGS, '-Xms1g', '-Xmx2g', '-cp', classpath, 'kindling.bench.SparkBaseline'],
+      [...JDK17_FLAGS, '-Xms1g', '-Xmx4g', '-cp', classpath, 'kindling.bench.SparkBaseline'],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     jvm.stderr.pipe(createWriteStream(SPARK_LOG));
@@ -136,7 +140,7 @@ export class SparkBaseline {
 
   /** Runs `spec` over the lines of `file` (the same file Kindling's side reads). */
   run(file: string, spec: RunSpec, checkpointDir: string): Promise<Measured> {
-    const work = this.busy.then(async () => {
+    return this.serially(async () => {
       if (this.loadedFile !== file) {
         await this.command(`load ${file}`);
         this.loadedFile = file;
@@ -155,8 +159,48 @@ export class SparkBaseline {
       );
       return answer as unknown as Measured;
     });
-    this.busy = work.catch(() => undefined);
-    return work;
+  }
+
+  /**
+   * Runs the state benchmark's `spec` on `mapWithState` (see `StateRun.java`): Spark always
+   * checkpoints that state, into `checkpointDir`, every `spec.checkpointMs` (required here).
+   */
+  runState(spec: StateRunSpec, checkpointDir: string): Promise<StateMeasured> {
+    if (spec.checkpointMs === undefined) {
+      return Promise.reject(
+        new Error("Spark's mapWithState always checkpoints its state: give the run a checkpointMs"),
+      );
+    }
+    return this.serially(async () => {
+      const answer = await this.command(
+        [
+          'state',
+          spec.keys,
+          spec.recordsPerBatch,
+          spec.batches,
+          spec.intervalMs,
+          spec.timeoutMs ?? 0,
+          spec.checkpointMs,
+          checkpointDir,
+        ].join(' '),
+      );
+      const bytes = answer['checkpointBytes'] as number[];
+      return {
+        processingMs: answer['processingMs'] as number[],
+        emitted: answer['emitted'] as string[],
+        finalDigest: answer['finalDigest'] as string,
+        peakHeapBytes: answer['peakHeapBytes'] as number,
+        retainedHeapBytes: answer['retainedHeapBytes'] as number,
+        checkpoints: bytes.map((b) => ({ bytes: b })),
+      };
+    });
+  }
+
+  /** Runs `work` once the commands before it have answered: the JVM takes one at a time. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(work);
+    this.busy = run.catch(() => undefined);
+    return run;
   }
 
   /** Ends the JVM (`quit`, then a kill if it has not exited within 10 s). */

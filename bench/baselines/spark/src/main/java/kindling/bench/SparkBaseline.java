@@ -25,6 +25,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  *     (CHECKPOINT_DIR: used by windowed only, which Spark makes checkpoint)
  *     WORKLOAD: wordcount | windowed; CLOCK: manual (batches driven as fast as they complete,
  *     wall time per batch) | system (real time, delays from a StreamingListener)
+ * state KEYS RECORDS BATCHES INTERVAL_MS TIMEOUT_MS CHECKPOINT_MS CHECKPOINT_DIR
+ *     mapWithState: a running sum per key over KEYS keys, RECORDS records a batch, on a manual
+ *     clock; TIMEOUT_MS 0: no timeout; the state checkpointed every CHECKPOINT_MS (see StateRun)
  * quit
  * </pre>
  *
@@ -64,6 +67,7 @@ public final class SparkBaseline {
               Run run = Run.parse(words);
               out.println("RESULT " + new StreamingRun(sc, lines, run).execute().toJson());
             }
+            case "state" -> out.println("RESULT " + new StateRun(sc, StateRun.Spec.parse(words)).execute());
             case "quit" -> {
               return;
             }

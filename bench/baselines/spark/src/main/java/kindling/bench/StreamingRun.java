@@ -154,17 +154,18 @@ final class StreamingRun {
   /**
    * A batch's word counts as {@code pairs:sum:hash}: the number of (word, count) pairs, the sum of
    * the counts, and the sum modulo 2^32 of the 32-bit FNV-1a hash of each pair's {@code word\tcount}
-   * (its chars, which are ASCII). Independent of the order of the pairs.
+   * (its chars, which are ASCII). Independent of the order of the pairs. The counts are whole
+   * numbers ({@code Integer} here, {@code Long} in {@link StateRun}).
    */
-  static String digest(JavaPairRDD<String, Integer> rdd) {
+  static <N extends Number> String digest(JavaPairRDD<String, N> rdd) {
     List<long[]> parts =
         rdd.mapPartitions(
                 it -> {
                   long[] acc = new long[3];
                   while (it.hasNext()) {
-                    Tuple2<String, Integer> pair = it.next();
+                    Tuple2<String, N> pair = it.next();
                     acc[0]++;
-                    acc[1] += pair._2();
+                    acc[1] += pair._2().longValue();
                     acc[2] += Integer.toUnsignedLong(fnv1a(pair._1() + "\t" + pair._2()));
                   }
                   return List.of(acc).iterator();
