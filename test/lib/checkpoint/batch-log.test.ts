@@ -12,38 +12,16 @@ import {
   DirectoryCheckpointStore,
   ManualClock,
   StreamingContext,
-  type BatchLimit,
-  type BatchSource,
   type StreamingEvent,
 } from '../../../lib/index.js';
+import { CountingSource } from '../../helpers/counting-source.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Numbers from `next` on, `perBatch` a batch: its plan is [first, end), like an offset range. */
-class Numbers implements BatchSource<number, [number, number]> {
-  readonly name = 'numbers';
-  next = 0;
-  readonly planned: number[] = [];
-  readonly replanned: number[] = [];
-  constructor(private readonly perBatch: number) {}
-  plan(time: number, _limit: BatchLimit): [number, number] {
-    this.planned.push(time);
-    const from = this.next;
-    this.next += this.perBatch;
-    return [from, this.next];
-  }
-  replan(time: number, [, until]: [number, number]): void {
-    this.replanned.push(time);
-    this.next = until;
-  }
-  async read(_time: number, [from, until]: [number, number]): Promise<number[]> {
-    return Array.from({ length: until - from }, (_, i) => from + i);
-  }
-  position(): number {
-    return this.next;
-  }
-  restore(position: unknown): void {
-    this.next = position as number;
+class Numbers extends CountingSource {
+  constructor(perBatch: number) {
+    super('numbers', perBatch);
   }
 }
 

@@ -2,42 +2,19 @@ import test from 'ava';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, StreamingContext, type BatchLimit, type BatchSource } from '../../../lib/index.js';
+import { ManualClock, StreamingContext } from '../../../lib/index.js';
+import { CountingSource } from '../../helpers/counting-source.js';
 
-/**
- * A source of consecutive numbers, `perBatch` a batch (its plan: the first and the end), that
- * records what the engine told it.
- */
-class Counter implements BatchSource<number, [number, number]> {
-  readonly name = 'counter';
-  next = 0;
-  readonly limits: BatchLimit[] = [];
+/** The counting source, which also records its start, commits and stop. */
+class Counter extends CountingSource {
   readonly commits: number[] = [];
-  readonly replanned: number[] = [];
   started = 0;
   stopped = 0;
-  constructor(private readonly perBatch = 3) {}
+  constructor(perBatch = 3) {
+    super('counter', perBatch);
+  }
   start(): void {
     this.started++;
-  }
-  plan(_time: number, limit: BatchLimit): [number, number] {
-    this.limits.push(limit);
-    const from = this.next;
-    this.next += this.perBatch;
-    return [from, this.next];
-  }
-  replan(time: number, [, until]: [number, number]): void {
-    this.replanned.push(time);
-    this.next = until;
-  }
-  async read(_time: number, [from, until]: [number, number]): Promise<number[]> {
-    return Array.from({ length: until - from }, (_, i) => from + i);
-  }
-  position(): number {
-    return this.next;
-  }
-  restore(position: unknown): void {
-    this.next = position as number;
   }
   async commit(time: number): Promise<void> {
     this.commits.push(time);
