@@ -9,7 +9,6 @@
  * not by a scan of the state. Timeouts fire at the first batch past the timeout, every batch (Spark
  * finds them only on checkpoint batches, so its timeouts may fire up to a checkpoint interval late).
  */
-import { fromColumns, toColumns } from '../checkpoint/columns.js';
 import { KindlingError } from '../errors.js';
 import type { DStream } from './dstream.js';
 import { Node } from './node.js';
@@ -55,13 +54,13 @@ export class MapWithStateNode<K extends Key, V, S, U> extends Node<StateBatch<K,
    * much faster to encode than one array per key), and its mapped records.
    */
   protected override encodeBatch(batch: StateBatch<K, S, U>[]): unknown {
-    return batch.map(({ states, mapped }) => ({ states: toColumns(states.entries(), 3), mapped }));
+    return batch.map(({ states, mapped }) => ({ states: states.toColumns(), mapped }));
   }
 
   protected override decodeBatch(data: unknown): StateBatch<K, S, U>[] {
     const saved = data as { states: unknown; mapped: U[] }[];
     return saved.map(({ states, mapped }) => ({
-      states: StateMap.fromEntries(fromColumns<[K, S, number]>(states), this.storeOptions()),
+      states: StateMap.fromColumns<K, S>(states, this.storeOptions()),
       mapped,
     }));
   }

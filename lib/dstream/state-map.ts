@@ -14,7 +14,8 @@
  * since a time costs the keys found (plus the keys updated since they entered a bucket), not a
  * scan of every key.
  */
-import { IllegalStateError } from '../errors.js';
+import type { ColumnBatch } from '../checkpoint/columns.js';
+import { IllegalStateError, KindlingError } from '../errors.js';
 
 /** Options of a new state map. */
 export interface StateMapOptions {
@@ -230,6 +231,24 @@ export class StateMap<K, S> {
     return map;
   }
 
+  /**
+   * A map holding the entries of {@link toColumns}'s columns (keys, states, update times). Also
+   * takes `[key, state, updateTime]` rows, as checkpoints written before columns held them.
+   */
+  static fromColumns<K, S>(data: unknown, options?: StateMapOptions): StateMap<K, S> {
+    if (Array.isArray(data)) return StateMap.fromEntries(data as [K, S, number][], options);
+    const [keys, states, times] = (data as Partial<ColumnBatch> | null)?.columns ?? [];
+    if (!Array.isArray(keys) || !Array.isArray(states) || !Array.isArray(times)) {
+      throw new KindlingError(
+        'a mapWithState state in the checkpoint is neither rows nor three columns; it may have been ' +
+          'written by another version of Kindling: start from an empty checkpoint directory',
+      );
+    }
+    const map = StateMap.empty<K, S>(options);
+    for (let i = 0; i < keys.length; i++) map.put(keys[i] as K, states[i] as S, times[i] as number);
+    return map;
+  }
+
   /** True when this is the newest version of its store, the one that may be changed. */
   get writable(): boolean {
     return this.next === undefined;
@@ -329,6 +348,32 @@ export class StateMap<K, S> {
       if (!held.has(key)) yield [key, states[slot] as S, times[slot] as number];
     }
     for (const [key, value] of held) if (value !== null) yield [key, value.state, value.time];
+  }
+
+  /**
+   * The entries as three columns (keys, states, update times), as a checkpoint holds them: for
+   * the newest version, straight from the store's slots, without a row per key.
+   */
+  toColumns(): ColumnBatch {
+    // Filled with push, not `new Array(n)`: v8.serialize writes a holey array as a sparse one.
+    const keys: K[] = [];
+    const states: S[] = [];
+    const times: number[] = [];
+    if (this.next === undefined) {
+      const { slots, states: slotStates, times: slotTimes } = this.store;
+      for (const [key, slot] of slots) {
+        keys.push(key);
+        states.push(slotStates[slot] as S);
+        times.push(slotTimes[slot] as number);
+      }
+    } else {
+      for (const [key, state, time] of this.entries()) {
+        keys.push(key);
+        states.push(state);
+        times.push(time);
+      }
+    }
+    return { columns: [keys, states, times] };
   }
 
   /** Every `[key, state]`. */

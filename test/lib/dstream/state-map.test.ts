@@ -185,3 +185,33 @@ test('a long random history with expiry matches a plain Map at every generation'
     t.is(old.size, JSON.parse(expected).length);
   }
 });
+
+test('toColumns and fromColumns carry every entry, of the newest version and of an older one', (t) => {
+  const m1 = StateMap.from<string, number>(
+    [
+      ['a', 1],
+      ['b', 2],
+    ],
+    1000,
+  );
+  const m2 = m1.copy();
+  m2.put('a', 10, 2000);
+  m2.remove('b');
+  m2.put('c', 3, 2000);
+  t.deepEqual(sorted(StateMap.fromColumns(m2.toColumns())), sorted(m2));
+  t.deepEqual(sorted(StateMap.fromColumns(m1.toColumns())), [
+    ['a', 1, 1000],
+    ['b', 2, 1000],
+  ]);
+  const restored = StateMap.fromColumns<string, number>(m2.toColumns(), { expiring: true });
+  const expired: string[] = [];
+  restored.expire(2001, (key) => expired.push(key));
+  t.deepEqual(expired.sort(), ['a', 'c']);
+});
+
+test('fromColumns takes rows as older checkpoints held them, and names what it cannot read', (t) => {
+  t.deepEqual(sorted(StateMap.fromColumns<string, number>([['a', 1, 1000]])), [['a', 1, 1000]]);
+  t.throws(() => StateMap.fromColumns({ columns: [['a']] }), {
+    message: /neither rows nor three columns.*empty checkpoint directory/,
+  });
+});
