@@ -2,12 +2,14 @@
  * updateStateByKey (Spark's StateDStream): each batch, every key that has a state or data is
  * passed to the update function with its values of the batch; the batch holds the new state.
  *
- * The state lives in one private Map that each batch updates in place; the batch it outputs is a
- * fresh array of `[key, state]` pairs, so an earlier batch (still read by a window, say) never
- * changes. The map is reused only when it holds exactly the state of time − slide; otherwise (a
- * batch recomputed out of order, or after a failed batch) it is rebuilt from that batch's pairs.
- * The states themselves are shared: an update function that mutates a state object in place also
- * changes what earlier batches hold, as in Spark.
+ * The state lives in one private Map from key to its `[key, state]` pair, which each batch updates
+ * in place; the batch it outputs is a fresh array of those pairs. A key whose state changed gets a
+ * new pair and an unchanged key keeps its pair, so an earlier batch (still read by a window, say)
+ * never changes, and a batch allocates a pair only per changed key. The map is reused only when it
+ * holds exactly the state of time − slide; otherwise (a batch recomputed out of order, or after a
+ * failed batch) it is rebuilt from that batch's pairs. The states themselves are shared: an update
+ * function that mutates a state object in place also changes what earlier batches hold, as in
+ * Spark; treat the pairs of a batch as read-only.
  */
 import { fromColumns, toColumns } from '../checkpoint/columns.js';
 import { Node } from './node.js';
@@ -40,8 +42,8 @@ export interface UpdateStateOptions<K, S> {
 /** updateStateByKey: every key with a state or data is updated each batch; see the file summary. */
 export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
   private readonly initial: readonly (readonly [K, S])[];
-  /** The state as of `time`, owned by this node; `undefined` when it must be rebuilt. */
-  private latest: { time: number; states: Map<K, S> } | undefined;
+  /** The pairs as of `time` by key, owned by this node; `undefined` when they must be rebuilt. */
+  private latest: { time: number; pairs: Map<K, [K, S]> } | undefined;
 
   constructor(
     parent: Node<[K, V]>,
@@ -75,26 +77,33 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
     });
     const latest = this.latest;
     const reuse = latest !== undefined && latest.time === previousTime;
-    const states = reuse ? latest.states : new Map<K, S>(before);
+    const pairs = reuse ? latest.pairs : this.rebuild(before, previous === undefined);
     if (reuse) this.latest = undefined; // half-updated if the update function throws
-    this.apply(states, groups, time);
-    if (this.latest === undefined || time > this.latest.time) this.latest = { time, states };
-    return Array.from(states);
+    this.apply(pairs, groups, time);
+    if (this.latest === undefined || time > this.latest.time) this.latest = { time, pairs };
+    return Array.from(pairs.values());
   }
 
-  /** Updates `states` in place: keys with a state first, then keys new in this batch. */
-  private apply(states: Map<K, S>, groups: Map<K, V[]>, time: number): void {
+  /** The pairs of a batch by key; the initial state's pairs are the user's, so they are copied. */
+  private rebuild(before: readonly (readonly [K, S])[], initial: boolean): Map<K, [K, S]> {
+    const pairs = new Map<K, [K, S]>();
+    for (const pair of before) pairs.set(pair[0], initial ? [pair[0], pair[1]] : (pair as [K, S]));
+    return pairs;
+  }
+
+  /** Updates `pairs` in place: keys with a state first, then keys new in this batch. */
+  private apply(pairs: Map<K, [K, S]>, groups: Map<K, V[]>, time: number): void {
     const update = this.update;
-    for (const [key, state] of states) {
+    for (const [key, pair] of pairs) {
       const values = groups.get(key);
       if (values !== undefined) groups.delete(key);
-      const next = update(values ?? [], state, key, time);
-      if (next === undefined) states.delete(key);
-      else if (next !== state) states.set(key, next);
+      const next = update(values ?? [], pair[1], key, time);
+      if (next === undefined) pairs.delete(key);
+      else if (next !== pair[1]) pairs.set(key, [key, next]);
     }
     for (const [key, values] of groups) {
       const next = update(values, undefined, key, time);
-      if (next !== undefined) states.set(key, next);
+      if (next !== undefined) pairs.set(key, [key, next]);
     }
   }
 }

@@ -270,6 +270,19 @@ test('updateStateByKey never changes a batch it already output', async (t) => {
   ]);
 });
 
+test("updateStateByKey outputs its own pairs, not the initial state's, which a user may change later", async (t) => {
+  const initialState: [string, number][] = [['idle', 7]];
+  const output = await runOperation([['a'], []], (s) =>
+    s.map((x) => [x, 1] as [string, number]).updateStateByKey(sum, { initialState }),
+  );
+  const idle = output.flat().filter((pair) => pair[0] === 'idle');
+  t.deepEqual(idle, [
+    ['idle', 7],
+    ['idle', 7],
+  ]);
+  for (const pair of idle) t.not(pair, initialState[0]);
+});
+
 test('updateStateByKey fails the batch with the operator name when update throws', async (t) => {
   const clock = new ManualClock();
   const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'state-error' });
