@@ -26,6 +26,26 @@ export function toColumns(rows: Iterable<readonly unknown[]>, width: number): Co
 }
 
 /**
+ * The columns of a checkpointed stateful batch, or `undefined` when it holds rows (a checkpoint
+ * written before stateful batches were stored as columns). Throws on anything else, or on fewer
+ * than `width` columns.
+ *
+ * @example
+ * columnsOf({ columns: [['a'], [1]] }, 2) // [['a'], [1]]
+ */
+export function columnsOf(data: unknown, width = 0): unknown[][] | undefined {
+  if (Array.isArray(data)) return undefined;
+  const columns = (data as Partial<ColumnBatch> | null)?.columns;
+  if (!Array.isArray(columns) || columns.length < width || !columns.every(Array.isArray)) {
+    throw new KindlingError(
+      'a stateful batch in the checkpoint is neither rows nor columns; it may have been written by ' +
+        'another version of Kindling: start from an empty checkpoint directory',
+    );
+  }
+  return columns;
+}
+
+/**
  * The rows of {@link toColumns}'s columns. An array is taken as rows already (a checkpoint
  * written before stateful batches were stored as columns), so such checkpoints still restore.
  *
@@ -33,14 +53,8 @@ export function toColumns(rows: Iterable<readonly unknown[]>, width: number): Co
  * fromColumns<[string, number]>({ columns: [['a', 'b'], [1, 2]] }) // [['a', 1], ['b', 2]]
  */
 export function fromColumns<R extends unknown[]>(data: unknown): R[] {
-  if (Array.isArray(data)) return data as R[];
-  const columns = (data as Partial<ColumnBatch> | null)?.columns;
-  if (!Array.isArray(columns)) {
-    throw new KindlingError(
-      'a stateful batch in the checkpoint is neither rows nor columns; it may have been written by ' +
-        'another version of Kindling: start from an empty checkpoint directory',
-    );
-  }
+  const columns = columnsOf(data);
+  if (columns === undefined) return data as R[];
   const length = columns[0]?.length ?? 0;
   const rows: R[] = [];
   for (let i = 0; i < length; i++) {

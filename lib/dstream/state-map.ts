@@ -14,8 +14,8 @@
  * since a time costs the keys found (plus the keys updated since they entered a bucket), not a
  * scan of every key.
  */
-import type { ColumnBatch } from '../checkpoint/columns.js';
-import { IllegalStateError, KindlingError } from '../errors.js';
+import { columnsOf, toColumns as rowsToColumns, type ColumnBatch } from '../checkpoint/columns.js';
+import { IllegalStateError } from '../errors.js';
 
 /** Options of a new state map. */
 export interface StateMapOptions {
@@ -232,34 +232,16 @@ export class StateMap<K, S> {
   }
 
   /**
-   * A map holding the entries of {@link toColumns}'s columns (keys, states, update times). Also
-   * takes `[key, state, updateTime]` rows, as checkpoints written before columns held them.
+   * A map holding the entries of {@link toColumns}'s columns (keys, states, update times), or of
+   * `[key, state, updateTime]` rows, as checkpoints written before columns held them.
    */
   static fromColumns<K, S>(data: unknown, options?: StateMapOptions): StateMap<K, S> {
-    if (Array.isArray(data)) return StateMap.fromEntries(data as [K, S, number][], options);
-    const [keys, states, times] = (data as Partial<ColumnBatch> | null)?.columns ?? [];
-    if (!Array.isArray(keys) || !Array.isArray(states) || !Array.isArray(times)) {
-      throw new KindlingError(
-        'a mapWithState state in the checkpoint is neither rows nor three columns; it may have been ' +
-          'written by another version of Kindling: start from an empty checkpoint directory',
-      );
-    }
+    const columns = columnsOf(data, 3);
+    if (columns === undefined) return StateMap.fromEntries(data as [K, S, number][], options);
+    const [keys, states, times] = columns as [K[], S[], number[]];
     const map = StateMap.empty<K, S>(options);
     for (let i = 0; i < keys.length; i++) map.put(keys[i] as K, states[i] as S, times[i] as number);
     return map;
-  }
-
-  /** True when this is the newest version of its store, the one that may be changed. */
-  get writable(): boolean {
-    return this.next === undefined;
-  }
-
-  /** Number of keys with a state. */
-  get size(): number {
-    if (this.next === undefined) return this.store.slots.size;
-    let size = 0;
-    for (const _ of this.entries()) size++;
-    return size;
   }
 
   /** The state of `key`, or `undefined` if it has none. */
@@ -352,26 +334,20 @@ export class StateMap<K, S> {
 
   /**
    * The entries as three columns (keys, states, update times), as a checkpoint holds them: for
-   * the newest version, straight from the store's slots, without a row per key.
+   * the newest version, straight from the store's slots, without a row per key (about half the
+   * time of going through rows, with `v8.serialize`, at 1M keys).
    */
   toColumns(): ColumnBatch {
+    if (this.next !== undefined) return rowsToColumns(this.entries(), 3);
     // Filled with push, not `new Array(n)`: v8.serialize writes a holey array as a sparse one.
     const keys: K[] = [];
     const states: S[] = [];
     const times: number[] = [];
-    if (this.next === undefined) {
-      const { slots, states: slotStates, times: slotTimes } = this.store;
-      for (const [key, slot] of slots) {
-        keys.push(key);
-        states.push(slotStates[slot] as S);
-        times.push(slotTimes[slot] as number);
-      }
-    } else {
-      for (const [key, state, time] of this.entries()) {
-        keys.push(key);
-        states.push(state);
-        times.push(time);
-      }
+    const { slots, states: slotStates, times: slotTimes } = this.store;
+    for (const [key, slot] of slots) {
+      keys.push(key);
+      states.push(slotStates[slot] as S);
+      times.push(slotTimes[slot] as number);
     }
     return { columns: [keys, states, times] };
   }

@@ -6,6 +6,7 @@
 import { MongoClient } from 'mongodb';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SystemClock, retry } from '../../lib/index.js';
 import { hbaseLookup } from '../../lookups/hbase/index.js';
 import { connectS3 } from '../../lookups/s3/client.js';
 import { listObjects } from '../../lookups/s3/objects.js';
@@ -116,7 +117,8 @@ export async function makeOutputs(
       }
       case 'hbase': {
         const table = uniqueName('torture').replace(/[^A-Za-z0-9_-]/g, '_');
-        await retried(() => createTable(table, 'c'));
+        // A loaded HBase master can time an admin call out.
+        await retry(() => createTable(table, 'c'), new SystemClock(), { maxAttempts: 3 });
         config.hbase = { zookeeper: zookeeper(), table };
         removals.push(() => admin('drop', table));
         read.set(kind, async () => {
@@ -168,15 +170,4 @@ async function committedIds(store: FileStore): Promise<number[]> {
     }
   }
   return ids;
-}
-
-/** Runs `step` up to three times (a loaded HBase master can time an admin call out). */
-async function retried<T>(step: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
 }

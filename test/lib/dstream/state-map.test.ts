@@ -45,8 +45,6 @@ test('a copy changes nothing in the map it was made from, which becomes read-onl
     ['c', 3, 1000],
     ['d', 4, 2000],
   ]);
-  t.false(base.writable);
-  t.true(next.writable);
   t.throws(() => base.put('a', 0, 3000), { instanceOf: IllegalStateError, message: /read-only/ });
   t.throws(() => base.remove('a'), { instanceOf: IllegalStateError });
 });
@@ -94,8 +92,8 @@ test('expire removes the keys updated before the threshold, oldest first, and co
   m4.remove('a');
   m4.expire(5000, (key, state, time) => expired.push([key, state, time]));
   t.deepEqual(expired.slice(1), [['c', 5, 4000]]);
-  t.is(m4.size, 0);
-  t.is(m3.size, 2);
+  t.is([...m4.entries()].length, 0);
+  t.is([...m3.entries()].length, 2);
 });
 
 test('expire needs an expiring map and a writable version', (t) => {
@@ -127,9 +125,8 @@ test('a copy of an older version is a fresh store holding what that version held
   m2.put('b', 2, 2000);
   // The batch after m1 is computed again (its first try failed half way): it starts from m1.
   const retry = m1.copy();
-  t.true(retry.writable);
-  t.true(m2.writable);
   retry.put('c', 3, 2000);
+  m2.put('e', 5, 2000); // the version the failed try made is still the newest of its own store
   t.deepEqual(sorted(retry), [
     ['a', 1, 1000],
     ['c', 3, 2000],
@@ -137,6 +134,7 @@ test('a copy of an older version is a fresh store holding what that version held
   t.deepEqual(sorted(m2), [
     ['a', 2, 2000],
     ['b', 2, 2000],
+    ['e', 5, 2000],
   ]);
   const expired: string[] = [];
   retry.expire(1500, (key) => expired.push(key));
@@ -182,7 +180,6 @@ test('a long random history with expiry matches a plain Map at every generation'
   // Older generations are untouched by everything built on them.
   for (const { map: old, expected } of generations) {
     t.is(snapshot(old.entries()), expected);
-    t.is(old.size, JSON.parse(expected).length);
   }
 });
 
@@ -212,6 +209,6 @@ test('toColumns and fromColumns carry every entry, of the newest version and of 
 test('fromColumns takes rows as older checkpoints held them, and names what it cannot read', (t) => {
   t.deepEqual(sorted(StateMap.fromColumns<string, number>([['a', 1, 1000]])), [['a', 1, 1000]]);
   t.throws(() => StateMap.fromColumns({ columns: [['a']] }), {
-    message: /neither rows nor three columns.*empty checkpoint directory/,
+    message: /neither rows nor columns.*empty checkpoint directory/,
   });
 });
