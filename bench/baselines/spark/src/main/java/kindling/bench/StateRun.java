@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -28,8 +27,6 @@ import org.apache.spark.streaming.api.java.JavaMapWithStateDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.apache.spark.streaming.scheduler.BatchInfo;
-import org.apache.spark.streaming.scheduler.StreamingListener;
-import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
 import org.apache.spark.util.ManualClock;
 import scala.Tuple2;
 
@@ -120,13 +117,7 @@ final class StateRun {
               (rdd, time) -> {
                 if (time.milliseconds() == last) finalDigest.set(StreamingRun.digest(rdd));
               });
-      ssc.addStreamingListener(
-          new StreamingListener() {
-            @Override
-            public void onBatchCompleted(StreamingListenerBatchCompleted batch) {
-              completed.add(batch.batchInfo());
-            }
-          });
+      StreamingRun.queueCompletions(ssc, completed);
       System.gc();
       ssc.start();
       return drive(ssc, emitted, finalDigest);
@@ -146,14 +137,8 @@ final class StateRun {
     long peak = runtime.totalMemory() - runtime.freeMemory();
     for (int n = 1; n <= spec.batches(); n++) {
       long time = n * spec.intervalMs();
-      long start = System.nanoTime();
-      clock.advance(spec.intervalMs());
-      BatchInfo info = completed.poll(30, TimeUnit.MINUTES);
-      if (info == null) throw new IllegalStateException("batch " + time + " did not complete in 30 minutes");
-      if (info.batchTime().milliseconds() != time) {
-        throw new IllegalStateException("batch " + info.batchTime().milliseconds() + " completed, expected " + time);
-      }
-      processing.add(String.format(Locale.ROOT, "%.3f", (System.nanoTime() - start) / 1e6));
+      double ms = StreamingRun.advanceOneBatch(clock, completed, spec.intervalMs(), time, 30);
+      processing.add(String.format(Locale.ROOT, "%.3f", ms));
       peak = Math.max(peak, runtime.totalMemory() - runtime.freeMemory());
       String digest = emitted.get(time);
       if (digest == null) throw new IllegalStateException("no output for batch " + time);

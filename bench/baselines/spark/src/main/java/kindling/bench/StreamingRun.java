@@ -7,6 +7,7 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -69,13 +70,7 @@ final class StreamingRun {
               : pairs.reduceByKey(Integer::sum, 2);
       Map<Long, String> sink = digests;
       counts.foreachRDD((rdd, time) -> sink.put(time.milliseconds(), digest(rdd)));
-      ssc.addStreamingListener(
-          new StreamingListener() {
-            @Override
-            public void onBatchCompleted(StreamingListenerBatchCompleted batch) {
-              completed.add(batch.batchInfo());
-            }
-          });
+      queueCompletions(ssc, completed);
       ssc.start();
       return run.manualClock() ? driveManually(ssc) : awaitBatches();
     } finally {
@@ -96,6 +91,36 @@ final class StreamingRun {
     return Arrays.asList(line.split(" ")).iterator();
   }
 
+  /** Puts the info of every batch of {@code ssc} on {@code completed} as the batch completes. */
+  static void queueCompletions(JavaStreamingContext ssc, BlockingQueue<BatchInfo> completed) {
+    ssc.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(StreamingListenerBatchCompleted batch) {
+            completed.add(batch.batchInfo());
+          }
+        });
+  }
+
+  /**
+   * Advances {@code clock} one interval and waits (up to {@code minutes}) for the batch of
+   * {@code time} to complete, which must be the next on {@code completed}; returns the ms it took.
+   */
+  static double advanceOneBatch(
+      ManualClock clock, BlockingQueue<BatchInfo> completed, long intervalMs, long time, int minutes)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    clock.advance(intervalMs);
+    BatchInfo info = completed.poll(minutes, TimeUnit.MINUTES);
+    if (info == null) {
+      throw new IllegalStateException("batch " + time + " did not complete in " + minutes + " minutes");
+    }
+    if (info.batchTime().milliseconds() != time) {
+      throw new IllegalStateException("batch " + info.batchTime().milliseconds() + " completed, expected " + time);
+    }
+    return (System.nanoTime() - start) / 1e6;
+  }
+
   /** Advances the manual clock one interval at a time, as soon as the previous batch completed. */
   private SparkBaseline.Measured driveManually(JavaStreamingContext ssc) throws InterruptedException {
     ManualClock clock = (ManualClock) ssc.ssc().scheduler().clock();
@@ -103,14 +128,7 @@ final class StreamingRun {
     List<String> order = new ArrayList<>();
     for (int n = 1; n <= run.batches(); n++) {
       long time = n * run.intervalMs();
-      long start = System.nanoTime();
-      clock.advance(run.intervalMs());
-      BatchInfo info = completed.poll(10, TimeUnit.MINUTES);
-      if (info == null) throw new IllegalStateException("batch " + time + " did not complete in 10 minutes");
-      if (info.batchTime().milliseconds() != time) {
-        throw new IllegalStateException("batch " + info.batchTime().milliseconds() + " completed, expected " + time);
-      }
-      processing.add((System.nanoTime() - start) / 1e6);
+      processing.add(advanceOneBatch(clock, completed, run.intervalMs(), time, 10));
       order.add(digestOf(time));
     }
     return new SparkBaseline.Measured(processing, zeros(processing.size()), processing, order);
