@@ -170,8 +170,18 @@ export interface StoredCheckpoint {
 export interface CheckpointStore {
   /** A description for messages, e.g. `directory /var/ckpt`. */
   readonly description: string;
-  /** Writes the checkpoint of batch time `time`, replacing one of the same time; atomic. */
-  write(time: number, data: Uint8Array): Promise<void>;
+  /**
+   * Writes the checkpoint of batch time `time`, replacing one of the same time; atomic. `base`,
+   * given only to a store that says it is `incremental`, is the time of the checkpoint this one
+   * builds on (it holds only what changed since): the store must keep that checkpoint (and its
+   * own base, and so on) as long as it keeps this one.
+   */
+  write(time: number, data: Uint8Array, base?: number): Promise<void>;
+  /**
+   * True when the store keeps the base of every incremental checkpoint it keeps (see `write`);
+   * the engine writes incremental checkpoints only to such a store, whole ones to others.
+   */
+  readonly incremental?: boolean;
   /**
    * The newest checkpoints that read back intact, newest first, with the ones skipped as corrupt
    * (truncated, bad checksum). Empty when there is none.

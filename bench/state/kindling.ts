@@ -54,9 +54,13 @@ class TimedStore implements CheckpointStore {
     return this.store.keep ?? 1;
   }
 
-  async write(time: number, data: Uint8Array): Promise<void> {
+  get incremental(): boolean {
+    return this.store.incremental === true;
+  }
+
+  async write(time: number, data: Uint8Array, base?: number): Promise<void> {
     const start = process.hrtime.bigint();
-    await this.store.write(time, data);
+    await this.store.write(time, data, base);
     this.writes.set(time, { start, end: process.hrtime.bigint(), bytes: data.byteLength });
   }
 

@@ -7,9 +7,14 @@ import { formatDuration } from '../duration.js';
 import { ConfigurationError } from '../errors.js';
 import { InputNode } from '../dstream/input.js';
 import type { DStreamGraph } from '../graph.js';
+import type { CheckpointScope } from '../dstream/node.js';
 
-/** Checkpoint format version; bump when the shape changes. */
-export const CHECKPOINT_VERSION = 1;
+/**
+ * Checkpoint format version; bump when the shape changes. Version 2 added incremental
+ * checkpoints (`base`); a version 1 checkpoint is read as a whole one.
+ */
+export const CHECKPOINT_VERSION = 2;
+const READABLE_VERSIONS = new Set([1, 2]);
 
 /** One operator of the graph a checkpoint was taken from. */
 export interface OperatorInfo {
@@ -36,6 +41,11 @@ export interface CheckpointData {
   readonly zeroTime: number;
   /** Every batch up to this time had completed. */
   readonly time: number;
+  /**
+   * Set on an incremental checkpoint: the time of the checkpoint it builds on. Some of its nodes
+   * saved only what changed since they saved their batches there ({@link resolveCheckpoint}).
+   */
+  readonly base?: number;
   readonly operators: OperatorInfo[];
   readonly nodes: SavedNode[];
   readonly inputs: SavedInput[];
@@ -51,8 +61,19 @@ export interface Restored {
   readonly missingState: string[];
 }
 
-/** Takes a checkpoint of `graph` after the batch at `time` completed. Synchronous, so it is consistent. */
-export function takeCheckpoint(graph: DStreamGraph, time: number, zeroTime: number): CheckpointData {
+/**
+ * Takes a checkpoint of `graph` after the batch at `time` completed. Synchronous, so it is
+ * consistent; encode it before anything else runs (it may share arrays with the state). With
+ * `base` (the checkpoint before, written or being written in this run), nodes with keyed state
+ * may save only what changed since: the checkpoint then says it is on `base`.
+ */
+export function takeCheckpoint(
+  graph: DStreamGraph,
+  time: number,
+  zeroTime: number,
+  base?: number,
+): CheckpointData {
+  const scope: CheckpointScope = { time, base, onBase: false };
   const nodes = graph.allNodes();
   const saved: SavedNode[] = [];
   const inputs: SavedInput[] = [];
@@ -66,7 +87,7 @@ export function takeCheckpoint(graph: DStreamGraph, time: number, zeroTime: numb
         position: newest === undefined ? node.currentPosition() : node.positionAt(newest),
       });
     } else if (node.mustCheckpoint || node.checkpointInterval !== undefined) {
-      saved.push({ name: node.name, batches: node.checkpointBatches().filter(([t]) => t <= time) });
+      saved.push({ name: node.name, batches: node.checkpointBatches(scope) });
     }
   }
   return {
@@ -75,6 +96,7 @@ export function takeCheckpoint(graph: DStreamGraph, time: number, zeroTime: numb
     batchInterval: graph.batchInterval,
     zeroTime,
     time,
+    ...(scope.onBase && base !== undefined ? { base } : {}),
     operators: nodes.map((n) => ({ name: n.name, kind: n.kind })).sort((a, b) => compare(a.name, b.name)),
     nodes: saved,
     inputs,
@@ -143,12 +165,43 @@ export function restoreCheckpoint(
   };
 }
 
+/**
+ * An incremental checkpoint made whole: `chain` is the checkpoint, then its base, its base's
+ * base, and so on to a whole checkpoint (newest first). Each node that saved only its changes
+ * applies them to what it saved in the base, made whole first. Nodes the graph does not have
+ * keep what they saved (restoring refuses or skips them as for any checkpoint).
+ *
+ * @throws Error when the chain is broken (a base is not the next checkpoint of the chain).
+ */
+export function resolveCheckpoint(graph: DStreamGraph, chain: readonly CheckpointData[]): CheckpointData {
+  const [newest, ...older] = chain;
+  if (newest === undefined) throw new Error('no checkpoint to resolve');
+  if (newest.base === undefined) return newest;
+  const base = older[0];
+  if (base?.time !== newest.base) {
+    throw new Error(`checkpoint ${newest.time} builds on checkpoint ${newest.base}, which is not there`);
+  }
+  const resolvedBase = resolveCheckpoint(graph, older);
+  const current = new Map(graph.allNodes().map((n) => [n.name, n]));
+  const nodes = newest.nodes.map((saved) => {
+    const node = current.get(saved.name);
+    if (node === undefined) return saved;
+    const inBase = resolvedBase.nodes.find((n) => n.name === saved.name)?.batches;
+    return { name: saved.name, batches: node.resolveBatches(saved.batches, inBase) as [number, unknown][] };
+  });
+  const { base: _base, ...whole } = newest;
+  return { ...whole, nodes };
+}
+
 /** Checks that decoded bytes have a checkpoint's shape; throws with what is wrong. */
 export function asCheckpointData(value: unknown): CheckpointData {
   const data = value as Partial<CheckpointData> | null;
   if (data === null || typeof data !== 'object') throw new Error('not a checkpoint object');
-  if (data.version !== CHECKPOINT_VERSION) {
+  if (!READABLE_VERSIONS.has(data.version as number)) {
     throw new Error(`checkpoint format version ${String(data.version)}, expected ${CHECKPOINT_VERSION}`);
+  }
+  if (data.base !== undefined && (typeof data.base !== 'number' || !(data.base < (data.time as number)))) {
+    throw new Error(`checkpoint base ${String(data.base)} is not a time before the checkpoint's`);
   }
   for (const key of ['batchInterval', 'zeroTime', 'time'] as const) {
     if (typeof data[key] !== 'number') throw new Error(`checkpoint field '${key}' is missing`);

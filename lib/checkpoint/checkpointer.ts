@@ -3,6 +3,10 @@
  * interval, it takes a snapshot of the graph (synchronously, so it is consistent), encodes it,
  * and writes it through the store in the background, one write at a time. What it does is
  * reported on the event stream; a failed write is logged and reported, and the job goes on.
+ *
+ * With a store that is `incremental`, each checkpoint builds on the one before it in this run
+ * (keyed state then saves only what changed since); after a failure the next one is whole, and
+ * one that builds on a checkpoint whose write failed is not written (it would be unusable).
  */
 import type { Subject } from 'rxjs';
 import { KindlingError, describe } from '../errors.js';
@@ -22,8 +26,12 @@ export class Checkpointer {
    * still keeps: what only older ones needed (write-ahead log segments) can go.
    */
   onRetired: (time: number) => Promise<void> = async () => undefined;
-  /** Times of the checkpoints written in this run, oldest first (at most the store's `keep`). */
-  private readonly written: number[] = [];
+  /** The checkpoints written in this run, oldest first, with their bases (as far as retention keeps them). */
+  private readonly written: { readonly time: number; readonly base: number | undefined }[] = [];
+  /** The checkpoint the next one may build on: the last taken, unless it failed. */
+  private base: number | undefined;
+  /** Times of checkpoints that could not be taken or written, in this run. */
+  private readonly failed = new Set<number>();
 
   constructor(
     readonly store: CheckpointStore,
@@ -56,16 +64,28 @@ export class Checkpointer {
     const bytes = encodeCheckpoint(takeCheckpoint(this.graph, zeroTime, zeroTime));
     await this.store.write(zeroTime, bytes);
     this.events.next({ type: 'checkpointWritten', batchTime: zeroTime, bytes: bytes.byteLength });
-    await this.retire(zeroTime);
+    this.base = zeroTime;
+    await this.retire(zeroTime, undefined);
   }
 
-  /** Notes the checkpoint of `time` as written and tells `onRetired` the oldest one kept. */
-  private async retire(time: number): Promise<void> {
-    this.written.push(time);
+  /**
+   * Notes the checkpoint of `time` as written and tells `onRetired` the oldest one kept: the
+   * oldest of the newest `keep`, or of the checkpoints they build on.
+   */
+  private async retire(time: number, base: number | undefined): Promise<void> {
+    this.written.push({ time, base });
     const keep = Math.max(1, this.store.keep ?? 1);
-    if (this.written.length > keep) this.written.splice(0, this.written.length - keep);
     // Until this run has written `keep` checkpoints, older runs' checkpoints are among those kept.
-    if (this.written.length === keep) await this.onRetired(this.written[0] as number);
+    if (this.written.length < keep) return;
+    let oldest = this.written.length - keep;
+    for (let i = this.written.length - 1; i >= oldest; i--) {
+      const on = this.written[i]?.base;
+      if (on === undefined) continue;
+      const at = this.written.findIndex((w) => w.time === on);
+      if (at >= 0 && at < oldest) oldest = at;
+    }
+    this.written.splice(0, oldest);
+    await this.onRetired((this.written[0] as { time: number }).time);
   }
 
   /** Checkpoints the last completed batch if it has not been, and waits for every write. */
@@ -76,18 +96,28 @@ export class Checkpointer {
 
   private take(time: number): void {
     this.lastTaken = time;
+    const on = this.store.incremental === true && !this.failed.has(this.base ?? -1) ? this.base : undefined;
+    this.base = time;
     let bytes: Uint8Array;
+    let base: number | undefined;
     try {
-      bytes = encodeCheckpoint(takeCheckpoint(this.graph, time, this.zeroTime));
+      const data = takeCheckpoint(this.graph, time, this.zeroTime, on);
+      base = data.base;
+      bytes = encodeCheckpoint(data);
     } catch (error) {
       this.fail(time, error);
       return;
     }
     const write = this.writes.then(async () => {
       try {
-        await this.store.write(time, bytes);
+        if (base !== undefined && this.failed.has(base)) {
+          throw new KindlingError(
+            `it holds only the changes since the checkpoint of time ${base}, whose write failed`,
+          );
+        }
+        await this.store.write(time, bytes, base);
         this.events.next({ type: 'checkpointWritten', batchTime: time, bytes: bytes.byteLength });
-        await this.retire(time);
+        await this.retire(time, base);
       } catch (error) {
         this.fail(time, error);
       }
@@ -97,6 +127,7 @@ export class Checkpointer {
   }
 
   private fail(time: number, error: unknown): void {
+    this.failed.add(time);
     const failure = new KindlingError(
       `could not write the checkpoint of time ${time} to ${this.store.description}: ${describe(error)}; ` +
         'the job goes on, and a restart would resume from an older checkpoint',

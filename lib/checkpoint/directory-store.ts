@@ -10,7 +10,7 @@ import { errorCode as code, syncDirectory, writeAll } from './durable-file.js';
 import { encodeCheckpointHeader, verifyCheckpoint } from './format.js';
 import { retired, sortStored, storedName, type StoredFile } from './store-layout.js';
 
-const TEMP_NAME = /^\.(?:checkpoint|plans)-(\d{16})\..+\.tmp$/;
+const TEMP_NAME = /^\.(?:checkpoint|plans)-(\d{16})(?:-on-\d{16})?\..+\.tmp$/;
 /** Errors of a write that may pass if tried again. */
 const RETRIABLE_CODES = new Set(['EAGAIN', 'EBUSY', 'EINTR', 'EMFILE', 'ENFILE', 'ENOSPC']);
 
@@ -23,12 +23,12 @@ export interface DirectoryCheckpointStoreOptions {
 /**
  * A {@link CheckpointStore} on a local directory: the checkpoint of time t is the file
  * `checkpoint-<t, 16 digits>`, a 20-byte header (magic, format version, length, crc32) and the
- * payload.
+ * payload; an incremental checkpoint (written with a base) is `checkpoint-<t>-on-<base>`.
  *
  * A write goes to a temp file whose name starts with `.`, is fsynced, renamed into place, and the
  * directory fsynced, so a reader sees the old file or the whole new one, even after a crash.
  * Writes of one store run one at a time, in call order. After each write, all but the newest
- * `keep` checkpoints (by time) are deleted, and so are leftover temp files of times up to the
+ * `keep` checkpoints (by time) are deleted (but not a base of one kept), and so are leftover temp files of times up to the
  * one written (a crash mid-write leaves one; reads never look at them). Each batch's plans (the
  * batch log) are files `plans-<t, 16 digits>`, written the same way, and deleted once they are
  * no newer than the oldest checkpoint kept.
@@ -50,6 +50,8 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   readonly #dir: string;
   /** How many checkpoints are kept. */
   readonly keep: number;
+  /** Keeps the base of every incremental checkpoint it keeps. */
+  readonly incremental = true;
   #writes = 0;
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -66,8 +68,8 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   }
 
   /** Writes the checkpoint of batch time `time` atomically, replacing one of the same time. */
-  async write(time: number, data: Uint8Array): Promise<void> {
-    const name = storedName('checkpoint', time);
+  async write(time: number, data: Uint8Array, base?: number): Promise<void> {
+    const name = storedName('checkpoint', time, base);
     const temp = `.${name}.${process.pid}-${++this.#writes}.tmp`;
     await this.#serially(async () => {
       await this.#writeDurably(name, temp, data);

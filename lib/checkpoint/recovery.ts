@@ -7,7 +7,13 @@ import { ConfigurationError, describe } from '../errors.js';
 import type { DStreamGraph } from '../graph.js';
 import type { CheckpointStore, SkippedCheckpoint } from '../types.js';
 import { readBatchPlans, restoreBatchPlans } from './batch-plans.js';
-import { asCheckpointData, restoreCheckpoint, type CheckpointData, type Restored } from './checkpoint.js';
+import {
+  asCheckpointData,
+  resolveCheckpoint,
+  restoreCheckpoint,
+  type CheckpointData,
+  type Restored,
+} from './checkpoint.js';
 import { decodeCheckpoint } from './codec.js';
 
 /** The newest usable checkpoint in `store`, if any, and the ones skipped. */
@@ -16,16 +22,54 @@ export interface FoundCheckpoint {
   readonly skipped: SkippedCheckpoint[];
 }
 
-/** The newest checkpoint of `store` that reads back and decodes, with the newer ones skipped and why. */
-export async function readNewestCheckpoint(store: CheckpointStore): Promise<FoundCheckpoint> {
+/**
+ * The newest checkpoint of `store` that reads back and decodes, made whole for `graph` when it is
+ * incremental (its base, and the base's base, must read back and decode too), with the newer
+ * ones skipped and why.
+ */
+export async function readNewestCheckpoint(
+  store: CheckpointStore,
+  graph: DStreamGraph,
+): Promise<FoundCheckpoint> {
   const { checkpoints, skipped } = await store.readAll();
   const passedOver = [...skipped];
-  for (const checkpoint of checkpoints) {
-    try {
-      return { data: asCheckpointData(decodeCheckpoint(checkpoint.data)), skipped: passedOver };
-    } catch (error) {
-      passedOver.push({ name: checkpoint.name, reason: `cannot be decoded: ${describe(error)}` });
+  const decoded = new Map<number, CheckpointData | Error>();
+  const decode = (time: number): CheckpointData | Error | undefined => {
+    if (!decoded.has(time)) {
+      const stored = checkpoints.find((c) => c.time === time);
+      if (stored === undefined) return undefined;
+      try {
+        decoded.set(time, asCheckpointData(decodeCheckpoint(stored.data)));
+      } catch (error) {
+        decoded.set(time, error instanceof Error ? error : new Error(String(error)));
+      }
     }
+    return decoded.get(time);
+  };
+  for (const checkpoint of checkpoints) {
+    const chain: CheckpointData[] = [];
+    let reason: string | undefined;
+    for (let time: number | undefined = checkpoint.time; time !== undefined;) {
+      const data = decode(time);
+      if (data instanceof Error) {
+        reason = `${time === checkpoint.time ? '' : `its base checkpoint of time ${time} `}cannot be decoded: ${describe(data)}`;
+        break;
+      }
+      if (data === undefined) {
+        reason = `it holds only the changes since the checkpoint of time ${time}, which is missing or unreadable`;
+        break;
+      }
+      chain.push(data);
+      time = data.base;
+    }
+    if (reason === undefined) {
+      try {
+        return { data: resolveCheckpoint(graph, chain), skipped: passedOver };
+      } catch (error) {
+        reason = `cannot be made whole from its base: ${describe(error)}`;
+      }
+    }
+    passedOver.push({ name: checkpoint.name, reason });
   }
   return { data: undefined, skipped: passedOver };
 }
@@ -58,7 +102,7 @@ export async function recoverGraph(
   options: RecoveryOptions,
   warn: (message: string) => void,
 ): Promise<Recovery | undefined> {
-  const found = await readNewestCheckpoint(store);
+  const found = await readNewestCheckpoint(store, graph);
   for (const skip of found.skipped) {
     warn(`skipped checkpoint ${skip.name} in ${store.description}: ${skip.reason}`);
   }

@@ -11,7 +11,7 @@
  */
 import { KindlingError } from '../errors.js';
 import type { DStream } from './dstream.js';
-import { Node } from './node.js';
+import { Node, type CheckpointScope } from './node.js';
 import type { Key } from './pairs.js';
 import { StateMap } from './state-map.js';
 import type { StateSpec } from './state-spec.js';
@@ -50,11 +50,35 @@ export class MapWithStateNode<K extends Key, V, S, U> extends Node<StateBatch<K,
   }
 
   /**
-   * A checkpoint holds each batch's states flat, as three columns (keys, states, update times;
-   * much faster to encode than one array per key), and its mapped records.
+   * A checkpoint holds each batch's states flat, as columns (keys, states, update times; much
+   * faster to encode than one array per key), and its mapped records. The newest state holds
+   * only the keys changed since the checkpoint before, when it can (see {@link StateMap.encodeFor}).
    */
-  protected override encodeBatch(batch: StateBatch<K, S, U>[]): unknown {
-    return batch.map(({ states, mapped }) => ({ states: states.toColumns(), mapped }));
+  protected override encodeBatch(batch: StateBatch<K, S, U>[], scope?: CheckpointScope): unknown {
+    return batch.map(({ states, mapped }) => ({ states: states.encodeFor(scope), mapped }));
+  }
+
+  /** States saved as changes are applied to the newest state this node saved in the base checkpoint. */
+  override resolveBatches(
+    saved: readonly (readonly [number, unknown])[],
+    base: readonly (readonly [number, unknown])[] | undefined,
+  ): (readonly [number, unknown])[] {
+    const baseStates = (base?.at(-1)?.[1] as { states: unknown }[] | undefined)?.[0]?.states;
+    return saved.map(([time, data]) => {
+      const batches = data as { states: unknown; mapped: U[] }[];
+      const resolved = batches.map(({ states, mapped }) => {
+        const on = StateMap.savedBase(states);
+        if (on === undefined) return { states, mapped };
+        if (baseStates === undefined) {
+          throw new KindlingError(
+            `mapWithState '${this.name}': its state of time ${time} was saved as the changes since the ` +
+              `checkpoint of time ${on}, which holds no state of it`,
+          );
+        }
+        return { states: StateMap.resolveSaved(states, baseStates, this.storeOptions()), mapped };
+      });
+      return [time, resolved] as const;
+    });
   }
 
   protected override decodeBatch(data: unknown): StateBatch<K, S, U>[] {

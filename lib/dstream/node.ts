@@ -19,6 +19,22 @@ export interface GraphScope {
   assertBuilding(kind: string): void;
 }
 
+/**
+ * @internal The checkpoint a node's batches are being encoded for: its time, and the checkpoint
+ * an incremental part may build on.
+ */
+export interface CheckpointScope {
+  /** The checkpoint's batch time. */
+  readonly time: number;
+  /**
+   * The time of the checkpoint before this one in this run, whose write has not failed: a node
+   * may save only what changed since it saved its batches there. Undefined: save them whole.
+   */
+  readonly base: number | undefined;
+  /** Set by a node that saved only what changed since `base`. */
+  onBase: boolean;
+}
+
 /** Receives records one at a time, for fused loops. */
 export type Sink<T> = (record: T) => void;
 
@@ -176,11 +192,29 @@ export abstract class Node<T> {
 
   // ---- checkpoints ------------------------------------------------------------------------
 
-  /** @internal The remembered batches that have resolved, encoded for a checkpoint, oldest first. */
-  checkpointBatches(): [number, unknown][] {
+  /**
+   * @internal The remembered batches that have resolved, encoded for a checkpoint, oldest first:
+   * with a `scope`, those up to its time, each encoded for that checkpoint (a node with keyed
+   * state may then write only what changed since the checkpoint's base).
+   */
+  checkpointBatches(scope?: CheckpointScope): [number, unknown][] {
+    const upTo = scope?.time ?? Infinity;
     return [...this.settled]
+      .filter(([time]) => time <= upTo)
       .sort((a, b) => a[0] - b[0])
-      .map(([time, batch]) => [time, this.encodeBatch(batch)]);
+      .map(([time, batch]) => [time, this.encodeBatch(batch, scope)]);
+  }
+
+  /**
+   * @internal Makes the batches this node saved in an incremental checkpoint whole again, given
+   * what it saved in the checkpoint's base (already made whole; undefined when the base has
+   * nothing of this node). The default: batches are always saved whole.
+   */
+  resolveBatches(
+    saved: readonly (readonly [number, unknown])[],
+    _base: readonly (readonly [number, unknown])[] | undefined,
+  ): (readonly [number, unknown])[] {
+    return [...saved];
   }
 
   /** @internal Puts batches read from a checkpoint back, as if computed. */
@@ -192,8 +226,11 @@ export abstract class Node<T> {
     }
   }
 
-  /** Turns a batch into what `v8.serialize` can write; the default keeps it as it is. */
-  protected encodeBatch(batch: T[]): unknown {
+  /**
+   * Turns a batch into what `v8.serialize` can write; the default keeps it as it is. `scope` is
+   * the checkpoint it is for (none when the batch is encoded for anything else).
+   */
+  protected encodeBatch(batch: T[], _scope?: CheckpointScope): unknown {
     return batch;
   }
 

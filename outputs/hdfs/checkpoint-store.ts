@@ -18,7 +18,7 @@ import {
 import { connectHdfs, joinPath, type HdfsConnectionOptions } from '../../lookups/hdfs/address.js';
 import type { WebHdfsClient } from '../../lookups/hdfs/webhdfs.js';
 
-const TEMP_NAME = /^\.(?:checkpoint|plans)-(\d{16})\..+\.tmp$/;
+const TEMP_NAME = /^\.(?:checkpoint|plans)-(\d{16})(?:-on-\d{16})?\..+\.tmp$/;
 
 /** Options of an {@link HdfsCheckpointStore}. */
 export interface HdfsCheckpointStoreOptions extends HdfsConnectionOptions {
@@ -55,6 +55,8 @@ export class HdfsCheckpointStore implements CheckpointStore {
   readonly #dir: string;
   /** How many checkpoints are kept. */
   readonly keep: number;
+  /** Keeps the base of every incremental checkpoint it keeps. */
+  readonly incremental = true;
   #writes = 0;
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -72,8 +74,8 @@ export class HdfsCheckpointStore implements CheckpointStore {
   }
 
   /** Writes the checkpoint of batch time `time` atomically, replacing one of the same time. */
-  async write(time: number, data: Uint8Array): Promise<void> {
-    const name = storedName('checkpoint', time);
+  async write(time: number, data: Uint8Array, base?: number): Promise<void> {
+    const name = storedName('checkpoint', time, base);
     await this.#serially(async () => {
       await this.#writeAtomically(name, data);
       const { checkpoints, plans, temps } = await this.#list();

@@ -59,6 +59,8 @@ export class S3CheckpointStore implements CheckpointStore {
   readonly #prefix: string;
   /** How many checkpoints are kept. */
   readonly keep: number;
+  /** Keeps the base of every incremental checkpoint it keeps. */
+  readonly incremental = true;
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: S3CheckpointStoreOptions) {
@@ -76,8 +78,8 @@ export class S3CheckpointStore implements CheckpointStore {
   }
 
   /** Writes the checkpoint of batch time `time` (one PUT), replacing one of the same time. */
-  async write(time: number, data: Uint8Array): Promise<void> {
-    const name = storedName('checkpoint', time);
+  async write(time: number, data: Uint8Array, base?: number): Promise<void> {
+    const name = storedName('checkpoint', time, base);
     await this.#serially(async () => {
       await this.#put(name, data);
       const { checkpoints, plans } = await this.#list();

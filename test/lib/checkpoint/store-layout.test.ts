@@ -38,3 +38,42 @@ test('retention keeps the newest checkpoints and the plans after the oldest kept
     ['checkpoint-0000000000002000'],
   );
 });
+
+test('an incremental checkpoint names its base, and retention keeps the bases of those it keeps', (t) => {
+  t.is(storedName('checkpoint', 9000, 5000), 'checkpoint-0000000000009000-on-0000000000005000');
+  t.deepEqual(parseStoredName(storedName('checkpoint', 9000, 5000)), {
+    kind: 'checkpoint',
+    time: 9000,
+    base: 5000,
+  });
+  t.is(parseStoredName('plans-0000000000009000-on-0000000000005000'), undefined);
+  t.throws(() => storedName('checkpoint', 5000, 5000), { message: /older than itself/ });
+  const names = [
+    storedName('checkpoint', 1000),
+    storedName('checkpoint', 2000, 1000),
+    storedName('checkpoint', 3000),
+    storedName('checkpoint', 4000, 3000),
+    storedName('checkpoint', 5000, 4000),
+  ];
+  const { checkpoints } = sortStored(names);
+  const plans = [1000, 2000, 3000, 4000, 5000].map((time) => ({ name: storedName('plans', time), time }));
+  t.deepEqual(
+    retired(checkpoints, plans, 2, storedName('checkpoint', 5000, 4000)).map((f) => f.name),
+    [
+      storedName('checkpoint', 2000, 1000),
+      storedName('checkpoint', 1000),
+      ...plans.slice(0, 3).map((p) => p.name),
+    ],
+    '4000 and 5000 are kept, and 3000 that they build on; the plans after 3000',
+  );
+  // Written again at 5000, whole this time: it replaces the incremental one of that time.
+  const again = sortStored([...names, storedName('checkpoint', 5000)]).checkpoints;
+  t.deepEqual(
+    retired(again, [], 2, storedName('checkpoint', 5000)).map((f) => f.name),
+    [
+      storedName('checkpoint', 5000, 4000),
+      storedName('checkpoint', 2000, 1000),
+      storedName('checkpoint', 1000),
+    ],
+  );
+});

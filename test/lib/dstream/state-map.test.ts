@@ -212,3 +212,97 @@ test('fromColumns takes rows as older checkpoints held them, and names what it c
     message: /neither rows nor columns.*empty checkpoint directory/,
   });
 });
+
+/** A checkpoint scope, as takeCheckpoint makes one. */
+const scope = (time: number, base?: number) => ({ time, base, onBase: false });
+
+test('a checkpoint on its base saves only the keys changed and removed since, and resolves to the whole state', (t) => {
+  let map = StateMap.from<string, number>(
+    Array.from({ length: 100 }, (_, i): [string, number] => [`k${i}`, i]),
+    1000,
+  );
+  const first = scope(1000, 0);
+  const whole = map.encodeFor(first);
+  t.false(first.onBase, 'the first checkpoint of a store is whole: nothing was counted before it');
+  t.is(StateMap.savedBase(whole), undefined);
+  map = map.copy();
+  map.put('k1', 10, 2000);
+  map.put('k1', 11, 2000);
+  map.remove('k2');
+  map.remove('k3');
+  map.put('k3', 30, 2000); // removed, then put back
+  map.put('new', 7, 2000);
+  map.remove('new'); // added and removed between the checkpoints
+  map.put('k4', 40, 2000);
+  map.remove('k5');
+  map.put('k5x', 50, 2000); // takes k5's free slot
+  const second = scope(2000, 1000);
+  const changes = map.encodeFor(second) as {
+    changes: { base: number; removed: string[]; columns: [string[], number[], Float64Array] };
+  };
+  t.true(second.onBase);
+  t.is(StateMap.savedBase(changes), 1000);
+  t.deepEqual(changes.changes.columns[0].sort(), ['k1', 'k3', 'k4', 'k5x']);
+  t.deepEqual(changes.changes.removed.sort(), ['k2', 'k3', 'k5', 'new']);
+  const resolved = StateMap.resolveSaved(changes, whole);
+  t.deepEqual(sorted(StateMap.fromColumns<string, number>(resolved)), sorted(map));
+  t.is(StateMap.resolveSaved(whole, undefined), whole, 'a whole save is returned as it is');
+});
+
+test('a checkpoint is whole when its base is not the store’s last checkpoint, for an older version, and once the changes pile up', (t) => {
+  let map = StateMap.from<string, number>([['a', 1]], 1000);
+  map.encodeFor(scope(1000));
+  map = map.copy();
+  map.put('a', 2, 2000);
+  const wrongBase = scope(2000, 500);
+  map.encodeFor(wrongBase);
+  t.false(wrongBase.onBase, 'its base is not the checkpoint that last saved the store');
+  const older = map;
+  map = map.copy();
+  map.put('a', 3, 3000);
+  const ofOlder = scope(2000, 2000);
+  t.false(StateMap.savedBase(older.encodeFor(ofOlder)) !== undefined || ofOlder.onBase);
+  // Every key changes every time: after two checkpoints of changes, more rows than twice the keys.
+  let base = 2000;
+  const kinds: boolean[] = [];
+  for (let time = 3000; time <= 7000; time += 1000) {
+    map.put('a', time, time);
+    const s = scope(time, base);
+    map.encodeFor(s);
+    kinds.push(s.onBase);
+    base = time;
+    map = map.copy();
+  }
+  t.deepEqual(
+    kinds,
+    [true, true, false, true, true],
+    'whole once the changes since the last whole pass 2 x keys',
+  );
+  t.throws(
+    () => StateMap.fromColumns({ changes: { base: 1, removed: [], columns: [[], [], new Float64Array(0)] } }),
+    {
+      message: /read without that checkpoint/,
+    },
+  );
+});
+
+test('a long chain of small checkpoints on their bases ends with a whole one', (t) => {
+  let map = StateMap.from<string, number>(
+    Array.from({ length: 50 }, (_, i): [string, number] => [`k${i}`, i]),
+    0,
+  );
+  let saved: unknown = map.encodeFor(scope(0));
+  let base = 0;
+  const kinds: boolean[] = [];
+  for (let time = 1000; time <= 12_000; time += 1000) {
+    map = map.copy();
+    map.put(`k${time / 1000}`, time, time);
+    const s = scope(time, base);
+    const next = map.encodeFor(s);
+    kinds.push(s.onBase);
+    saved = s.onBase ? StateMap.resolveSaved(next, saved) : next;
+    base = time;
+  }
+  t.deepEqual(kinds.slice(0, 11), [...Array(10).fill(true), false], 'at most 10 in a row');
+  t.deepEqual(sorted(StateMap.fromColumns<string, number>(saved)), sorted(map));
+});
