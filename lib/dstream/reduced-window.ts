@@ -38,9 +38,7 @@ export class ReducedWindowNode<K extends Key, V> extends WindowedNode<[K, V]> {
     slideDuration: number,
     private readonly filter?: (pair: [K, V]) => boolean,
   ) {
-    const perBatch = new CombineByKeyNode<K, V, V>(parent, 'reduceByKey', reducer(reduce));
-    perBatch.cached = true;
-    perBatch.mustCheckpoint = true;
+    const perBatch = new PerBatchNode<K, V>(parent, reduce, slideDuration);
     super(parent, kind, [perBatch], windowDuration, slideDuration);
     this.mustCheckpoint = true;
     this.perBatch = perBatch;
@@ -85,6 +83,28 @@ export class ReducedWindowNode<K extends Key, V> extends WindowedNode<[K, V]> {
     }
     this.state = { time, values };
     return pairs;
+  }
+}
+
+/**
+ * The parent reduced by key per batch, for a {@link ReducedWindowNode}: it keeps its batches for
+ * the window (and a checkpoint saves them), so its parent need keep a batch only until it is
+ * reduced, within one slide of the window. A checkpoint then holds the window's reduced batches,
+ * not the raw input of the whole window (which a restart never reads again).
+ */
+class PerBatchNode<K extends Key, V> extends CombineByKeyNode<K, V, V> {
+  constructor(
+    parent: Node<[K, V]>,
+    reduce: (a: V, b: V) => V,
+    private readonly windowSlide: number,
+  ) {
+    super(parent, 'reduceByKey', reducer(reduce));
+    this.cached = true;
+    this.mustCheckpoint = true;
+  }
+
+  protected override parentRememberDuration(): number {
+    return this.windowSlide;
   }
 }
 

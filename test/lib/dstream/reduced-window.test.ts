@@ -257,3 +257,34 @@ test('reduceByKeyAndWindow with inverse: changing an output pair does not change
   );
   t.deepEqual(out, [[['a', 1]], [['a', 2]], [['a', 3]]]);
 });
+
+test('a checkpoint of an incremental window holds its reduced batches, not the raw input of the whole window', async (t) => {
+  const { ManualClock, StreamingContext } = await import('../../../lib/index.js');
+  const { takeCheckpoint } = await import('../../../lib/checkpoint/checkpoint.js');
+  const clock = new ManualClock();
+  const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'window-checkpoint' });
+  const lines = Array.from({ length: 8 }, (_, n) => [`a b ${n}`, `b c ${n}`]);
+  const out: [string, number][][] = [];
+  ssc
+    .queueStream(lines)
+    .flatMap((line) => line.split(' '))
+    .map((word): [string, number] => [word, 1])
+    .reduceByKeyAndWindow(add, sub, 5000, 2000)
+    .foreachBatch((pairs) => void out.push([...pairs]));
+  await ssc.start();
+  await clock.advance(8000);
+  const data = takeCheckpoint(ssc.graph, 8000, 0);
+  await ssc.stop();
+  const input = data.inputs[0];
+  t.true(
+    (input?.batches.length ?? 0) <= 2,
+    `the input keeps a batch until it is reduced (within one 2 s slide), not 5 s: ${input?.batches.map(([time]) => time).join(', ')}`,
+  );
+  const perBatch = data.nodes.find((n) => n.batches.length >= 5);
+  t.truthy(perBatch, 'the per-batch reductions of the window are saved');
+  t.deepEqual(
+    out.at(-1)?.find(([w]) => w === 'b'),
+    ['b', 10],
+    'b twice in each of the 5 batches in (3 s, 8 s]',
+  );
+});
