@@ -231,8 +231,12 @@ async function runOnce(scenario: Scenario, options: RunOptions): Promise<RunResu
       }
     });
     if (exit.code !== 0) throw new Error(`the final run exited with ${JSON.stringify(exit)}`);
-    const state = new Map(JSON.parse(await readFile(config.stateFile, 'utf8')) as [string, number][]);
-    differences.state = compareCounts(state, expected);
+    const final = JSON.parse(await readFile(config.stateFile, 'utf8')) as Record<
+      'updateStateByKey' | 'mapWithState',
+      [string, number][]
+    >;
+    differences.state = compareCounts(new Map(final.updateStateByKey), expected);
+    differences.mapWithState = compareCounts(new Map(final.mapWithState), expected);
     for (const [kind, read] of outputs.read) {
       const written = await read();
       differences[kind] =

@@ -2,15 +2,15 @@
  * The job the crash test kills: numbered lines in (from Kafka, Kinesis, a directory, S3 or HDFS),
  * each line's number out to every output that claims exactly once (folders per batch and rolled,
  * S3, HDFS, a Kafka topic in transactions), and a word count with state (`updateStateByKey`)
- * upserted to MongoDB and HBase. Resumes through `getOrCreate` after every kill.
+ * upserted to MongoDB and HBase, kept a second time by `mapWithState` (incremental checkpoints). Resumes through `getOrCreate` after every kill.
  *
  * Usage: job.ts '<JobConfig as JSON>'. Prints a JSON line per event on stdout (see `JobEvent`);
  * on SIGTERM it stops gracefully, commits what rolled outputs staged, writes its final word
- * counts to `stateFile` and exits 0. Set KINDLING_TORTURE_DISCARD=1 to start afresh when every
+ * counts (of both) to `stateFile` and exits 0. Set KINDLING_TORTURE_DISCARD=1 to start afresh when every
  * checkpoint is unreadable.
  */
 import { writeFileSync } from 'node:fs';
-import { StreamingContext, type DStream } from '../../lib/index.js';
+import { StateSpec, StreamingContext, type DStream, type State } from '../../lib/index.js';
 import {
   fileOutput,
   hbaseOutput,
@@ -32,6 +32,7 @@ const config = JSON.parse(process.argv[2] ?? '') as JobConfig;
 const say = (event: JobEvent): void => console.log(JSON.stringify(event));
 const flushes: (() => Promise<void>)[] = [];
 let counts: [string, number][] = [];
+let mappedCounts: [string, number][] = [];
 
 function build(): StreamingContext {
   const ssc = new StreamingContext({
@@ -47,11 +48,22 @@ function build(): StreamingContext {
   const lines = input(ssc);
   const ids = lines.map((line) => ({ id: parseLine(line).id }));
   writeIds(ids);
-  const state = lines
-    .flatMap((line) => parseLine(line).words)
-    .map((word): [string, number] => [word, 1])
+  const words = lines.flatMap((line) => parseLine(line).words).map((word): [string, number] => [word, 1]);
+  const state = words
     .updateStateByKey((ones: number[], n: number | undefined) => (n ?? 0) + ones.length)
     .name('counts');
+  // The same counts kept by mapWithState, whose checkpoints save only the keys changed since the last.
+  words
+    .mapWithState(
+      StateSpec.function((_word: string, one: number | undefined, n: State<number>) => {
+        n.update((n.getOption() ?? 0) + (one ?? 0));
+      }),
+    )
+    .name('mapped-counts')
+    .stateSnapshots()
+    .foreachBatch((records) => {
+      mappedCounts = records;
+    });
   state.foreachBatch((records, time) => {
     counts = records;
     say({ type: 'batch', time, words: records.reduce((sum, [, n]) => sum + n, 0) });
@@ -167,4 +179,4 @@ await ssc.start();
 say({ type: 'started' });
 await ssc.awaitTermination();
 for (const flush of flushes) await flush();
-writeFileSync(config.stateFile, JSON.stringify(counts));
+writeFileSync(config.stateFile, JSON.stringify({ updateStateByKey: counts, mapWithState: mappedCounts }));

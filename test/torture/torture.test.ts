@@ -38,8 +38,8 @@ for (const scenario of SCENARIOS) {
       );
       t.true(result.restored >= 2, 'every restart resumed from a checkpoint');
       t.true(
-        Object.keys(result.differences).length === scenario.outputs.length + 1,
-        'state and every output checked',
+        Object.keys(result.differences).length === scenario.outputs.length + 2,
+        'both states (updateStateByKey, mapWithState) and every output checked',
       );
     }
     if (scenario.fault === 'wal-mid-segment' || scenario.fault === 'wal-tail') {
