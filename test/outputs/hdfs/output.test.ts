@@ -188,6 +188,29 @@ test('checkpoint store: round trip newest first, retention, a corrupt file skipp
   t.deepEqual(await tree(dir), []);
 });
 
+test('checkpoint store: an incremental checkpoint is named after its base, which is kept as long as it is', async (t) => {
+  t.timeout(90_000);
+  logServerOnFailure(t, 'hdfs');
+  const dir = uniqueHdfsDir('checkpoint-bases');
+  const store = new HdfsCheckpointStore({ url: hdfsUrl(dir), httpPort: hdfsPorts().http, keep: 1 });
+  t.true(store.incremental);
+  const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+  await store.write(1000, bytes('whole'));
+  await store.write(2000, bytes('changes since 1000'), 1000);
+  t.deepEqual(await tree(dir), [
+    'checkpoint-0000000000001000',
+    'checkpoint-0000000000002000-on-0000000000001000',
+  ]);
+  await store.write(3000, bytes('whole again'));
+  t.deepEqual(await tree(dir), ['checkpoint-0000000000003000']);
+  const { checkpoints } = await store.readAll();
+  t.deepEqual(
+    checkpoints.map((c) => [c.name, decode(c.data)]),
+    [['checkpoint-0000000000003000', 'whole again']],
+  );
+  await store.clear();
+});
+
 test("the HDFS store keeps batches' plans, oldest first, until no kept checkpoint needs them", async (t) => {
   t.timeout(90_000);
   logServerOnFailure(t, 'hdfs');

@@ -45,6 +45,38 @@ test('round trip: newest first, only the newest `keep` kept', async (t) => {
   store.close();
 });
 
+test('incremental checkpoints are named after their base, which is kept as long as they are', async (t) => {
+  t.timeout(30_000);
+  logServerOnFailure(t, 'minio');
+  const client = testClient();
+  const bucket = await freshBucket(client);
+  const store = new S3CheckpointStore({ ...s3Options(), url: `s3://${bucket}/ckpt`, keep: 2 });
+  t.true(store.incremental);
+  await store.write(1000, bytes('whole at 1000'));
+  await store.write(2000, bytes('changes since 1000'), 1000);
+  await store.write(3000, bytes('changes since 2000'), 2000);
+  await store.write(4000, bytes('whole at 4000'));
+  const listed = async (): Promise<(string | undefined)[]> =>
+    ((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key);
+  t.deepEqual(
+    await listed(),
+    [
+      'ckpt/checkpoint-0000000000001000',
+      'ckpt/checkpoint-0000000000002000-on-0000000000001000',
+      'ckpt/checkpoint-0000000000003000-on-0000000000002000',
+      'ckpt/checkpoint-0000000000004000',
+    ],
+    'keep 2 keeps 3000 and 4000, and 2000 and 1000 that 3000 builds on',
+  );
+  await store.write(5000, bytes('changes since 4000'), 4000);
+  t.deepEqual(
+    await listed(),
+    ['ckpt/checkpoint-0000000000004000', 'ckpt/checkpoint-0000000000005000-on-0000000000004000'],
+    'once 3000 is not kept, neither are its bases',
+  );
+  store.close();
+});
+
 test("batches' plans: written, read back oldest first, damaged ones named, and retired with old checkpoints", async (t) => {
   t.timeout(30_000);
   logServerOnFailure(t, 'minio');
