@@ -40,8 +40,15 @@ export function runFigures(measured: StateMeasured, spec: StateRunSpec, skip: nu
       median(timed.map((c) => (c.encodeMs ?? 0) + (c.writeMs ?? 0))),
     );
     add('checkpoint encode ms (median)', median(timed.map((c) => c.encodeMs ?? 0)));
+    // The encode holds the main thread: what a next batch due at once would wait for.
+    add('checkpoint encode ms (max)', Math.max(...timed.map((c) => c.encodeMs ?? 0)));
   }
   if (written.length > 0) add('checkpoint bytes (median)', median(written.map((c) => c.bytes)));
+  const incremental = written.filter((c) => c.incremental === true);
+  if (incremental.length > 0) {
+    add('incremental checkpoints (of all written)', incremental.length / written.length, false);
+    add('incremental checkpoint bytes (median)', median(incremental.map((c) => c.bytes)));
+  }
   if (measured.peakHeapBytes !== undefined) add('peak heap MB', measured.peakHeapBytes / 2 ** 20);
   if (spec.timeoutMs !== undefined) {
     add('keys at the end', Number(measured.finalDigest.split(':')[0]), false);

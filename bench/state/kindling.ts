@@ -41,8 +41,8 @@ export type StateOperator = 'mapWithState' | 'updateStateByKey';
 
 /** A checkpoint store that notes when each checkpoint write starts and ends. */
 class TimedStore implements CheckpointStore {
-  /** Batch time -> when its checkpoint's write started and ended (hrtime, ns), and its bytes. */
-  readonly writes = new Map<number, { start: bigint; end: bigint; bytes: number }>();
+  /** Batch time -> when its checkpoint's write started and ended (hrtime, ns), its bytes, and whether it had a base. */
+  readonly writes = new Map<number, { start: bigint; end: bigint; bytes: number; incremental: boolean }>();
 
   constructor(private readonly store: CheckpointStore) {}
 
@@ -61,7 +61,8 @@ class TimedStore implements CheckpointStore {
   async write(time: number, data: Uint8Array, base?: number): Promise<void> {
     const start = process.hrtime.bigint();
     await this.store.write(time, data, base);
-    this.writes.set(time, { start, end: process.hrtime.bigint(), bytes: data.byteLength });
+    const end = process.hrtime.bigint();
+    this.writes.set(time, { start, end, bytes: data.byteLength, incremental: base !== undefined });
   }
 
   readAll(): ReturnType<CheckpointStore['readAll']> {
@@ -175,7 +176,7 @@ export async function kindlingStateRun(
   if (failures.length > 0) throw new Error(`kindling ${operator}: ${failures.join('; ')}`);
   if (finalDigest === undefined) throw new Error(`kindling ${operator}: no state after batch ${last}`);
   const checkpoints: CheckpointFigures[] = [];
-  for (const [time, { start, end, bytes }] of store?.writes ?? []) {
+  for (const [time, { start, end, bytes, incremental }] of store?.writes ?? []) {
     // Taken and encoded from the batch's completion on, synchronously, before the write starts.
     const completed = completedAt.get(time);
     if (completed === undefined) continue; // the checkpoint of the start, before any batch
@@ -183,6 +184,7 @@ export async function kindlingStateRun(
       encodeMs: Number(start - completed) / 1e6,
       writeMs: Number(end - start) / 1e6,
       bytes,
+      incremental,
     });
   }
   return {

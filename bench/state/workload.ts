@@ -28,6 +28,8 @@ export interface CheckpointFigures {
   /** Writing it durably, ms; absent where not measured apart (Spark). */
   readonly writeMs?: number;
   readonly bytes: number;
+  /** True when it holds only what changed since the checkpoint before (Kindling's incremental ones). */
+  readonly incremental?: boolean;
 }
 
 /** What a run reports, batch by batch and at its end. */
