@@ -178,7 +178,7 @@ export async function runState(options: BenchOptions, settings?: StateSettings):
             continue;
           }
           await check(system, spec, initial, measured);
-          const found = runFigures(measured, spec, s.skipBatches);
+          const found = runFigures(measured, spec, s.skipBatches, heapBefore);
           figures.set(system.name, found);
           log(
             `  ${found

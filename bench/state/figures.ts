@@ -15,10 +15,15 @@ export interface RunFigure {
 /**
  * The figures of `measured`: per-batch processing time (median, p99) over the measured batches
  * (the first `skip` and the last, which also reads the final state, left out), the checkpoint
- * batches' median, the checkpoints' encode and write times and sizes, the peak heap, and with a
- * timeout the keys left at the end.
+ * batches' median, the checkpoints' encode and write times and sizes, the peak heap, the heap
+ * held after the run beyond `heapBeforeBytes` per key, and with a timeout the keys left at the end.
  */
-export function runFigures(measured: StateMeasured, spec: StateRunSpec, skip: number): RunFigure[] {
+export function runFigures(
+  measured: StateMeasured,
+  spec: StateRunSpec,
+  skip: number,
+  heapBeforeBytes?: number,
+): RunFigure[] {
   const figures: RunFigure[] = [];
   const add = (metric: string, value: number, ratio = true): void => {
     figures.push({ metric, value, ratio });
@@ -50,6 +55,10 @@ export function runFigures(measured: StateMeasured, spec: StateRunSpec, skip: nu
     add('incremental checkpoint bytes (median)', median(incremental.map((c) => c.bytes)));
   }
   if (measured.peakHeapBytes !== undefined) add('peak heap MB', measured.peakHeapBytes / 2 ** 20);
+  if (measured.retainedHeapBytes !== undefined && heapBeforeBytes !== undefined) {
+    // What the run holds once garbage is collected, beyond the initial pairs: mostly the state.
+    add('state bytes per key (retained heap)', (measured.retainedHeapBytes - heapBeforeBytes) / spec.keys);
+  }
   if (spec.timeoutMs !== undefined) {
     add('keys at the end', Number(measured.finalDigest.split(':')[0]), false);
   }
