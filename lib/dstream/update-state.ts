@@ -10,10 +10,26 @@
  * failed batch) it is rebuilt from that batch's pairs. The states themselves are shared: an update
  * function that mutates a state object in place also changes what earlier batches hold, as in
  * Spark; treat the pairs of a batch as read-only.
+ *
+ * Checkpoints: once the map has been saved whole, the node notes the keys whose state changed or
+ * went, so that the next checkpoint saves only those (on the checkpoint before), as mapWithState
+ * does; a whole one again once the changes since the last whole one pass twice the keys, after
+ * {@link MAX_CHAIN} in a row, or whenever the map was rebuilt.
  */
-import { fromColumns, toColumns } from '../checkpoint/columns.js';
-import { Node } from './node.js';
+import { columnsOf, fromColumns, toColumns } from '../checkpoint/columns.js';
+import { KindlingError } from '../errors.js';
+import { Node, type CheckpointScope } from './node.js';
 import type { Key } from './pairs.js';
+import { MAX_CHAIN } from './state-map.js';
+
+/** What changed since the checkpoint of time `base`: keys that went, then keys and their new states. */
+interface SavedChanges {
+  readonly changes: { readonly base: number; readonly removed: unknown[]; readonly columns: unknown[][] };
+}
+
+function isChanges(data: unknown): data is SavedChanges {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) && 'changes' in data;
+}
 
 /**
  * The update function of updateStateByKey: the key's values of this batch and its state, then
@@ -43,7 +59,12 @@ export interface UpdateStateOptions<K, S> {
 export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
   private readonly initial: readonly (readonly [K, S])[];
   /** The pairs as of `time` by key, owned by this node; `undefined` when they must be rebuilt. */
-  private latest: { time: number; pairs: Map<K, [K, S]> } | undefined;
+  private latest: { time: number; pairs: Map<K, [K, S]>; batch: [K, S][] } | undefined;
+  /**
+   * The keys changed or gone in `latest.pairs` since the checkpoint of time `since` saved them,
+   * with the rows saved incrementally since the last whole save; undefined when not counted.
+   */
+  private changed: { since: number; keys: Set<K>; rowsSinceWhole: number; chain: number } | undefined;
 
   constructor(
     parent: Node<[K, V]>,
@@ -55,13 +76,76 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
     this.initial = initialState === undefined ? [] : Array.from(initialState);
   }
 
-  /** A checkpoint holds each batch as two columns, keys and states: much faster to encode. */
-  protected override encodeBatch(batch: [K, S][]): unknown {
+  /**
+   * A checkpoint holds each batch as two columns, keys and states (much faster to encode), or,
+   * for the newest batch on the checkpoint that saved the map last, only the keys changed since.
+   */
+  protected override encodeBatch(batch: [K, S][], scope?: CheckpointScope): unknown {
+    const latest = this.latest;
+    if (scope === undefined || latest?.batch !== batch) return toColumns(batch, 2);
+    const changed = this.changed;
+    const rows = changed?.keys.size ?? 0;
+    if (
+      changed !== undefined &&
+      scope.base !== undefined &&
+      changed.since === scope.base &&
+      changed.chain < MAX_CHAIN &&
+      changed.rowsSinceWhole + rows <= 2 * latest.pairs.size
+    ) {
+      const keys: K[] = [];
+      const states: S[] = [];
+      const removed: K[] = [];
+      for (const key of changed.keys) {
+        const pair = latest.pairs.get(key);
+        if (pair === undefined) removed.push(key);
+        else {
+          keys.push(key);
+          states.push(pair[1]);
+        }
+      }
+      this.changed = {
+        since: scope.time,
+        keys: new Set(),
+        rowsSinceWhole: changed.rowsSinceWhole + rows,
+        chain: changed.chain + 1,
+      };
+      scope.onBase = true;
+      return { changes: { base: scope.base, removed, columns: [keys, states] } } satisfies SavedChanges;
+    }
+    this.changed = { since: scope.time, keys: new Set(), rowsSinceWhole: 0, chain: 0 };
     return toColumns(batch, 2);
   }
 
   protected override decodeBatch(data: unknown): [K, S][] {
+    if (isChanges(data)) {
+      throw new KindlingError(
+        'a state saved as changes since an earlier checkpoint was read without that checkpoint; ' +
+          'this is a bug in Kindling: please report it with the checkpoint directory',
+      );
+    }
     return fromColumns<[K, S]>(data);
+  }
+
+  /** A batch saved as changes is applied to the newest batch this node saved in the base checkpoint. */
+  override resolveBatches(
+    saved: readonly (readonly [number, unknown])[],
+    base: readonly (readonly [number, unknown])[] | undefined,
+  ): (readonly [number, unknown])[] {
+    return saved.map(([time, data]) => {
+      if (!isChanges(data)) return [time, data] as const;
+      const before = base?.at(-1)?.[1];
+      const [keys, states] = columnsOf({ columns: data.changes.columns }, 2) ?? [];
+      if (before === undefined || keys === undefined || states === undefined) {
+        throw new KindlingError(
+          `updateStateByKey '${this.name}': its state of time ${time} was saved as the changes since the ` +
+            `checkpoint of time ${data.changes.base}, which holds no state of it`,
+        );
+      }
+      const pairs = new Map<K, S>(fromColumns<[K, S]>(before));
+      for (const key of data.changes.removed) pairs.delete(key as K);
+      for (let i = 0; i < keys.length; i++) pairs.set(keys[i] as K, states[i] as S);
+      return [time, toColumns(pairs, 2)] as const;
+    });
   }
 
   protected async compute(time: number): Promise<[K, S][]> {
@@ -79,9 +163,14 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
     const reuse = latest !== undefined && latest.time === previousTime;
     const pairs = reuse ? latest.pairs : this.rebuild(before, previous === undefined);
     if (reuse) this.latest = undefined; // half-updated if the update function throws
-    this.apply(pairs, groups, time);
-    if (this.latest === undefined || time > this.latest.time) this.latest = { time, pairs };
-    return Array.from(pairs.values());
+    // Changes are counted only on the map the last checkpoint saved, updated batch after batch.
+    const changed = reuse ? this.changed?.keys : undefined;
+    if (!reuse) this.changed = undefined;
+    this.apply(pairs, groups, time, changed);
+    const batch = Array.from(pairs.values());
+    if (this.latest === undefined || time > this.latest.time) this.latest = { time, pairs, batch };
+    else this.changed = undefined;
+    return batch;
   }
 
   /** The pairs of a batch by key; the initial state's pairs are the user's, so they are copied. */
@@ -91,19 +180,26 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
     return pairs;
   }
 
-  /** Updates `pairs` in place: keys with a state first, then keys new in this batch. */
-  private apply(pairs: Map<K, [K, S]>, groups: Map<K, V[]>, time: number): void {
+  /**
+   * Updates `pairs` in place: keys with a state first, then keys new in this batch. Notes in
+   * `changed` each key whose state changed or went.
+   */
+  private apply(pairs: Map<K, [K, S]>, groups: Map<K, V[]>, time: number, changed: Set<K> | undefined): void {
     const update = this.update;
     for (const [key, pair] of pairs) {
       const values = groups.get(key);
       if (values !== undefined) groups.delete(key);
       const next = update(values ?? [], pair[1], key, time);
+      if (next === pair[1]) continue;
       if (next === undefined) pairs.delete(key);
-      else if (next !== pair[1]) pairs.set(key, [key, next]);
+      else pairs.set(key, [key, next]);
+      changed?.add(key);
     }
     for (const [key, values] of groups) {
       const next = update(values, undefined, key, time);
-      if (next !== undefined) pairs.set(key, [key, next]);
+      if (next === undefined) continue;
+      pairs.set(key, [key, next]);
+      changed?.add(key);
     }
   }
 }

@@ -190,3 +190,51 @@ test('a checkpoint on a base whose write failed is not written, and the next one
   const expected = await uninterrupted();
   t.deepEqual(second.states.get(input.length * 1000), expected.get(input.length * 1000));
 });
+
+test('updateStateByKey checkpoints save the keys changed since the one before, and resume to the same state', async (t) => {
+  const dir = await tempDir(t);
+  const build = (start: number) => {
+    const clock = new ManualClock(start);
+    const ssc = new StreamingContext({
+      batchInterval: 1000,
+      clock,
+      name: 'totals',
+      checkpointDir: dir,
+      logger: quiet,
+    });
+    const out = new Map<number, [string, number][]>();
+    ssc
+      .queueStream(input.map((b) => [...b]))
+      .map((w): [string, number] => [w.replace('-', ''), w.startsWith('-') ? -1 : 1])
+      .updateStateByKey((ones: number[], total: number | undefined) => {
+        if (ones.includes(-1)) return undefined; // a word -x removes x
+        return ones.length === 0 ? total : (total ?? 0) + ones.length;
+      })
+      .name('totals')
+      .foreachBatch(
+        (pairs, time) =>
+          void out.set(
+            time,
+            [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+          ),
+      );
+    return { ssc, clock, out };
+  };
+  const first = build(0);
+  await first.ssc.start();
+  await first.clock.advance(5000);
+  await first.ssc.stop();
+  t.true((await checkpointNames(dir)).includes('checkpoint-0000000000005000-on-0000000000004000'));
+  let second: ReturnType<typeof build> | undefined;
+  const ssc = await StreamingContext.getOrCreate(dir, () => (second = build(5000)).ssc);
+  await ssc.start();
+  await second?.clock.advance((input.length - 5) * 1000);
+  await ssc.stop();
+  const through = build(0);
+  await rm(dir, { recursive: true, force: true });
+  await through.ssc.start();
+  await through.clock.advance(input.length * 1000);
+  await through.ssc.stop();
+  for (let time = 6000; time <= input.length * 1000; time += 1000)
+    t.deepEqual(second?.out.get(time), through.out.get(time), `state after batch ${time}`);
+});
