@@ -82,7 +82,7 @@ function batchesLabel(intervalMs: number): string {
  */
 function plainTwoThreadsNote(ratio: number | undefined): string {
   const reached = ratio === undefined ? 'unmeasured' : ratio.toFixed(2);
-  return `plain-js-2-threads: the same count written by hand for the main thread and one worker thread (half of each batch's lines posted to the worker, its counts posted back and added; a Map per thread), no engine: what two cores give a hand-written JavaScript loop of this workload; kindling-2-threads / plain-js-2-threads: ${reached}`;
+  return `plain-js: the count written by hand at its best: each batch's lines read where they lie in the input, split without an array a line and counted in one pass into a hash table written for the job (open addressing, one probe a word, reused from batch to batch); plain-js-2-threads: the same on the main thread and one worker thread, started once for all its runs (half of each batch's lines posted to the worker, its counts posted back and added), no engine: what two cores give a hand-written JavaScript loop of this workload; kindling-2-threads / plain-js-2-threads: ${reached}`;
 }
 
 /** Runs the benchmark with `settings` (default: {@link FULL}, or {@link QUICK} with `quick`). */
@@ -250,7 +250,7 @@ export async function runStreamingWordcount(
     ),
     targetNote('kindling / plain-js (paired runs at the rate Kindling sustains)', paired?.ratio, 0.8),
     plainTwoThreadsNote(ratios['kindling-2-threads / plain-js-2-threads (sustained words/s)']),
-    `tokeniser: every JavaScript system splits lines with bench/workload/words.ts (indexOf and slice, the algorithm of Java's String.split for a one-character separator, which the Spark baseline calls); it gives the words of V8's split(' ') (checked on every line) at ${tokenisers.wordsNs.toFixed(0)} against ${tokenisers.splitNs.toFixed(0)} ns a word here`,
+    `tokeniser: every JavaScript system splits lines with bench/workload/words.ts (indexOf and slice, the algorithm of Java's String.split for a one-character separator, which the Spark baseline calls); it gives the words of V8's split(' ') (checked on every line) at ${tokenisers.wordsNs.toFixed(0)} against ${tokenisers.splitNs.toFixed(0)} ns a word here; the plain loops split the same way without an array a line`,
   ];
   if (found.has('spark')) {
     const spark = { name: 'spark', found: found.get('spark') };

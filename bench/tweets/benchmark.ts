@@ -16,6 +16,7 @@
  */
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import {
   ManualClock,
   StreamingContext,
@@ -228,22 +229,30 @@ export function plainRun(batches: readonly string[][], table: ReadonlyMap<string
   });
 }
 
+/** Starts the worker thread of {@link plainRun2}; it loads its libraries before it answers. */
+export function startPlainWorker(): Promise<Worker> {
+  return startWorker(new URL('./plain-worker.ts', import.meta.url));
+}
+
 /**
  * The same work by hand on two threads, the practical limit of the pipeline on two cores: each
  * batch's first half is posted to a worker thread (`plain-worker.ts`) while the main thread scores
- * the second half; the worker's counts come back and the halves are added up. The thread starts
- * (and loads its libraries) before the run, as a pool does with its context.
+ * the second half; the worker's counts come back and the halves are added up. The thread is
+ * `worker` (from {@link startPlainWorker}), which the benchmark starts once for all its runs, so
+ * that its code is as warm as the main thread's; without one, a thread started (and its libraries
+ * loaded) before the run and ended after it.
  */
 export async function plainRun2(
   batches: readonly string[][],
   table: ReadonlyMap<string, string>,
+  worker?: Worker,
 ): Promise<Timed> {
-  const worker = await startWorker(new URL('./plain-worker.ts', import.meta.url));
+  const thread = worker ?? (await startPlainWorker());
   try {
     return await timePlain(batches, async (batch) => {
       const half = batch.length >> 1;
-      const answer = once(worker, 'message');
-      worker.postMessage(batch.slice(0, half));
+      const answer = once(thread, 'message');
+      thread.postMessage(batch.slice(0, half));
       const mine = new Map<string, number>();
       countTweets(batch, half, batch.length, table, mine);
       const [counts] = (await answer) as [Map<string, number>];
@@ -251,7 +260,7 @@ export async function plainRun2(
       return counts;
     });
   } finally {
-    await worker.terminate();
+    if (!worker) await thread.terminate();
   }
 }
 
@@ -287,23 +296,33 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
   };
   const times = new Map<string, number[]>();
   const cpuTimes = new Map<string, number[]>();
+  // One worker thread for every run of the two-thread loop, started with its first.
+  let plainWorker: Promise<Worker> | undefined;
   const systems: { system: string; run: () => Promise<Timed> }[] = [
     { system: 'plain-js', run: () => plainRun(batches, table) },
-    { system: 'plain-js 2 threads', run: () => plainRun2(batches, table) },
+    {
+      system: 'plain-js 2 threads',
+      run: async () => plainRun2(batches, table, await (plainWorker ??= startPlainWorker())),
+    },
     ...KINDLING.map(({ system, workers, roundTrip }) => ({
       system,
       run: () => kindlingRun(batches, table, workers, roundTrip ? ROUND_TRIP_MS : 0),
     })),
   ];
-  if (s.warmUp) for (const { system, run } of systems) check(`${system} (warm-up)`, (await run()).digests);
-  for (let r = 0; r < s.runs; r++) {
-    for (const { system, run } of systems) {
-      const { seconds, cpuSeconds, digests } = await run();
-      check(system, digests);
-      times.set(system, [...(times.get(system) ?? []), seconds]);
-      cpuTimes.set(system, [...(cpuTimes.get(system) ?? []), cpuSeconds]);
-      log(`  run ${r + 1}: ${system} ${seconds.toFixed(3)} s`);
+  try {
+    if (s.warmUp) for (const { system, run } of systems) check(`${system} (warm-up)`, (await run()).digests);
+    for (let r = 0; r < s.runs; r++) {
+      for (const { system, run } of systems) {
+        const { seconds, cpuSeconds, digests } = await run();
+        check(system, digests);
+        times.set(system, [...(times.get(system) ?? []), seconds]);
+        cpuTimes.set(system, [...(cpuTimes.get(system) ?? []), cpuSeconds]);
+        log(`  run ${r + 1}: ${system} ${seconds.toFixed(3)} s`);
+      }
     }
+  } finally {
+    // A worker that failed to start failed its run already.
+    await (await plainWorker?.catch(() => undefined))?.terminate();
   }
   const timed = batches.slice(untimedBatches(batches.length)).reduce((n, batch) => n + batch.length, 0);
   const rate = (system: string): number => timed / median(times.get(system) ?? [NaN]);
@@ -337,7 +356,7 @@ export async function runTweets(options: BenchOptions, settings?: TweetsSettings
     ],
     notes: [
       `parse + sentiment (kindling/analytics, natural) + profile lookup (in-memory table of ${table.size} users) + ${WINDOW_BATCHES} s window sliding 1 s; manual clock, batches as fast as they complete, the first ${untimedBatches(batches.length)} of each run's ${batches.length} untimed (worker start-up), the others queued at once; median of ${s.runs} runs${s.warmUp ? ' after a warm-up run' : ', no warm-up run (--quick)'}`,
-      'plain-js 2 threads: the same loop by hand on two threads (half of each batch posted to a worker thread), the practical limit of two cores for this workload',
+      'plain-js 2 threads: the same loop by hand on two threads (half of each batch posted to a worker thread, started once for all the runs), the practical limit of two cores for this workload',
       `${ROUND_TRIP_MS} ms lookup: every profile request first waits ${ROUND_TRIP_MS} ms, as a store across a network would; the pool's lookahead lets the thread score the next batch meanwhile`,
       targetNote(
         'kindling 1 core / plain-js (wall time)',

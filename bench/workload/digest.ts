@@ -3,10 +3,10 @@
  * to a digest `pairs:sum:hash` (the number of (word, count) pairs, the sum of the counts, and the
  * sum modulo 2^32 of the 32-bit FNV-1a hash of each `word\tcount`), which does not depend on the
  * order of the pairs and is computed the same way by the Spark baseline. The expected digests come
- * from a plain reference count over the same batches.
+ * from a reference count over the same batches, whose window is written apart from the plain
+ * loop's.
  */
-import { countWordsInto } from './count-words.js';
-import { batchLines } from './lines.js';
+import { WordCounts } from './word-counts.js';
 
 /**
  * The 32-bit FNV-1a hash of `text`'s UTF-16 code units (the benchmarks' words are ASCII, so the
@@ -48,7 +48,8 @@ export function digestPairs(pairs: Iterable<readonly [string, number]>): string 
 /**
  * The digests a run must produce, batch by batch: the word counts of each batch, or with
  * `windowBatches` of each window of that many batches ending at the batch (words whose count
- * fell to 0 left out).
+ * fell to 0 left out). Each batch is counted once (a {@link WordCounts} table); the window is a
+ * `Map` that takes each batch's counts in and, `windowBatches` later, out again.
  *
  * @example
  * expectedDigests(lines, { linesPerBatch: 1000, batches: 5 }); // ['1000:10000:…', …]
@@ -59,17 +60,26 @@ export function expectedDigests(
 ): string[] {
   const digests: string[] = [];
   const window = new Map<string, number>();
+  const inWindow: WordCounts[] = [];
+  const add = (counts: WordCounts, sign: number): void => {
+    for (let i = 0; i < counts.words.length; i++) {
+      const word = counts.words[i] as string;
+      window.set(word, (window.get(word) ?? 0) + sign * (counts.counts[i] as number));
+    }
+  };
   for (let n = 0; n < run.batches; n++) {
+    const batch = new WordCounts();
+    batch.addLinesFrom(lines, n * run.linesPerBatch, run.linesPerBatch);
+    const digest = new DigestBuilder();
     if (run.windowBatches === undefined) {
-      const counts = new Map<string, number>();
-      countWordsInto(counts, batchLines(lines, n, run.linesPerBatch));
-      digests.push(digestPairs(counts));
+      for (let i = 0; i < batch.words.length; i++)
+        digest.add(batch.words[i] as string, batch.counts[i] as number);
+      digests.push(digest.toString());
       continue;
     }
-    countWordsInto(window, batchLines(lines, n, run.linesPerBatch));
-    const leaving = n - run.windowBatches;
-    if (leaving >= 0) countWordsInto(window, batchLines(lines, leaving, run.linesPerBatch), -1);
-    const digest = new DigestBuilder();
+    add(batch, 1);
+    inWindow.push(batch);
+    if (inWindow.length > run.windowBatches) add(inWindow.shift() as WordCounts, -1);
     for (const [word, count] of window) {
       if (count > 0) digest.add(word, count);
       else window.delete(word);

@@ -1,10 +1,10 @@
 /**
  * The worker thread of the two-thread plain loop (`plain-threads.ts`): each message brings lines,
- * the worker counts their words into a `Map` (`countWordsInto`, as the main thread does) and posts
- * the counts back as two arrays (see {@link PostedCounts}).
+ * the worker counts their words into a {@link WordCounts} table it keeps from batch to batch (as
+ * the main thread does) and posts the counts back as two arrays (see {@link PostedCounts}).
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { countWordsInto } from './count-words.js';
+import { WordCounts } from './word-counts.js';
 
 /**
  * Counts as the worker posts them: the words, and their counts at the same indexes. A posted `Map`
@@ -17,17 +17,13 @@ export interface PostedCounts {
   readonly counts: Float64Array<ArrayBuffer>;
 }
 
-/** `counts` as {@link PostedCounts}. */
-function toPosted(counts: Map<string, number>): PostedCounts {
-  return { words: [...counts.keys()], counts: Float64Array.from(counts.values()) };
-}
-
 /** Answers each message of lines with their counts, once it has said it is ready. */
 function serve(port: NonNullable<typeof parentPort>): void {
+  const table = new WordCounts();
   port.on('message', (lines: string[]) => {
-    const counts = new Map<string, number>();
-    countWordsInto(counts, lines);
-    const posted = toPosted(counts);
+    table.clear();
+    table.addLines(lines, 0, lines.length);
+    const posted: PostedCounts = { words: table.words, counts: Float64Array.from(table.counts) };
     port.postMessage(posted, [posted.counts.buffer]);
   });
   port.postMessage('ready');

@@ -3,7 +3,7 @@ import { DigestCheck } from '../../../bench/workload/check.js';
 import { kindlingRun } from '../../../bench/workload/kindling.js';
 import { generateLines } from '../../../bench/workload/lines.js';
 import { plainRun } from '../../../bench/workload/plain.js';
-import { plainRun2 } from '../../../bench/workload/plain-threads.js';
+import { PlainTwoThreads, plainRun2 } from '../../../bench/workload/plain-threads.js';
 import type { RunSpec } from '../../../bench/workload/run-spec.js';
 
 const lines = generateLines({ lines: 300, wordsPerLine: 5, vocabulary: 50, seed: 11 });
@@ -11,10 +11,12 @@ const lines = generateLines({ lines: 300, wordsPerLine: 5, vocabulary: 50, seed:
 const specs: RunSpec[] = [
   { workload: 'wordcount', clock: 'manual', intervalMs: 1000, linesPerBatch: 70, batches: 6 },
   { workload: 'windowed', clock: 'manual', intervalMs: 1000, windowMs: 3000, linesPerBatch: 70, batches: 8 },
+  // 400 lines a batch: more than the input (300 lines), so a batch wraps around it.
+  { workload: 'windowed', clock: 'manual', intervalMs: 1000, windowMs: 2000, linesPerBatch: 400, batches: 5 },
 ];
 
 for (const spec of specs) {
-  test(`Kindling and the plain loop agree with the reference: ${spec.workload}`, async (t) => {
+  test(`Kindling and the plain loop agree with the reference: ${spec.workload}, ${spec.linesPerBatch} lines`, async (t) => {
     const check = new DigestCheck(lines);
     const kindling = await kindlingRun(lines, spec);
     const plain = await plainRun(lines, spec);
@@ -68,6 +70,22 @@ test('the plain loop refuses the system clock, and a window must be a multiple o
   await t.throwsAsync(plainRun(lines, { ...(specs[1] as RunSpec), windowMs: 2500 }), {
     message: /window 2500 ms is not a positive multiple of the batch interval 1000 ms/,
   });
+});
+
+test('the plain loop on two threads serves run after run on one worker thread', async (t) => {
+  const check = new DigestCheck(lines);
+  const loop = await PlainTwoThreads.start();
+  try {
+    for (const linesPerBatch of [70, 1, 450]) {
+      const spec = { ...(specs[0] as RunSpec), linesPerBatch };
+      t.true(
+        check.verify('plain-js-2-threads', spec, await loop.run(lines, spec)),
+        check.problems.join('; '),
+      );
+    }
+  } finally {
+    await loop.close();
+  }
 });
 
 test('the plain loop on two threads agrees with the reference, and builds the word count only', async (t) => {
