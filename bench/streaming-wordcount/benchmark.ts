@@ -16,9 +16,11 @@ import { inputLines, LINES } from '../workload/lines.js';
 import {
   measureSustained,
   noRateNote,
+  rateMetric,
+  rateRatio,
   ratioTargetNote,
   sustainedRate,
-  sustainedRatio,
+  type NamedRate,
   type Sustained,
   type SustainedSettings,
 } from '../workload/sustained.js';
@@ -77,12 +79,12 @@ function batchesLabel(intervalMs: number): string {
 }
 
 /**
- * What the two-thread plain loop stands for, and how Kindling on two threads compares with it
- * (`ratio`: kindling-2-threads / plain-js-2-threads, undefined when unmeasured).
+ * What the plain loops stand for, and how Kindling on two threads compares with the two-thread
+ * one (`ratio`: kindling-2-threads / plain-js-2-threads, undefined when unmeasured).
  */
-function plainTwoThreadsNote(ratio: number | undefined): string {
-  const reached = ratio === undefined ? 'unmeasured' : ratio.toFixed(2);
-  return `plain-js: the count written by hand at its best: each batch's lines read where they lie in the input, split without an array a line and counted in one pass into a hash table written for the job (open addressing, one probe a word, reused from batch to batch); plain-js-2-threads: the same on the main thread and one worker thread, started once for all its runs (half of each batch's lines posted to the worker, its counts posted back and added), no engine: what two cores give a hand-written JavaScript loop of this workload; kindling-2-threads / plain-js-2-threads: ${reached}`;
+function plainLoopsNote(ratio: { readonly name: string; readonly value: number } | undefined): string {
+  const reached = ratio === undefined ? 'unmeasured' : `${ratio.name}: ${ratio.value.toFixed(2)}`;
+  return `plain-js: the count written by hand at its best: each batch's lines read where they lie in the input, split without an array a line and counted in one pass into a hash table written for the job (open addressing, one probe a word, reused from batch to batch); plain-js-2-threads: the same on the main thread and one worker thread, started once for all its runs (half of each batch's lines posted to the worker, its counts posted back and added), no engine: what two cores give a hand-written JavaScript loop of this workload; ${reached}`;
 }
 
 /** Runs the benchmark with `settings` (default: {@link FULL}, or {@link QUICK} with `quick`). */
@@ -174,7 +176,7 @@ export async function runStreamingWordcount(
   for (const [system, result] of found) {
     rows.push({
       system,
-      metric: `sustained words/s (${batchesLabel(s.intervalMs)} batches)`,
+      metric: rateMetric(result, 'words/s', `${batchesLabel(s.intervalMs)} batches`),
       value: sustainedRate(result) * words,
     });
     rows.push({ system, metric: 'probes of the search', value: result.search.probes.length });
@@ -218,42 +220,33 @@ export async function runStreamingWordcount(
   const named = (key: string, ratio: number | undefined): void => {
     if (ratio !== undefined) ratios[key] = ratio;
   };
-  named(
-    'kindling / plain-js (sustained words/s)',
-    sustainedRatio(found.get('kindling'), found.get('plain-js')),
-  );
+  const rate = (name: string): NamedRate => ({ name, found: found.get(name) });
+  for (const [above, below] of [
+    ['kindling', 'plain-js'],
+    ['kindling', 'spark'],
+    ['kindling-2-threads', 'spark'],
+    ['kindling-2-threads', 'kindling'],
+    ['plain-js-2-threads', 'spark'],
+    ['kindling-2-threads', 'plain-js-2-threads'],
+  ] as const) {
+    const ratio = rateRatio(rate(above), rate(below), 'words/s');
+    if (ratio) ratios[ratio.name] = ratio.value;
+  }
   named('kindling / plain-js (paired runs, same batches)', paired?.ratio);
   named("V8 split(' ') / words.ts tokeniser (ns per word)", tokenisers.splitNs / tokenisers.wordsNs);
-  named('kindling / spark (sustained words/s)', sustainedRatio(found.get('kindling'), found.get('spark')));
-  named(
-    'kindling-2-threads / spark (sustained words/s)',
-    sustainedRatio(found.get('kindling-2-threads'), found.get('spark')),
-  );
-  named(
-    'kindling-2-threads / kindling (sustained words/s)',
-    sustainedRatio(found.get('kindling-2-threads'), found.get('kindling')),
-  );
-  named(
-    'plain-js-2-threads / spark (sustained words/s)',
-    sustainedRatio(found.get('plain-js-2-threads'), found.get('spark')),
-  );
-  named(
-    'kindling-2-threads / plain-js-2-threads (sustained words/s)',
-    sustainedRatio(found.get('kindling-2-threads'), found.get('plain-js-2-threads')),
-  );
   const notes = [
-    `rates searched on a manual clock driven as fast as batches complete (probe: ${s.warmupBatches} warm-up + ${s.probeBatches} measured batches, passes when p90 processing ≤ ${s.intervalMs / 2} ms; search stops within ${s.precision}×); then ${s.realTimeBatches} batches in real time at the rate found (Kindling SystemClock, Spark SystemClock with a StreamingListener): the sustained rate is the one held there (p95 processing ≤ ${s.intervalMs / 2} ms), run at most ${s.realTimeRuns} times, each ${s.precision}× lower than the last, until held; the plain loops run on the manual clock only and keep the search's rate`,
+    `rates searched on a manual clock driven as fast as batches complete (probe: ${s.warmupBatches} warm-up + ${s.probeBatches} measured batches, passes when p90 processing ≤ ${s.intervalMs / 2} ms; search stops within ${s.precision}×); then ${s.realTimeBatches} batches in real time at the rate found (Kindling SystemClock, Spark SystemClock with a StreamingListener): a rate is sustained when held there (p95 processing ≤ ${s.intervalMs / 2} ms), run at most ${s.realTimeRuns} times, each ${s.precision}× lower than the last, until held; a rate not run in real time (the plain loops, which run on the manual clock only, and every system in --quick) or not held there is named so, never sustained`,
+    ratioTargetNote(found.get('kindling'), rate('plain-js'), 0.8),
     targetNote(
-      'kindling / plain-js (sustained rates)',
-      ratios['kindling / plain-js (sustained words/s)'],
+      "kindling / plain-js (paired runs at kindling's rate, on the manual clock)",
+      paired?.ratio,
       0.8,
     ),
-    targetNote('kindling / plain-js (paired runs at the rate Kindling sustains)', paired?.ratio, 0.8),
-    plainTwoThreadsNote(ratios['kindling-2-threads / plain-js-2-threads (sustained words/s)']),
+    plainLoopsNote(rateRatio(rate('kindling-2-threads'), rate('plain-js-2-threads'), 'words/s')),
     `tokeniser: every JavaScript system splits lines with bench/workload/words.ts (indexOf and slice, the algorithm of Java's String.split for a one-character separator, which the Spark baseline calls); it gives the words of V8's split(' ') (checked on every line) at ${tokenisers.wordsNs.toFixed(0)} against ${tokenisers.splitNs.toFixed(0)} ns a word here; the plain loops split the same way without an array a line`,
   ];
   if (found.has('spark')) {
-    const spark = { name: 'spark', found: found.get('spark') };
+    const spark = rate('spark');
     notes.push(ratioTargetNote(found.get('kindling-2-threads'), spark, 3, 'kindling-2-threads'));
     notes.push(`${ratioTargetNote(found.get('kindling'), spark, 3)} (one thread against Spark's two cores)`);
   }

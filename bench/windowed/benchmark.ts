@@ -13,9 +13,11 @@ import type { RunSpec } from '../workload/run-spec.js';
 import {
   measureSustained,
   noRateNote,
+  rateMetric,
+  rateRatio,
   ratioTargetNote,
   sustainedRate,
-  sustainedRatio,
+  type NamedRate,
   type Sustained,
   type SustainedSettings,
 } from '../workload/sustained.js';
@@ -132,7 +134,7 @@ export async function runWindowed(options: BenchOptions, settings?: WindowedSett
   for (const [system, result] of found) {
     rows.push({
       system,
-      metric: `sustained words/s (${windowS} s window, ${interval / 1000} s slide)`,
+      metric: rateMetric(result, 'words/s', `${windowS} s window, ${interval / 1000} s slide`),
       value: sustainedRate(result) * words,
     });
     if (result.realTime) {
@@ -164,22 +166,21 @@ export async function runWindowed(options: BenchOptions, settings?: WindowedSett
     );
   }
   const ratios: Record<string, number> = {};
-  const named = (key: string, ratio: number | undefined): void => {
-    if (ratio !== undefined) ratios[key] = ratio;
-  };
-  named(
-    'kindling / plain-js (sustained words/s)',
-    sustainedRatio(found.get('kindling'), found.get('plain-js')),
-  );
-  named('kindling / spark (sustained words/s)', sustainedRatio(found.get('kindling'), found.get('spark')));
+  const rate = (name: string): NamedRate => ({ name, found: found.get(name) });
+  for (const [above, below] of [
+    ['kindling', 'plain-js'],
+    ['kindling', 'spark'],
+  ] as const) {
+    const ratio = rateRatio(rate(above), rate(below), 'words/s');
+    if (ratio) ratios[ratio.name] = ratio.value;
+  }
   for (const [system, times] of sweep) {
     ratios[`${system}: ms per batch, largest / smallest window`] = (times.at(-1) ?? NaN) / (times[0] ?? NaN);
   }
   const notes = [
-    `rates searched as in streaming-wordcount, each probe running ${s.sustained.warmupBatches} batches to fill the ${windowS} s window before ${s.sustained.probeBatches} measured ones; ${s.sustained.realTimeBatches > 0 ? `then ${s.sustained.realTimeBatches} batches in real time at the rate found, the sustained rate being the one held there (run at most ${s.sustained.realTimeRuns} times, each ${s.sustained.precision}× lower than the last, until held)` : 'no real-time run in --quick'}. Spark checkpoints every 10 s (it requires a checkpoint directory for an inverse-function window); Kindling needs none`,
+    `rates searched as in streaming-wordcount, each probe running ${s.sustained.warmupBatches} batches to fill the ${windowS} s window before ${s.sustained.probeBatches} measured ones; ${s.sustained.realTimeBatches > 0 ? `then ${s.sustained.realTimeBatches} batches in real time at the rate found, a rate being sustained when held there (run at most ${s.sustained.realTimeRuns} times, each ${s.sustained.precision}× lower than the last, until held)` : 'no real-time run in --quick, so no rate is named sustained'}; the plain loop runs on the manual clock only. Spark checkpoints every 10 s (it requires a checkpoint directory for an inverse-function window); Kindling needs none`,
   ];
-  if (found.has('spark'))
-    notes.push(ratioTargetNote(found.get('kindling'), { name: 'spark', found: found.get('spark') }, 2));
+  if (found.has('spark')) notes.push(ratioTargetNote(found.get('kindling'), rate('spark'), 2));
   for (const [system, result] of found) {
     const none = noRateNote(system, result, s.sustained.intervalMs / 2);
     if (none) notes.push(none);

@@ -5,7 +5,9 @@
  * interval), then a run in real time at the rate found, whose delays the system's own listener
  * reports. The rate a system sustains is the one it holds in real time (the issue's definition:
  * processing within half the interval over 30 s): a rate the search found but real time did not
- * hold is tried again a step of the search's precision lower, a few times.
+ * hold is tried again a step of the search's precision lower, a few times. Only a rate held in
+ * real time is named sustained in a benchmark's rows and ratios ({@link rateMetric},
+ * {@link rateRatio}).
  */
 import { percentile, median } from '../result.js';
 import type { DigestCheck } from './check.js';
@@ -132,10 +134,58 @@ export async function measureSustained(
 /**
  * The rate `found` stands for, lines/s: the one held in real time, or the search's when no
  * real-time run was made (the plain loops, `--quick`). When real time held none of the rates
- * tried, the lowest of them, which the benchmark's notes then say was not held.
+ * tried, the lowest of them. Only the first is a sustained rate: {@link rateStatus} says which it
+ * is, and {@link rateMetric} and {@link rateRatio} name it so.
  */
 export function sustainedRate(found: Sustained): number {
   return found.realTime ? found.realTime.rate : found.search.rate;
+}
+
+/** What {@link sustainedRate} is: held in real time (sustained), not held there, or never run there. */
+export type RateStatus = 'held in real time' | 'NOT held in real time' | 'manual clock only';
+
+/** The status of `found`'s rate (see {@link RateStatus}). */
+export function rateStatus(found: Sustained): RateStatus {
+  if (!found.realTime) return 'manual clock only';
+  return found.realTime.held ? 'held in real time' : 'NOT held in real time';
+}
+
+/**
+ * The metric name of `found`'s rate in `unit` (`words/s`), `detail` (the batches) in brackets:
+ * `sustained <unit>` only for a rate held in real time; otherwise it says what the rate is.
+ *
+ * @example
+ * rateMetric(found, 'words/s', '1 s batches'); // 'sustained words/s (1 s batches)' when held
+ */
+export function rateMetric(found: Sustained, unit: string, detail: string): string {
+  switch (rateStatus(found)) {
+    case 'held in real time':
+      return `sustained ${unit} (${detail})`;
+    case 'NOT held in real time':
+      return `${unit} NOT held in real time, the lowest tried (${detail})`;
+    case 'manual clock only':
+      return `${unit} passed on the manual clock, not run in real time (${detail})`;
+  }
+}
+
+/** A system's name and what its measurement found (undefined: not measured). */
+export interface NamedRate {
+  readonly name: string;
+  readonly found: Sustained | undefined;
+}
+
+/**
+ * How two systems' rates compare, as a ratio's name: `above / below`, with `sustained <unit>` in
+ * brackets when both were held in real time, otherwise with each rate's status (and the unit), so
+ * that a ratio of rates not held never reads as sustained.
+ */
+function comparison(above: NamedRate, below: NamedRate, unit?: string): string {
+  const what = `${above.name} / ${below.name}`;
+  if (!above.found || !below.found) return what;
+  const a = rateStatus(above.found);
+  const b = rateStatus(below.found);
+  if (a === 'held in real time' && b === a) return unit === undefined ? what : `${what} (sustained ${unit})`;
+  return `${what} (${unit === undefined ? '' : `${unit}; `}${above.name}: ${a}; ${below.name}: ${b})`;
 }
 
 /**
@@ -150,6 +200,24 @@ export function sustainedRatio(
   return sustainedRate(above) / sustainedRate(below);
 }
 
+/**
+ * The ratio of two systems' rates in `unit`, named as the benchmarks' ratios are: `kindling /
+ * spark (sustained words/s)` when both held their rates in real time, otherwise with what each
+ * rate is (see {@link rateStatus}); undefined when either was not measured or `below` has no rate.
+ *
+ * @example
+ * const ratio = rateRatio({ name: 'kindling', found: k }, { name: 'spark', found: s }, 'words/s');
+ * if (ratio) ratios[ratio.name] = ratio.value;
+ */
+export function rateRatio(
+  above: NamedRate,
+  below: NamedRate,
+  unit: string,
+): { readonly name: string; readonly value: number } | undefined {
+  const value = sustainedRatio(above.found, below.found);
+  return value === undefined ? undefined : { name: comparison(above, below, unit), value };
+}
+
 /** A note for a system that sustained no rate: where its search ended, and how slow it was there. */
 export function noRateNote(system: string, found: Sustained, limitMs: number): string | undefined {
   if (found.search.rate > 0) return undefined;
@@ -159,16 +227,16 @@ export function noRateNote(system: string, found: Sustained, limitMs: number): s
 
 /**
  * The target note of `kindling / other` (see `targetNote`; `kindlingName` names the Kindling
- * system in it); when the other system sustained no rate and Kindling did, the target is met
- * whatever its number.
+ * system in it), with each rate's status when they were not both held in real time; when the
+ * other system sustained no rate and Kindling did, the target is met whatever its number.
  */
 export function ratioTargetNote(
   kindling: Sustained | undefined,
-  other: { readonly name: string; readonly found: Sustained | undefined },
+  other: NamedRate,
   target: number,
   kindlingName = 'kindling',
 ): string {
-  const what = `${kindlingName} / ${other.name}`;
+  const what = comparison({ name: kindlingName, found: kindling }, other);
   if (kindling && kindling.search.rate > 0 && other.found && other.found.search.rate === 0) {
     return `${what}: unbounded, ${other.name} sustained no rate (target ≥ ${target}): met`;
   }

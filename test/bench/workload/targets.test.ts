@@ -4,6 +4,9 @@ import { expectedDigests } from '../../../bench/workload/digest.js';
 import {
   measureSustained,
   noRateNote,
+  rateMetric,
+  rateRatio,
+  rateStatus,
   ratioTargetNote,
   sustainedRate,
   sustainedRatio,
@@ -15,6 +18,12 @@ import { targetNote } from '../../../bench/workload/targets.js';
 
 function found(rate: number, last = { rate: 100, processingMs: 900, ok: false }): Sustained {
   return { search: { rate, failedAt: Infinity, probes: [last] } };
+}
+
+/** `found(rate)` with a real-time run at `rate`, held or not. */
+function inRealTime(rate: number, held: boolean): Sustained {
+  const realTime = { rate, tries: 1, processingP95: 1, processingMedian: 1, schedulingMax: 0, held };
+  return { ...found(rate), realTime };
 }
 
 test('targetNote says met, missed by how much, or unmeasured', (t) => {
@@ -34,17 +43,47 @@ test('a system that sustained no rate gives no ratio, a note, and a met target w
   );
   t.is(noRateNote('spark', found(10), 500), undefined);
   t.is(
-    ratioTargetNote(found(400), { name: 'spark', found: found(0) }, 3),
-    'kindling / spark: unbounded, spark sustained no rate (target ≥ 3): met',
+    ratioTargetNote(inRealTime(400, true), { name: 'spark', found: found(0) }, 3),
+    'kindling / spark (kindling: held in real time; spark: manual clock only): unbounded, spark sustained no rate (target ≥ 3): met',
   );
   t.is(
-    ratioTargetNote(found(400), { name: 'spark', found: found(200) }, 3),
+    ratioTargetNote(inRealTime(400, true), { name: 'spark', found: inRealTime(200, true) }, 3),
     'kindling / spark: 2.00 (target ≥ 3): missed by 33 %',
   );
   t.is(
     ratioTargetNote(found(400), { name: 'spark', found: undefined }, 3),
     'kindling / spark: unmeasured (target ≥ 3)',
   );
+});
+
+test('only a rate held in real time is named sustained, in rows and in ratios', (t) => {
+  t.is(rateStatus(inRealTime(400, true)), 'held in real time');
+  t.is(rateStatus(inRealTime(400, false)), 'NOT held in real time');
+  t.is(rateStatus(found(400)), 'manual clock only');
+  t.is(rateMetric(inRealTime(400, true), 'words/s', '1 s batches'), 'sustained words/s (1 s batches)');
+  t.is(
+    rateMetric(inRealTime(400, false), 'words/s', '1 s batches'),
+    'words/s NOT held in real time, the lowest tried (1 s batches)',
+  );
+  t.is(
+    rateMetric(found(400), 'words/s', '1 s batches'),
+    'words/s passed on the manual clock, not run in real time (1 s batches)',
+  );
+  const kindling = { name: 'kindling', found: inRealTime(400, true) };
+  t.deepEqual(rateRatio(kindling, { name: 'spark', found: inRealTime(100, true) }, 'words/s'), {
+    name: 'kindling / spark (sustained words/s)',
+    value: 4,
+  });
+  t.deepEqual(rateRatio(kindling, { name: 'plain-js', found: found(200) }, 'words/s'), {
+    name: 'kindling / plain-js (words/s; kindling: held in real time; plain-js: manual clock only)',
+    value: 2,
+  });
+  t.deepEqual(rateRatio({ name: 'kindling', found: inRealTime(400, false) }, kindling, 'words/s'), {
+    name: 'kindling / kindling (words/s; kindling: NOT held in real time; kindling: held in real time)',
+    value: 1,
+  });
+  t.is(rateRatio(kindling, { name: 'spark', found: found(0) }, 'words/s'), undefined);
+  t.is(rateRatio(kindling, { name: 'spark', found: undefined }, 'words/s'), undefined);
 });
 
 /**
