@@ -138,8 +138,24 @@ export class SparkBaseline {
     return new SparkBaseline(jvm, ready['spark'], answers);
   }
 
-  /** Runs `spec` over the lines of `file` (the same file Kindling's side reads). */
-  run(file: string, spec: RunSpec, checkpointDir: string): Promise<Measured> {
+  /**
+   * Runs `spec` over the lines of `file` (the same file Kindling's side reads). With
+   * `spec.checkpointMs` Spark checkpoints into `checkpointDir` (required then): its metadata
+   * every batch, and the window of `windowed` every `checkpointMs`, without which Spark cannot
+   * run an inverse-function window.
+   */
+  run(file: string, spec: RunSpec, checkpointDir?: string): Promise<Measured> {
+    const checkpointMs = spec.checkpointMs ?? 0;
+    if (spec.workload === 'windowed' && checkpointMs === 0) {
+      return Promise.reject(
+        new Error("Spark's inverse-function window always checkpoints: give the windowed run a checkpointMs"),
+      );
+    }
+    if (checkpointMs > 0 && checkpointDir === undefined) {
+      return Promise.reject(
+        new Error(`a run with checkpointMs ${checkpointMs} needs a checkpoint directory`),
+      );
+    }
     return this.serially(async () => {
       if (this.loadedFile !== file) {
         await this.command(`load ${file}`);
@@ -154,7 +170,8 @@ export class SparkBaseline {
           spec.linesPerBatch,
           spec.batches,
           spec.windowMs ?? 0,
-          checkpointDir,
+          checkpointMs,
+          checkpointMs > 0 ? checkpointDir : '-',
         ].join(' '),
       );
       return answer as unknown as Measured;

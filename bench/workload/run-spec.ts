@@ -29,6 +29,14 @@ export interface RunSpec {
   readonly batches: number;
   /** The window of `windowed`, ms (a multiple of the interval); ignored by `wordcount`. */
   readonly windowMs?: number;
+  /**
+   * Checkpoint every this many ms (a multiple of the interval), into a fresh directory per run;
+   * absent: no checkpoints. Kindling checkpoints at this interval; Spark writes its metadata
+   * checkpoint every batch once it has a checkpoint directory, and checkpoints the window of
+   * `windowed` at this interval (which Spark cannot run without); the plain loops ignore it.
+   * {@link sparkCheckpointMs} gives the interval Spark would choose.
+   */
+  readonly checkpointMs?: number;
 }
 
 /**
@@ -48,6 +56,28 @@ export interface Measured {
 
 /** Runs one {@link RunSpec} on one system. */
 export type Runner = (spec: RunSpec) => Promise<Measured>;
+
+/**
+ * The checkpoint interval Spark Streaming picks for `workload` with batches of `intervalMs`,
+ * ms: `wordcount` keeps no state, so only its metadata checkpoint, written every batch; the
+ * incremental window of `windowed` checkpoints its data every 10 s rounded up to a multiple of
+ * the interval (Spark's default for a DStream that must checkpoint). The streaming benchmarks
+ * run Kindling and Spark with checkpoints at this interval.
+ *
+ * @example
+ * sparkCheckpointMs('wordcount', 250); // 250
+ * sparkCheckpointMs('windowed', 300); // 10_200
+ */
+export function sparkCheckpointMs(workload: Workload, intervalMs: number): number {
+  if (workload === 'wordcount') return intervalMs;
+  return Math.ceil(10_000 / intervalMs) * intervalMs;
+}
+
+/** `spec` without checkpoints. */
+export function withoutCheckpoints(spec: RunSpec): RunSpec {
+  const { checkpointMs: _, ...rest } = spec;
+  return rest;
+}
 
 /** The window of a windowed run in batches, checked to be a whole number of intervals. */
 export function windowBatches(spec: RunSpec): number | undefined {

@@ -1,28 +1,41 @@
 /**
  * The systems a streaming benchmark compares, each as a {@link Runner} over the shared input:
- * Kindling (on the main thread, and with one worker thread besides it), the plain loop (on one
- * thread, and on two for the word count), and (when it can run) the Spark Streaming baseline,
- * which is reported as skipped with its reason otherwise.
+ * Kindling (on the main thread, and with one worker thread besides it, each checkpointing as the
+ * run's spec says; and on the main thread with checkpoints off whatever the spec says), the plain
+ * loop (on one thread, and on two for the word count), and (when it can run) the Spark Streaming
+ * baseline, which is reported as skipped with its reason otherwise.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkBaseline } from '../baselines/spark.js';
 import type { BenchOptions, SkippedSystem } from '../result.js';
 import { kindlingRun } from './kindling.js';
-import { CACHE_DIR } from './lines.js';
 import { plainRun } from './plain.js';
 import { PlainTwoThreads } from './plain-threads.js';
-import type { Runner } from './run-spec.js';
+import { withoutCheckpoints, type Runner } from './run-spec.js';
+
+/** The name of Kindling's row with checkpoints off. */
+export const KINDLING_NO_CHECKPOINT = 'kindling (no checkpoint)';
 
 /** A system under comparison. */
 export interface System {
-  readonly name: 'kindling' | 'kindling-2-threads' | 'plain-js' | 'plain-js-2-threads' | 'spark';
+  readonly name:
+    | 'kindling'
+    | typeof KINDLING_NO_CHECKPOINT
+    | 'kindling-2-threads'
+    | 'plain-js'
+    | 'plain-js-2-threads'
+    | 'spark';
   readonly run: Runner;
 }
 
 /** The systems of a benchmark, and a `close` that ends what they started. */
 export interface Systems {
+  /** Kindling on the main thread, checkpointing at the spec's `checkpointMs`. */
   readonly kindling: System;
+  /** Kindling on the main thread without checkpoints, whatever the spec says. */
+  readonly kindlingNoCheckpoint: System;
   /** Kindling on two threads (one worker thread and the main thread), as Spark `local[2]` runs on two. */
   readonly kindling2: System;
   readonly plain: System;
@@ -65,6 +78,10 @@ export async function compareSystems(
   let plainTwoThreads: Promise<PlainTwoThreads> | undefined;
   return {
     kindling: { name: 'kindling', run: (spec) => kindlingRun(lines, spec) },
+    kindlingNoCheckpoint: {
+      name: KINDLING_NO_CHECKPOINT,
+      run: (spec) => kindlingRun(lines, withoutCheckpoints(spec)),
+    },
     kindling2: { name: 'kindling-2-threads', run: (spec) => kindlingRun(lines, spec, 1) },
     plain: { name: 'plain-js', run: (spec) => plainRun(lines, spec) },
     plain2: {
@@ -74,7 +91,9 @@ export async function compareSystems(
     spark: spark && {
       name: 'spark',
       run: async (spec) => {
-        const checkpointDir = await mkdtemp(join(CACHE_DIR, 'spark-checkpoint-'));
+        if (spec.checkpointMs === undefined) return spark.run(file, spec);
+        // Under the temp directory, as Kindling's: both sides write to the same file system.
+        const checkpointDir = await mkdtemp(join(tmpdir(), 'spark-bench-checkpoint-'));
         try {
           return await spark.run(file, spec, checkpointDir);
         } finally {

@@ -13,10 +13,28 @@ const specs: RunSpec[] = [
   { workload: 'windowed', clock: 'manual', intervalMs: 1000, windowMs: 3000, linesPerBatch: 70, batches: 8 },
   // 400 lines a batch: more than the input (300 lines), so a batch wraps around it.
   { workload: 'windowed', clock: 'manual', intervalMs: 1000, windowMs: 2000, linesPerBatch: 400, batches: 5 },
+  {
+    workload: 'wordcount',
+    clock: 'manual',
+    intervalMs: 1000,
+    linesPerBatch: 70,
+    batches: 6,
+    checkpointMs: 1000,
+  },
+  {
+    workload: 'windowed',
+    clock: 'manual',
+    intervalMs: 1000,
+    windowMs: 3000,
+    linesPerBatch: 70,
+    batches: 8,
+    checkpointMs: 2000,
+  },
 ];
 
 for (const spec of specs) {
-  test(`Kindling and the plain loop agree with the reference: ${spec.workload}, ${spec.linesPerBatch} lines`, async (t) => {
+  const checkpoints = spec.checkpointMs === undefined ? '' : `, checkpoint every ${spec.checkpointMs} ms`;
+  test(`Kindling and the plain loop agree with the reference: ${spec.workload}, ${spec.linesPerBatch} lines${checkpoints}`, async (t) => {
     const check = new DigestCheck(lines);
     const kindling = await kindlingRun(lines, spec);
     const plain = await plainRun(lines, spec);

@@ -21,10 +21,12 @@ import org.apache.spark.api.java.JavaSparkContext;
  *
  * <pre>
  * load FILE                                  read the benchmark's lines (ASCII words, one space apart)
- * run WORKLOAD CLOCK INTERVAL_MS LINES BATCHES WINDOW_MS CHECKPOINT_DIR
- *     (CHECKPOINT_DIR: used by windowed only, which Spark makes checkpoint)
+ * run WORKLOAD CLOCK INTERVAL_MS LINES BATCHES WINDOW_MS CHECKPOINT_MS CHECKPOINT_DIR
  *     WORKLOAD: wordcount | windowed; CLOCK: manual (batches driven as fast as they complete,
- *     wall time per batch) | system (real time, delays from a StreamingListener)
+ *     wall time per batch) | system (real time, delays from a StreamingListener);
+ *     CHECKPOINT_MS 0: no checkpoints (CHECKPOINT_DIR then -), otherwise checkpoints into
+ *     CHECKPOINT_DIR: the metadata every batch, and windowed's window every CHECKPOINT_MS
+ *     (windowed needs CHECKPOINT_MS: Spark cannot run an inverse-function window without)
  * state KEYS RECORDS BATCHES INTERVAL_MS TIMEOUT_MS CHECKPOINT_MS CHECKPOINT_DIR
  *     mapWithState: a running sum per key over KEYS keys, RECORDS records a batch, on a manual
  *     clock; TIMEOUT_MS 0: no timeout; the state checkpointed every CHECKPOINT_MS (see StateRun)
@@ -90,11 +92,12 @@ public final class SparkBaseline {
       int linesPerBatch,
       int batches,
       long windowMs,
+      long checkpointMs,
       String checkpointDir) {
     static Run parse(String[] words) {
-      if (words.length != 8) {
+      if (words.length != 9) {
         throw new IllegalArgumentException(
-            "run takes 7 arguments: WORKLOAD CLOCK INTERVAL_MS LINES BATCHES WINDOW_MS CHECKPOINT_DIR");
+            "run takes 8 arguments: WORKLOAD CLOCK INTERVAL_MS LINES BATCHES WINDOW_MS CHECKPOINT_MS CHECKPOINT_DIR");
       }
       String workload = words[1];
       if (!workload.equals("wordcount") && !workload.equals("windowed")) {
@@ -103,6 +106,11 @@ public final class SparkBaseline {
       if (!words[2].equals("manual") && !words[2].equals("system")) {
         throw new IllegalArgumentException("unknown clock '" + words[2] + "' (manual, system)");
       }
+      long checkpointMs = Long.parseLong(words[7]);
+      if (workload.equals("windowed") && checkpointMs <= 0) {
+        throw new IllegalArgumentException(
+            "windowed needs CHECKPOINT_MS > 0: Spark cannot run an inverse-function window without checkpoints");
+      }
       return new Run(
           workload,
           words[2].equals("manual"),
@@ -110,7 +118,8 @@ public final class SparkBaseline {
           Integer.parseInt(words[4]),
           Integer.parseInt(words[5]),
           Long.parseLong(words[6]),
-          words[7]);
+          checkpointMs,
+          words[8]);
     }
   }
 

@@ -28,7 +28,8 @@ import scala.Tuple2;
  * queued as RDDs before the start ({@code queueStream}, one RDD per batch), word counts per batch
  * ({@code wordcount}) or per 1-interval slide of a window with the inverse function
  * ({@code windowed}), and each batch's output reduced to a digest that Kindling's side computes the
- * same way (see {@link #digest}).
+ * same way (see {@link #digest}). With a checkpoint interval, the run checkpoints into its
+ * directory: the metadata every batch, the window's data at that interval.
  */
 final class StreamingRun {
   private final JavaSparkContext sc;
@@ -52,8 +53,9 @@ final class StreamingRun {
             run.manualClock() ? "org.apache.spark.util.ManualClock" : "org.apache.spark.util.SystemClock");
     JavaStreamingContext ssc = new JavaStreamingContext(sc, new Duration(run.intervalMs()));
     try {
-      // Spark requires a checkpoint directory for a window with an inverse function only.
-      if (run.workload().equals("windowed")) ssc.checkpoint(run.checkpointDir());
+      // With a checkpoint directory Spark writes its metadata checkpoint every batch; a window with
+      // an inverse function cannot run without one (Run.parse refuses that).
+      if (run.checkpointMs() > 0) ssc.checkpoint(run.checkpointDir());
       Queue<JavaRDD<String>> queue = new LinkedList<>();
       for (int n = 0; n < run.batches(); n++) queue.add(sc.parallelize(batch(n), 2));
       JavaPairDStream<String, Integer> pairs =
@@ -68,6 +70,9 @@ final class StreamingRun {
                   2,
                   p -> p._2() > 0)
               : pairs.reduceByKey(Integer::sum, 2);
+      // The window's data checkpoint at the run's interval (Spark's default: 10 s rounded up to a
+      // multiple of the slide).
+      if (run.workload().equals("windowed")) counts.checkpoint(new Duration(run.checkpointMs()));
       Map<Long, String> sink = digests;
       counts.foreachRDD((rdd, time) -> sink.put(time.milliseconds(), digest(rdd)));
       queueCompletions(ssc, completed);
