@@ -63,14 +63,17 @@ export const FULL: StreamingWordcountSettings = {
   pairedRounds: 6,
   warmup: { runs: 4, batches: 10, lines: 100_000 },
 };
-/** Quick: 250 ms batches (the search's probes are 4 times shorter), a coarser search, no real-time run. */
+/**
+ * Quick: 250 ms batches (the search's probes are 4 times shorter), a coarser search of 3 probes,
+ * no real-time run.
+ */
 export const QUICK: StreamingWordcountSettings = {
   ...FULL,
   intervalMs: 250,
   warmupBatches: 1,
   probeBatches: 2,
   realTimeBatches: 0,
-  maxProbes: 4,
+  maxProbes: 3,
   precision: 1.3,
   pairedRounds: 2,
   warmup: { runs: 1, batches: 3, lines: 20_000 },

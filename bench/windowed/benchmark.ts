@@ -62,7 +62,8 @@ export const FULL: WindowedSettings = {
 
 /**
  * Quick: 250 ms batches, the search on a 1 s window (the cost per batch does not depend on the
- * window: see the sweep), a coarser search, no real-time run; the sweep from 2.5 s to 15 s.
+ * window: see the sweep), a coarser search of 3 probes, no real-time run; the sweep from 2.5 s to
+ * 10 s.
  */
 export const QUICK: WindowedSettings = {
   sustained: {
@@ -72,10 +73,10 @@ export const QUICK: WindowedSettings = {
     warmupBatches: 5,
     probeBatches: 2,
     realTimeBatches: 0,
-    maxProbes: 4,
+    maxProbes: 3,
     precision: 1.3,
   },
-  sweepWindowsMs: [2_500, 15_000],
+  sweepWindowsMs: [2_500, 10_000],
   sweepRate: 2_000,
   sweepBatches: 3,
 };
