@@ -79,11 +79,14 @@ export function takeCheckpoint(
   const inputs: SavedInput[] = [];
   for (const node of nodes) {
     if (node instanceof InputNode) {
-      const batches = node.checkpointBatches();
-      const newest = batches.at(-1)?.[0];
+      const remembered = node.checkpointBatches();
+      const newest = remembered.at(-1)?.[0];
+      // A restart runs the batches after `time` again and reads completed ones only for a window
+      // over the input (one that made it keep batches beyond one slide): only those are saved.
+      const oldest = time + node.slideDuration - node.rememberDuration;
       inputs.push({
         name: node.name,
-        batches,
+        batches: remembered.filter(([t]) => t > time || t > oldest),
         position: newest === undefined ? node.currentPosition() : node.positionAt(newest),
       });
     } else if (node.mustCheckpoint || node.checkpointInterval !== undefined) {

@@ -238,3 +238,20 @@ test('updateStateByKey checkpoints save the keys changed since the one before, a
   for (let time = 6000; time <= input.length * 1000; time += 1000)
     t.deepEqual(second?.out.get(time), through.out.get(time), `state after batch ${time}`);
 });
+
+test('a checkpoint holds no completed input batch unless a window over the input still needs it', async (t) => {
+  const { takeCheckpoint } = await import('../../../lib/checkpoint/checkpoint.js');
+  const saved = async (window: boolean): Promise<number[]> => {
+    const clock = new ManualClock();
+    const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'inputs', logger: quiet });
+    const lines = ssc.queueStream(input.map((b) => [...b]));
+    (window ? lines.window(3000, 1000) : lines.map((w) => w.length)).foreachBatch(() => undefined);
+    await ssc.start();
+    await clock.advance(5000);
+    const data = takeCheckpoint(ssc.graph, 5000, 0);
+    await ssc.stop();
+    return (data.inputs[0]?.batches ?? []).map(([time]) => time);
+  };
+  t.deepEqual(await saved(false), [], 'a restart never reads a completed batch of a stateless job again');
+  t.deepEqual(await saved(true), [3000, 4000, 5000], 'the 3 s window after a restart still reads them');
+});
