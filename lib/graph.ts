@@ -5,7 +5,7 @@
 import { formatDuration } from './duration.js';
 import { ConfigurationError, IllegalStateError } from './errors.js';
 import { DeadLetterLedger } from './dstream/dead-letters.js';
-import type { InputNode } from './dstream/input.js';
+import { InputNode } from './dstream/input.js';
 import { PlannedInputNode } from './dstream/planned-input.js';
 import type { BatchLog } from './checkpoint/batch-plans.js';
 import type { GraphScope, Node } from './dstream/node.js';
@@ -168,6 +168,21 @@ export class DStreamGraph implements GraphScope {
     this.aheadStages = stages;
   }
 
+  /**
+   * The step, ms, at which every output over state (a stateful operator or incremental window
+   * upstream) has run: the least common multiple of their slides (the batch interval when there
+   * is none). Only after such a batch has every stateful operator computed its batches up to
+   * then, so only then is a checkpoint whole: one taken between would miss a batch an output
+   * with a longer slide computes later, which a restart could not compute any more.
+   */
+  checkpointAlignment(): number {
+    let step = this.batchInterval;
+    for (const output of this.outputs) {
+      if (hasStateUpstream(output)) step = lcm(step, output.slideDuration);
+    }
+    return step;
+  }
+
   /** Forgets batches no longer needed once the batch at `time` is done. */
   clearMetadata(time: number): void {
     for (const node of [...this.outputs, ...this.inputs]) node.clearMetadata(time);
@@ -190,4 +205,17 @@ export class DStreamGraph implements GraphScope {
     [...this.outputs, ...this.inputs].forEach(visit);
     return ordered;
   }
+}
+
+function hasStateUpstream(node: Node<unknown>, seen = new Set<Node<unknown>>()): boolean {
+  if (seen.has(node)) return false;
+  seen.add(node);
+  if (node.mustCheckpoint && !(node instanceof InputNode)) return true;
+  return node.dependencies.some((parent) => hasStateUpstream(parent, seen));
+}
+
+function lcm(a: number, b: number): number {
+  let [x, y] = [a, b];
+  while (y !== 0) [x, y] = [y, x % y];
+  return (a / x) * b;
 }

@@ -43,14 +43,31 @@ export class Checkpointer {
     readonly interval: number,
   ) {}
 
-  /** Sets the time checkpoint times are counted from. */
+  /** Checkpoints are taken every `step` ms: the interval, or more where the graph needs it. */
+  private step = 0;
+
+  /** Sets the time checkpoint times are counted from, and checkpoints to graph's alignment. */
   start(zeroTime: number): void {
     this.zeroTime = zeroTime;
+    const alignment = this.graph.checkpointAlignment();
+    let step = this.interval;
+    while (step % alignment !== 0) step += this.interval;
+    this.step = step;
+    if (step !== this.interval) {
+      this.logger.info(
+        `checkpoints every ${step} ms instead of every ${this.interval} ms: an output over state has a ` +
+          `slide of which that is a multiple, and a checkpoint between its batches would miss state`,
+      );
+    }
   }
 
   /** Takes a checkpoint if `time` is a checkpoint time; call once the batch has completed. */
   afterBatch(time: number): void {
-    if ((time - this.zeroTime) % this.interval === 0) this.take(time);
+    if (this.isCheckpointTime(time)) this.take(time);
+  }
+
+  private isCheckpointTime(time: number): boolean {
+    return (time - this.zeroTime) % (this.step || this.interval) === 0;
   }
 
   /**
@@ -88,9 +105,13 @@ export class Checkpointer {
     await this.onRetired((this.written[0] as { time: number }).time);
   }
 
-  /** Checkpoints the last completed batch if it has not been, and waits for every write. */
+  /**
+   * Checkpoints the last completed batch if it has not been and it is at the graph's alignment
+   * (else a restart resumes from the checkpoint before), and waits for every write.
+   */
   async flush(lastCompleted: number | undefined): Promise<void> {
-    if (lastCompleted !== undefined && lastCompleted !== this.lastTaken) this.take(lastCompleted);
+    if (lastCompleted === undefined || lastCompleted === this.lastTaken) return this.writes;
+    if ((lastCompleted - this.zeroTime) % this.graph.checkpointAlignment() === 0) this.take(lastCompleted);
     await this.writes;
   }
 

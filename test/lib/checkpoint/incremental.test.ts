@@ -255,3 +255,57 @@ test('a checkpoint holds no completed input batch unless a window over the input
   t.deepEqual(await saved(false), [], 'a restart never reads a completed batch of a stateless job again');
   t.deepEqual(await saved(true), [3000, 4000, 5000], 'the 3 s window after a restart still reads them');
 });
+
+test('with an output over state sliding 2 s, checkpoints wait for its batches, and a restart after an odd batch loses nothing', async (t) => {
+  const dir = await tempDir(t);
+  const build = (start: number, checkpointDir?: string) => {
+    const clock = new ManualClock(start);
+    const infos: string[] = [];
+    const ssc = new StreamingContext({
+      batchInterval: 1000,
+      clock,
+      name: 'sliding',
+      ...(checkpointDir === undefined ? {} : { checkpointDir }),
+      logger: { ...quiet, info: (message: string) => infos.push(message) },
+    });
+    const out = new Map<number, [string, number][]>();
+    ssc
+      .queueStream(input.map((b) => [...b]))
+      .map((w): [string, number] => [w.replace('-', ''), 1])
+      .reduceByKeyAndWindow(
+        (a, b) => a + b,
+        (a, b) => a - b,
+        4000,
+        2000,
+      )
+      .foreachBatch(
+        (pairs, time) =>
+          void out.set(
+            time,
+            [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+          ),
+      );
+    return { ssc, clock, out, infos };
+  };
+  const first = build(0, dir);
+  await first.ssc.start();
+  await first.clock.advance(5000);
+  await first.ssc.stop();
+  t.true(first.infos.some((m) => /checkpoints every 2000 ms instead of every 1000 ms/.test(m)));
+  t.deepEqual(
+    (await checkpointNames(dir)).map((name) => name.slice(11, 27)).map(Number),
+    [0, 2000, 4000],
+    'the start, then no checkpoint at an odd time, not even at the stop',
+  );
+  let second: ReturnType<typeof build> | undefined;
+  const ssc = await StreamingContext.getOrCreate(dir, () => (second = build(4000, dir)).ssc);
+  await ssc.start();
+  await second?.clock.advance((input.length - 4) * 1000);
+  await ssc.stop();
+  const through = build(0);
+  await through.ssc.start();
+  await through.clock.advance(input.length * 1000);
+  await through.ssc.stop();
+  for (let time = 6000; time <= input.length * 1000; time += 2000)
+    t.deepEqual(second?.out.get(time), through.out.get(time), `window ending ${time}`);
+});
