@@ -191,7 +191,7 @@ test('a checkpoint on a base whose write failed is not written, and the next one
   t.deepEqual(second.states.get(input.length * 1000), expected.get(input.length * 1000));
 });
 
-test('updateStateByKey checkpoints save the keys changed since the one before, and resume to the same state', async (t) => {
+test('updateStateByKey checkpoints save the keys changed since the one before (under a quarter of them), and resume to the same state', async (t) => {
   const dir = await tempDir(t);
   const build = (start: number) => {
     const clock = new ManualClock(start);
@@ -206,10 +206,14 @@ test('updateStateByKey checkpoints save the keys changed since the one before, a
     ssc
       .queueStream(input.map((b) => [...b]))
       .map((w): [string, number] => [w.replace('-', ''), w.startsWith('-') ? -1 : 1])
-      .updateStateByKey((ones: number[], total: number | undefined) => {
-        if (ones.includes(-1)) return undefined; // a word -x removes x
-        return ones.length === 0 ? total : (total ?? 0) + ones.length;
-      })
+      .updateStateByKey(
+        (ones: number[], total: number | undefined) => {
+          if (ones.includes(-1)) return undefined; // a word -x removes x
+          return ones.length === 0 ? total : (total ?? 0) + ones.length;
+        },
+        // Enough keys that a batch changes fewer than a quarter of them: then only those are saved.
+        { initialState: Array.from({ length: 20 }, (_, i): [string, number] => [`k${i}`, i]) },
+      )
       .name('totals')
       .foreachBatch(
         (pairs, time) =>
