@@ -41,10 +41,15 @@ export class Checkpointer {
     private readonly logger: Logger,
     /** How often to checkpoint, ms: a multiple of the batch interval. */
     readonly interval: number,
-  ) {}
+  ) {
+    this.step = interval;
+    this.alignment = graph.batchInterval;
+  }
 
   /** Checkpoints are taken every `step` ms: the interval, or more where the graph needs it. */
-  private step = 0;
+  private step: number;
+  /** The graph's checkpoint alignment (see `DStreamGraph.checkpointAlignment`), set at start. */
+  private alignment: number;
 
   /** Sets the time checkpoint times are counted from, and checkpoints to graph's alignment. */
   start(zeroTime: number): void {
@@ -53,6 +58,7 @@ export class Checkpointer {
     let step = this.interval;
     while (step % alignment !== 0) step += this.interval;
     this.step = step;
+    this.alignment = alignment;
     if (step !== this.interval) {
       this.logger.info(
         `checkpoints every ${step} ms instead of every ${this.interval} ms: an output over state has a ` +
@@ -67,7 +73,7 @@ export class Checkpointer {
   }
 
   private isCheckpointTime(time: number): boolean {
-    return (time - this.zeroTime) % (this.step || this.interval) === 0;
+    return (time - this.zeroTime) % this.step === 0;
   }
 
   /**
@@ -111,7 +117,7 @@ export class Checkpointer {
    */
   async flush(lastCompleted: number | undefined): Promise<void> {
     if (lastCompleted === undefined || lastCompleted === this.lastTaken) return this.writes;
-    if ((lastCompleted - this.zeroTime) % this.graph.checkpointAlignment() === 0) this.take(lastCompleted);
+    if ((lastCompleted - this.zeroTime) % this.alignment === 0) this.take(lastCompleted);
     await this.writes;
   }
 

@@ -29,6 +29,23 @@ import type { CheckpointScope } from './node.js';
 export const MAX_CHAIN = 10;
 
 /**
+ * @internal Whether keyed state may save only its `changes` (rows) since the checkpoint before:
+ * after fewer than {@link MAX_CHAIN} incremental saves in a row, and while the rows saved
+ * incrementally since the last whole save stay within twice the `keys`.
+ */
+export function mayBuildOn(chain: number, rowsSinceWhole: number, changes: number, keys: number): boolean {
+  return chain < MAX_CHAIN && rowsSinceWhole + changes <= 2 * keys;
+}
+
+/** @internal The error for a state saved as changes that reached decoding without its base. */
+export function unresolvedChanges(): KindlingError {
+  return new KindlingError(
+    'a state saved as changes since an earlier checkpoint was read without that checkpoint; ' +
+      'this is a bug in Kindling: please report it with the checkpoint directory',
+  );
+}
+
+/**
  * A whole state as a checkpoint saves it: the store's slots, keys (undefined in a free slot),
  * states and update times, each slot's at the same index.
  */
@@ -350,12 +367,7 @@ export class StateMap<K, S> {
       }
       return map;
     }
-    if (isSaved(data, 'changes')) {
-      throw new KindlingError(
-        'a state saved as changes since an earlier checkpoint was read without that checkpoint; ' +
-          'this is a bug in Kindling: please report it with the checkpoint directory',
-      );
-    }
+    if (isSaved(data, 'changes')) throw unresolvedChanges();
     const columns = columnsOf(data, 3);
     if (columns === undefined) return StateMap.fromEntries(data as [K, S, number][], options);
     const [keys, states, times] = columns as [K[], S[], number[]];
@@ -485,8 +497,7 @@ export class StateMap<K, S> {
     const incremental =
       scope.base !== undefined &&
       store.checkpointTime === scope.base &&
-      store.chain < MAX_CHAIN &&
-      store.rowsSinceWhole + changes <= 2 * store.slots.size;
+      mayBuildOn(store.chain, store.rowsSinceWhole, changes, store.slots.size);
     const saved = incremental ? store.changesSince(scope.base as number) : store.wholeSlots();
     store.saved(scope.time, incremental ? changes : undefined);
     if (incremental) scope.onBase = true;

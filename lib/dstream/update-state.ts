@@ -23,7 +23,7 @@ import { columnsOf, fromColumns, toColumns } from '../checkpoint/columns.js';
 import { KindlingError } from '../errors.js';
 import { Node, type CheckpointScope } from './node.js';
 import type { Key } from './pairs.js';
-import { MAX_CHAIN } from './state-map.js';
+import { mayBuildOn, unresolvedChanges } from './state-map.js';
 
 /** What changed since the checkpoint of time `base`: keys that went, then keys and their new states. */
 interface SavedChanges {
@@ -92,8 +92,7 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
       changed !== undefined &&
       scope.base !== undefined &&
       changed.since === scope.base &&
-      changed.chain < MAX_CHAIN &&
-      changed.rowsSinceWhole + rows <= 2 * latest.pairs.size &&
+      mayBuildOn(changed.chain, changed.rowsSinceWhole, rows, latest.pairs.size) &&
       rows <= latest.pairs.size / 4
     ) {
       const keys: K[] = [];
@@ -121,12 +120,7 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
   }
 
   protected override decodeBatch(data: unknown): [K, S][] {
-    if (isChanges(data)) {
-      throw new KindlingError(
-        'a state saved as changes since an earlier checkpoint was read without that checkpoint; ' +
-          'this is a bug in Kindling: please report it with the checkpoint directory',
-      );
-    }
+    if (isChanges(data)) throw unresolvedChanges();
     return fromColumns<[K, S]>(data);
   }
 
