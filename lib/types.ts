@@ -113,7 +113,15 @@ export type StreamingEvent =
       /** Set when the connector tries again after this many ms. */
       readonly retryIn?: number;
     }
-  | { readonly type: 'checkpointWritten'; readonly batchTime: number; readonly bytes: number }
+  | {
+      readonly type: 'checkpointWritten';
+      readonly batchTime: number;
+      readonly bytes: number;
+      /** Main-thread ms taking the snapshot at the batch's completion: what a batch due then waits. */
+      readonly snapshotMs: number;
+      /** The longest slice of the encoding after it, ms: what a batch due meanwhile waits at most. */
+      readonly longestSliceMs: number;
+    }
   | { readonly type: 'checkpointFailed'; readonly batchTime: number; readonly error: KindlingError }
   | {
       readonly type: 'checkpointRestored';

@@ -45,8 +45,12 @@ export function runFigures(
       median(timed.map((c) => (c.encodeMs ?? 0) + (c.writeMs ?? 0))),
     );
     add('checkpoint encode ms (median)', median(timed.map((c) => c.encodeMs ?? 0)));
-    // The encode holds the main thread: what a next batch due at once would wait for.
-    add('checkpoint encode ms (max)', Math.max(...timed.map((c) => c.encodeMs ?? 0)));
+  }
+  const stalls = written.flatMap((c) => (c.stallMs === undefined ? [] : [c.stallMs]));
+  if (stalls.length > 0) {
+    // What a next batch due at the checkpoint would wait for, at most.
+    add('checkpoint stall ms (median)', median(stalls));
+    add('checkpoint stall ms (max)', Math.max(...stalls));
   }
   if (written.length > 0) add('checkpoint bytes (median)', median(written.map((c) => c.bytes)));
   const incremental = written.filter((c) => c.incremental === true);

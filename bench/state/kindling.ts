@@ -147,8 +147,11 @@ export async function kindlingStateRun(
     });
   }
   const completedAt = new Map<number, bigint>();
+  const stalls = new Map<number, number>();
   const failures: string[] = [];
   const subscription = ssc.events.subscribe((event) => {
+    if (event.type === 'checkpointWritten')
+      stalls.set(event.batchTime, event.snapshotMs + event.longestSliceMs);
     if (event.type === 'batchCompleted') {
       completedAt.set(event.batchTime, process.hrtime.bigint());
       if (event.error) failures.push(`batch ${event.batchTime}: ${event.error.message}`);
@@ -177,11 +180,13 @@ export async function kindlingStateRun(
   if (finalDigest === undefined) throw new Error(`kindling ${operator}: no state after batch ${last}`);
   const checkpoints: CheckpointFigures[] = [];
   for (const [time, { start, end, bytes, incremental }] of store?.writes ?? []) {
-    // Taken and encoded from the batch's completion on, synchronously, before the write starts.
+    // Taken at the batch's completion, then encoded in slices (between batches in real time).
     const completed = completedAt.get(time);
     if (completed === undefined) continue; // the checkpoint of the start, before any batch
+    const stallMs = stalls.get(time);
     checkpoints.push({
       encodeMs: Number(start - completed) / 1e6,
+      ...(stallMs === undefined ? {} : { stallMs }),
       writeMs: Number(end - start) / 1e6,
       bytes,
       incremental,

@@ -135,6 +135,7 @@ async function checkpoint(state: SlotState, time: number, dir: string): Promise<
   const written = process.hrtime.bigint();
   return {
     encodeMs: Number(encoded - start) / 1e6,
+    stallMs: Number(encoded - start) / 1e6,
     writeMs: Number(written - encoded) / 1e6,
     bytes: bytes.length,
   };

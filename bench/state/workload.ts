@@ -25,6 +25,12 @@ export interface StateRunSpec {
 export interface CheckpointFigures {
   /** Taking and encoding the snapshot, ms; absent where not measured apart (Spark). */
   readonly encodeMs?: number;
+  /**
+   * Main-thread ms that a batch due at the checkpoint would wait at most: the plain loop's
+   * encoding; Kindling's snapshot plus the longest slice of its encoding (the rest runs between
+   * batches). Absent where not measured (Spark).
+   */
+  readonly stallMs?: number;
   /** Writing it durably, ms; absent where not measured apart (Spark). */
   readonly writeMs?: number;
   readonly bytes: number;

@@ -7,14 +7,15 @@ import { formatDuration } from '../duration.js';
 import { ConfigurationError } from '../errors.js';
 import { InputNode } from '../dstream/input.js';
 import type { DStreamGraph } from '../graph.js';
-import type { CheckpointScope } from '../dstream/node.js';
+import type { CheckpointScope, DeferredEncoding } from '../dstream/node.js';
 
 /**
  * Checkpoint format version; bump when the shape changes. Version 2 added incremental
- * checkpoints (`base`); a version 1 checkpoint is read as a whole one.
+ * checkpoints (`base`); a version 1 checkpoint is read as a whole one. Version 3 holds each
+ * saved batch as bytes of its own, encoded in slices after the snapshot (see `slices.ts`).
  */
-export const CHECKPOINT_VERSION = 2;
-const READABLE_VERSIONS = new Set([1, 2]);
+export const CHECKPOINT_VERSION = 3;
+const READABLE_VERSIONS = new Set([1, 2, 3]);
 
 /** One operator of the graph a checkpoint was taken from. */
 export interface OperatorInfo {
@@ -63,17 +64,21 @@ export interface Restored {
 
 /**
  * Takes a checkpoint of `graph` after the batch at `time` completed. Synchronous, so it is
- * consistent; encode it before anything else runs (it may share arrays with the state). With
- * `base` (the checkpoint before, written or being written in this run), nodes with keyed state
- * may save only what changed since: the checkpoint then says it is on `base`.
+ * consistent. With `base` (the checkpoint before, written or being written in this run), nodes
+ * with keyed state may save only what changed since: the checkpoint then says it is on `base`.
+ *
+ * With `deferred`, nodes with keyed state leave their saves there, to be encoded in slices
+ * (`encodeInSlices`) before the checkpoint is written; the checkpoint holds their placeholders
+ * until then. The batches it holds are the graph's own: encode it, never change it.
  */
 export function takeCheckpoint(
   graph: DStreamGraph,
   time: number,
   zeroTime: number,
   base?: number,
+  deferred?: DeferredEncoding[],
 ): CheckpointData {
-  const scope: CheckpointScope = { time, base, onBase: false };
+  const scope: CheckpointScope = { time, base, onBase: false, ...(deferred ? { deferred } : {}) };
   const nodes = graph.allNodes();
   const saved: SavedNode[] = [];
   const inputs: SavedInput[] = [];
@@ -196,7 +201,7 @@ export function resolveCheckpoint(graph: DStreamGraph, chain: readonly Checkpoin
   return { ...whole, nodes };
 }
 
-/** Checks that decoded bytes have a checkpoint's shape; throws with what is wrong. */
+/** Checks that decoded bytes (`decodeCheckpointData`) have a checkpoint's shape; throws with what is wrong. */
 export function asCheckpointData(value: unknown): CheckpointData {
   const data = value as Partial<CheckpointData> | null;
   if (data === null || typeof data !== 'object') throw new Error('not a checkpoint object');

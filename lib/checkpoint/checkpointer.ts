@@ -1,7 +1,8 @@
 /**
  * Writes a context's checkpoints: after every batch whose time is a multiple of the checkpoint
- * interval, it takes a snapshot of the graph (synchronously, so it is consistent), encodes it,
- * and writes it through the store in the background, one write at a time. What it does is
+ * interval, it takes a snapshot of the graph (synchronously, so it is consistent), encodes it in
+ * slices while later batches run (`slices.ts`), and writes it through the store in the
+ * background, one write at a time. What it does is
  * reported on the event stream; a failed write is logged and reported, and the job goes on.
  *
  * With a store that is `incremental`, each checkpoint builds on the one before it in this run
@@ -13,8 +14,9 @@ import { KindlingError, describe } from '../errors.js';
 import type { DStreamGraph } from '../graph.js';
 import type { Logger } from '../logger.js';
 import type { CheckpointStore, Clock, StreamingEvent } from '../types.js';
-import { takeCheckpoint } from './checkpoint.js';
-import { encodeCheckpoint } from './codec.js';
+import type { DeferredEncoding } from '../dstream/node.js';
+import { takeCheckpoint, type CheckpointData } from './checkpoint.js';
+import { encodeCheckpointData, encodeInSlices } from './slices.js';
 
 /** Takes and writes one context's checkpoints; see the file summary. */
 export class Checkpointer {
@@ -84,9 +86,17 @@ export class Checkpointer {
    */
   async writeStart(zeroTime: number): Promise<void> {
     this.lastTaken = zeroTime;
-    const bytes = encodeCheckpoint(takeCheckpoint(this.graph, zeroTime, zeroTime));
+    const start = performance.now();
+    const bytes = encodeCheckpointData(takeCheckpoint(this.graph, zeroTime, zeroTime));
+    const snapshotMs = performance.now() - start;
     await this.store.write(zeroTime, bytes);
-    this.events.next({ type: 'checkpointWritten', batchTime: zeroTime, bytes: bytes.byteLength });
+    this.events.next({
+      type: 'checkpointWritten',
+      batchTime: zeroTime,
+      bytes: bytes.byteLength,
+      snapshotMs,
+      longestSliceMs: 0,
+    });
     this.base = zeroTime;
     await this.retire(zeroTime, undefined);
   }
@@ -125,25 +135,36 @@ export class Checkpointer {
     this.lastTaken = time;
     const on = this.store.incremental === true && !this.failed.has(this.base ?? -1) ? this.base : undefined;
     this.base = time;
-    let bytes: Uint8Array;
-    let base: number | undefined;
+    const deferred: DeferredEncoding[] = [];
+    const start = performance.now();
+    let data: CheckpointData;
     try {
-      const data = takeCheckpoint(this.graph, time, this.zeroTime, on);
-      base = data.base;
-      bytes = encodeCheckpoint(data);
+      data = takeCheckpoint(this.graph, time, this.zeroTime, on, deferred);
     } catch (error) {
       this.fail(time, error);
       return;
     }
+    const snapshotMs = performance.now() - start;
+    const base = data.base;
+    // Encoded from now on, in slices between later batches; written after the writes before it.
+    const encoding = encodeInSlices(data, deferred);
+    encoding.catch(() => undefined); // a failure is reported by the write below
     const write = this.writes.then(async () => {
       try {
+        const { bytes, longestSliceMs } = await encoding;
         if (base !== undefined && this.failed.has(base)) {
           throw new KindlingError(
             `it holds only the changes since the checkpoint of time ${base}, whose write failed`,
           );
         }
         await this.store.write(time, bytes, base);
-        this.events.next({ type: 'checkpointWritten', batchTime: time, bytes: bytes.byteLength });
+        this.events.next({
+          type: 'checkpointWritten',
+          batchTime: time,
+          bytes: bytes.byteLength,
+          snapshotMs,
+          longestSliceMs,
+        });
         await this.retire(time, base);
       } catch (error) {
         this.fail(time, error);

@@ -14,7 +14,7 @@ import {
   type CheckpointData,
   type Restored,
 } from './checkpoint.js';
-import { decodeCheckpoint } from './codec.js';
+import { decodeCheckpointData } from './slices.js';
 
 /** The newest usable checkpoint in `store`, if any, and the ones skipped. */
 export interface FoundCheckpoint {
@@ -39,7 +39,7 @@ export async function readNewestCheckpoint(
       const stored = checkpoints.find((c) => c.time === time);
       if (stored === undefined) return undefined;
       try {
-        decoded.set(time, asCheckpointData(decodeCheckpoint(stored.data)));
+        decoded.set(time, asCheckpointData(decodeCheckpointData(stored.data)));
       } catch (error) {
         decoded.set(time, error instanceof Error ? error : new Error(String(error)));
       }

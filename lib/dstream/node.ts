@@ -33,6 +33,21 @@ export interface CheckpointScope {
   readonly base: number | undefined;
   /** Set by a node that saved only what changed since `base`. */
   onBase: boolean;
+  /**
+   * Where a node may leave part of its encoding to be done in slices after the snapshot, while
+   * later batches run (see {@link DeferredEncoding}); without it, everything is encoded at once.
+   */
+  readonly deferred?: DeferredEncoding[];
+}
+
+/**
+ * @internal Part of a checkpoint that a node encodes in slices after the snapshot was taken,
+ * between later batches. It must save what the state held at the checkpoint's time, whatever
+ * later batches change.
+ */
+export interface DeferredEncoding {
+  /** Encodes the next slice; true once everything is encoded. Throws what the encoding threw. */
+  step(): boolean;
 }
 
 /** Receives records one at a time, for fused loops. */

@@ -18,12 +18,14 @@
  * which slots change and which keys go, so that the next checkpoint can save only those (an
  * incremental checkpoint on the last). A whole one is saved again once the incremental ones since
  * the last whole one hold more rows than twice the keys, or after {@link MAX_CHAIN} of them, so
- * that a restart reads at most about three times the state. A whole save is the store's slot
- * columns copied as they are, without a row per key.
+ * that a restart reads at most about three times the state. A save is gathered and encoded a
+ * slice of slots at a time, in slot order, after the checkpoint's snapshot, while later batches
+ * change the store ({@link DeferredSave}): a batch due meanwhile waits for one slice at most.
  */
+import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/codec.js';
 import { columnsOf, toColumns as rowsToColumns, type ColumnBatch } from '../checkpoint/columns.js';
 import { IllegalStateError, KindlingError } from '../errors.js';
-import type { CheckpointScope } from './node.js';
+import type { CheckpointScope, DeferredEncoding } from './node.js';
 
 /** Incremental checkpoints in a row before a whole one. */
 export const MAX_CHAIN = 10;
@@ -45,12 +47,23 @@ export function unresolvedChanges(): KindlingError {
   );
 }
 
+/** Slots gathered and encoded in one slice of a {@link DeferredSave}: about 2 ms of work. */
+const SLOTS_PER_SLICE = 1 << 15;
+
 /**
- * A whole state as a checkpoint saves it: the store's slots, keys (undefined in a free slot),
- * states and update times, each slot's at the same index.
+ * A whole state made whole from a chain of checkpoints (in memory only): the slots, keys
+ * (undefined in a free slot), states and update times, each slot's at the same index.
  */
 interface SavedSlots {
   readonly slots: [unknown[], unknown[], Float64Array];
+}
+
+/**
+ * A whole state as a checkpoint saves it: parts, each three columns (keys, states, update times)
+ * encoded on their own by `encodeCheckpoint`.
+ */
+interface SavedRows {
+  readonly rows: Uint8Array[];
 }
 
 /** What changed since the checkpoint of time `base`: keys that went, then keys put (with states and times). */
@@ -58,7 +71,7 @@ interface SavedChanges {
   readonly changes: {
     readonly base: number;
     readonly removed: unknown[];
-    readonly columns: [unknown[], unknown[], Float64Array];
+    readonly rows: Uint8Array[];
   };
 }
 
@@ -106,9 +119,14 @@ class UndoLog<K, S> {
 class Store<K, S> {
   readonly slots = new Map<K, number>();
   states: (S | undefined)[] = [];
-  times = new Float64Array(16);
-  /** The version number in which each slot was last saved to the undo log. */
-  stamps = new Int32Array(16);
+  /**
+   * Each slot's update time, the version in which it was last saved to the undo log (its stamp)
+   * and the checkpoint epoch in which it was last noted as changed, in 16 bytes side by side, so
+   * that a batch's update of a key reads one cache line for the three rather than three: the time
+   * is `times[2 * slot]`, the stamp `words[4 * slot + 2]`, the epoch `words[4 * slot + 3]`.
+   */
+  times = new Float64Array(2 * 16);
+  words = new Int32Array(this.times.buffer);
   /** The key in each slot; undefined in a free one. */
   keys: (K | undefined)[] = [];
   /** The time of the checkpoint that saved this store last, if changes are noted since. */
@@ -116,9 +134,10 @@ class Store<K, S> {
   /** Rows saved by incremental checkpoints since the last whole one, and how many there were. */
   rowsSinceWhole = 0;
   chain = 0;
-  /** The checkpoint epoch in which each slot was last noted as changed. */
-  private changedIn = new Int32Array(16);
-  private epoch = 1;
+  /** The current checkpoint epoch: slots changed since the last checkpoint are noted with it. */
+  epoch = 1;
+  /** The save of the last checkpoint, while it is being gathered. */
+  deferred: DeferredSave<K, S> | undefined;
   /** How many slots are noted as changed in this epoch. */
   private changedSlots = 0;
   private removedKeys: K[] = [];
@@ -141,7 +160,9 @@ class Store<K, S> {
 
   held(key: K): Held<S> {
     const slot = this.slots.get(key);
-    return slot === undefined ? null : { state: this.states[slot] as S, time: this.times[slot] as number };
+    return slot === undefined
+      ? null
+      : { state: this.states[slot] as S, time: this.times[2 * slot] as number };
   }
 
   /** A new newest version, whose changes are saved in `log` for the version before it. */
@@ -156,21 +177,21 @@ class Store<K, S> {
     if (slot === undefined) {
       if (this.log !== undefined && !this.removed.has(key)) this.log.add(key, undefined, -1);
       slot = this.free.pop() ?? this.states.length;
-      if (slot >= this.times.length) this.grow();
+      if (2 * slot >= this.times.length) this.grow();
+      this.changed(slot);
       this.slots.set(key, slot);
       this.keys[slot] = key;
-      this.stamps[slot] = this.version;
-      this.changed(slot);
+      this.words[4 * slot + 2] = this.version;
     } else {
       this.save(key, slot);
       this.changed(slot);
-      if (this.times[slot] === time) {
+      if (this.times[2 * slot] === time) {
         this.states[slot] = state;
         return;
       }
     }
     this.states[slot] = state;
-    this.times[slot] = time;
+    this.times[2 * slot] = time;
     if (this.buckets !== undefined) this.bucket(time).push(key);
   }
 
@@ -178,6 +199,7 @@ class Store<K, S> {
     const slot = this.slots.get(key);
     if (slot === undefined) return;
     this.save(key, slot);
+    this.changed(slot); // counted as a changed slot too: an estimate, on the side of a whole save
     if (this.log !== undefined) this.removed.add(key);
     if (this.checkpointTime !== undefined) this.removedKeys.push(key);
     this.slots.delete(key);
@@ -191,54 +213,43 @@ class Store<K, S> {
     return this.changedSlots + this.removedKeys.length;
   }
 
-  /** The slots as a checkpoint saves them whole, copied (a copy of three arrays, no row per key). */
+  /** The slots as a chain of checkpoints is made whole in memory (a copy of three arrays). */
   wholeSlots(): SavedSlots {
     const n = this.keys.length;
-    return { slots: [this.keys.slice(), this.states.slice(), this.times.slice(0, n)] };
+    const times = new Float64Array(n);
+    for (let slot = 0; slot < n; slot++) times[slot] = this.times[2 * slot] as number;
+    return { slots: [this.keys.slice(), this.states.slice(), times] };
   }
 
   /**
-   * The changes noted since the checkpoint of time `base`, as a checkpoint saves them. The slots
-   * are walked in order (a pass over a flat array of epochs), so that the changed ones are read
-   * in the order they lie in memory: twice as fast to gather and to encode as in the order they
-   * changed, at 600k changed keys of 1M.
+   * Starts the save of this store for the checkpoint of `time`: whole, or (`incremental`) only
+   * the slots changed and the keys removed since the checkpoint it last saved. Changes are
+   * counted anew from here. The save is gathered later, by the returned {@link DeferredSave}.
    */
-  changesSince(base: number): SavedChanges {
-    const keys: K[] = [];
-    const states: (S | undefined)[] = [];
-    const times = new Float64Array(this.changedSlots);
-    const changedIn = this.changedIn;
-    const epoch = this.epoch;
-    for (let slot = 0; slot < this.keys.length; slot++) {
-      if (changedIn[slot] !== epoch) continue;
-      const key = this.keys[slot];
-      if (key === undefined) continue; // removed since, and its slot not used again
-      times[keys.length] = this.times[slot] as number;
-      keys.push(key);
-      states.push(this.states[slot]);
-    }
-    return {
-      changes: {
-        base,
-        removed: this.removedKeys.slice(),
-        columns: [keys, states, times.slice(0, keys.length)],
-      },
-    };
-  }
-
-  /** Notes that the checkpoint of `time` saved this store: changes are counted from here. */
-  saved(time: number, incrementalRows: number | undefined): void {
+  startSave(
+    time: number,
+    incremental: boolean,
+  ): { saved: SavedRows | SavedChanges; save: DeferredSave<K, S> } {
+    this.deferred?.settle(); // the save of an earlier checkpoint, if it is still being gathered
+    const rows: Uint8Array[] = [];
+    const base = this.checkpointTime as number;
+    const saved = incremental ? { changes: { base, removed: this.removedKeys, rows } } : { rows };
+    const save = new DeferredSave(this, incremental ? this.epoch : undefined, rows);
     this.checkpointTime = time;
-    this.rowsSinceWhole = incrementalRows === undefined ? 0 : this.rowsSinceWhole + incrementalRows;
-    this.chain = incrementalRows === undefined ? 0 : this.chain + 1;
+    this.rowsSinceWhole = incremental ? this.rowsSinceWhole + this.changes() : 0;
+    this.chain = incremental ? this.chain + 1 : 0;
     this.epoch++;
     this.changedSlots = 0;
     this.removedKeys = [];
+    this.deferred = save;
+    return { saved, save };
   }
 
+  /** Notes a change of `slot`, before it is made: the first since a checkpoint is counted. */
   private changed(slot: number): void {
-    if (this.checkpointTime === undefined || this.changedIn[slot] === this.epoch) return;
-    this.changedIn[slot] = this.epoch;
+    if (this.checkpointTime === undefined || this.words[4 * slot + 3] === this.epoch) return;
+    this.deferred?.preserve(slot);
+    this.words[4 * slot + 3] = this.epoch;
     this.changedSlots++;
   }
 
@@ -254,7 +265,7 @@ class Store<K, S> {
       for (const key of keys) {
         const slot = this.slots.get(key);
         // A key put again since it entered this bucket is in a later one; a removed key is gone.
-        if (slot !== undefined && this.times[slot] === time) yield key;
+        if (slot !== undefined && this.times[2 * slot] === time) yield key;
       }
     }
     if (this.firstBucket > 64 && this.firstBucket * 2 > this.bucketTimes.length) {
@@ -265,21 +276,16 @@ class Store<K, S> {
 
   /** Saves what the version before held for the key in `slot`, once per version. */
   private save(key: K, slot: number): void {
-    if (this.log === undefined || this.stamps[slot] === this.version) return;
-    this.log.add(key, this.states[slot], this.times[slot] as number);
-    this.stamps[slot] = this.version;
+    if (this.log === undefined || this.words[4 * slot + 2] === this.version) return;
+    this.log.add(key, this.states[slot], this.times[2 * slot] as number);
+    this.words[4 * slot + 2] = this.version;
   }
 
   private grow(): void {
     const times = new Float64Array(this.times.length * 2);
     times.set(this.times);
     this.times = times;
-    const stamps = new Int32Array(this.stamps.length * 2);
-    stamps.set(this.stamps);
-    this.stamps = stamps;
-    const changedIn = new Int32Array(this.changedIn.length * 2);
-    changedIn.set(this.changedIn);
-    this.changedIn = changedIn;
+    this.words = new Int32Array(times.buffer);
   }
 
   private bucket(time: number): K[] {
@@ -303,6 +309,99 @@ class Store<K, S> {
       times.splice(low, 0, time);
     }
     return keys;
+  }
+}
+
+/**
+ * The save of a store for one checkpoint, gathered and encoded a slice of slots at a time while
+ * later batches change the store. It holds each slot as the store held it when the save began:
+ * before the store first changes a slot after that (see `Store.changed`), it hands the save that
+ * slot's key, state and time if the save holds the slot and has not gathered it yet; the slice
+ * that reaches the slot then skips it, as the slot is noted with the store's newer epoch.
+ *
+ * States are saved as references, as every version of the store holds them: a state object
+ * changed in place by a later batch is saved as changed (keep states immutable, as in Spark).
+ */
+class DeferredSave<K, S> implements DeferredEncoding {
+  /** The slots before `cursor` are gathered; the store had `end` slots when the save began. */
+  private cursor = 0;
+  private readonly end: number;
+  /** Slots handed over before the slice that would have gathered them. */
+  private readonly early: [K[], S[], number[]] = [[], [], []];
+  private failure: { readonly error: unknown } | undefined;
+
+  constructor(
+    private readonly store: Store<K, S>,
+    /** Save only the slots changed in this epoch; undefined: save every slot. */
+    private readonly epoch: number | undefined,
+    /** Where the encoded parts go. */
+    private readonly rows: Uint8Array[],
+  ) {
+    this.end = store.keys.length;
+  }
+
+  /** Called by the store before it first changes `slot` after the save began. */
+  preserve(slot: number): void {
+    if (slot < this.cursor || slot >= this.end || !this.holds(slot)) return;
+    const store = this.store;
+    this.early[0].push(store.keys[slot] as K);
+    this.early[1].push(store.states[slot] as S);
+    this.early[2].push(store.times[2 * slot] as number);
+  }
+
+  step(): boolean {
+    if (this.failure !== undefined) throw this.failure.error;
+    if (this.cursor === this.end && this.store.deferred !== this) return true;
+    const store = this.store;
+    try {
+      const stop = Math.min(this.end, this.cursor + SLOTS_PER_SLICE);
+      const keys: K[] = [];
+      const states: S[] = [];
+      const times = new Float64Array(stop - this.cursor);
+      // A slot changed since the save began was handed over before its change, if held.
+      const since = store.epoch;
+      const { words, keys: slotKeys, states: slotStates, times: slotTimes } = store;
+      for (let slot = this.cursor; slot < stop; slot++) {
+        if (words[4 * slot + 3] === since || !this.holds(slot)) continue;
+        times[keys.length] = slotTimes[2 * slot] as number;
+        keys.push(slotKeys[slot] as K);
+        states.push(slotStates[slot] as S);
+      }
+      this.cursor = stop;
+      if (keys.length > 0) this.rows.push(encodeCheckpoint([keys, states, times.slice(0, keys.length)]));
+      if (stop < this.end) return false;
+      const [earlyKeys, earlyStates, earlyTimes] = this.early;
+      if (earlyKeys.length > 0) {
+        this.rows.push(encodeCheckpoint([earlyKeys, earlyStates, Float64Array.from(earlyTimes)]));
+      }
+    } catch (error) {
+      this.failure = { error };
+      this.cursor = this.end;
+      throw error;
+    } finally {
+      if (this.cursor === this.end && store.deferred === this) store.deferred = undefined;
+    }
+    return true;
+  }
+
+  /**
+   * Gathers the rest at once (a newer checkpoint of the store is being taken). A failure is kept
+   * for the checkpoint this save belongs to, whose encoding reports it.
+   */
+  settle(): void {
+    try {
+      while (!this.step());
+    } catch {
+      // kept in `failure`: step() throws it again for its own checkpoint
+    }
+  }
+
+  /** Whether the save holds `slot` as it is now; true until the slot's first change since. */
+  private holds(slot: number): boolean {
+    const store = this.store;
+    return (
+      store.keys[slot] !== undefined && (this.epoch === undefined || store.words[4 * slot + 3] === this.epoch)
+    );
   }
 }
 
@@ -358,13 +457,9 @@ export class StateMap<K, S> {
    * `[key, state, updateTime]` rows, as checkpoints written before columns held them.
    */
   static fromColumns<K, S>(data: unknown, options?: StateMapOptions): StateMap<K, S> {
-    if (isSaved(data, 'slots')) {
-      const [keys, states, times] = savedColumns(data.slots, 'slots');
+    if (isSaved(data, 'slots') || isSaved(data, 'rows')) {
       const map = StateMap.empty<K, S>(options);
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i] as K | undefined;
-        if (key !== undefined) map.put(key, states[i] as S, times[i] as number);
-      }
+      map.putSaved('slots' in data ? [data.slots] : data.rows);
       return map;
     }
     if (isSaved(data, 'changes')) throw unresolvedChanges();
@@ -446,7 +541,7 @@ export class StateMap<K, S> {
   *entries(): Generator<[K, S, number]> {
     const { slots, states, times } = this.store;
     if (this.next === undefined) {
-      for (const [key, slot] of slots) yield [key, states[slot] as S, times[slot] as number];
+      for (const [key, slot] of slots) yield [key, states[slot] as S, times[2 * slot] as number];
       return;
     }
     // What changed after this version, as this version held it (the earliest save wins).
@@ -459,7 +554,7 @@ export class StateMap<K, S> {
       }
     }
     for (const [key, slot] of slots) {
-      if (!held.has(key)) yield [key, states[slot] as S, times[slot] as number];
+      if (!held.has(key)) yield [key, states[slot] as S, times[2 * slot] as number];
     }
     for (const [key, value] of held) if (value !== null) yield [key, value.state, value.time];
   }
@@ -479,7 +574,7 @@ export class StateMap<K, S> {
     for (const [key, slot] of slots) {
       keys.push(key);
       states.push(slotStates[slot] as S);
-      times.push(slotTimes[slot] as number);
+      times.push(slotTimes[2 * slot] as number);
     }
     return { columns: [keys, states, times] };
   }
@@ -493,14 +588,14 @@ export class StateMap<K, S> {
   encodeFor(scope: CheckpointScope | undefined): unknown {
     const store = this.store;
     if (this.next !== undefined || scope === undefined) return this.toColumns();
-    const changes = store.changes();
     const incremental =
       scope.base !== undefined &&
       store.checkpointTime === scope.base &&
-      mayBuildOn(store.chain, store.rowsSinceWhole, changes, store.slots.size);
-    const saved = incremental ? store.changesSince(scope.base as number) : store.wholeSlots();
-    store.saved(scope.time, incremental ? changes : undefined);
+      mayBuildOn(store.chain, store.rowsSinceWhole, store.changes(), store.slots.size);
+    const { saved, save } = store.startSave(scope.time, incremental);
     if (incremental) scope.onBase = true;
+    if (scope.deferred !== undefined) scope.deferred.push(save);
+    else while (!save.step());
     return saved;
   }
 
@@ -511,10 +606,9 @@ export class StateMap<K, S> {
    */
   static resolveSaved(saved: unknown, base: unknown, options?: StateMapOptions): unknown {
     if (!isSaved(saved, 'changes')) return saved;
-    const [keys, states, times] = savedColumns(saved.changes.columns, 'changes');
     const map = StateMap.fromColumns<unknown, unknown>(base, options);
     for (const key of saved.changes.removed) map.remove(key);
-    for (let i = 0; i < keys.length; i++) map.put(keys[i], states[i], times[i] as number);
+    map.putSaved(saved.changes.rows);
     return map.store.wholeSlots();
   }
 
@@ -526,6 +620,18 @@ export class StateMap<K, S> {
   /** Every `[key, state]`. */
   *pairs(): Generator<[K, S]> {
     for (const [key, state] of this.entries()) yield [key, state];
+  }
+
+  /** Puts every entry of saved parts: encoded ones (a checkpoint's), or columns (made whole in memory). */
+  private putSaved(parts: readonly unknown[]): void {
+    if (!Array.isArray(parts)) throw badlySaved('its parts are not a list');
+    for (const part of parts) {
+      const [keys, states, times] = savedColumns(part instanceof Uint8Array ? decodeCheckpoint(part) : part);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as K | undefined;
+        if (key !== undefined) this.put(key, states[i] as S, times[i] as number);
+      }
+    }
   }
 
   /** What this version holds for `key`: the first save after it, else the store's. */
@@ -554,15 +660,18 @@ export class StateMap<K, S> {
   }
 }
 
-function isSaved<F extends 'slots' | 'changes'>(
-  data: unknown,
-  field: F,
-): data is F extends 'slots' ? SavedSlots : SavedChanges {
+interface Saved {
+  readonly slots: SavedSlots;
+  readonly rows: SavedRows;
+  readonly changes: SavedChanges;
+}
+
+function isSaved<F extends keyof Saved>(data: unknown, field: F): data is Saved[F] {
   return typeof data === 'object' && data !== null && !Array.isArray(data) && field in data;
 }
 
-/** The three columns of a saved state, checked: two arrays and the update times, of one length. */
-function savedColumns(columns: unknown, what: string): [unknown[], unknown[], Float64Array] {
+/** The three columns of a part of a saved state, checked: two arrays and the update times, of one length. */
+function savedColumns(columns: unknown): [unknown[], unknown[], Float64Array] {
   const [keys, states, times] = Array.isArray(columns) ? (columns as unknown[]) : [];
   if (
     !Array.isArray(keys) ||
@@ -571,11 +680,14 @@ function savedColumns(columns: unknown, what: string): [unknown[], unknown[], Fl
     states.length !== keys.length ||
     times.length !== keys.length
   ) {
-    throw new KindlingError(
-      `a keyed state saved as ${what} in the checkpoint does not have three columns of one length ` +
-        '(keys, states, update times); it may have been written by another version of Kindling: ' +
-        'start from an empty checkpoint directory',
-    );
+    throw badlySaved('a part does not have three columns of one length (keys, states, update times)');
   }
   return [keys, states, times];
+}
+
+function badlySaved(what: string): KindlingError {
+  return new KindlingError(
+    `a keyed state in the checkpoint is not as Kindling saves it: ${what}; it may have been written ` +
+      'by another version of Kindling: start from an empty checkpoint directory',
+  );
 }

@@ -11,27 +11,108 @@
  * function that mutates a state object in place also changes what earlier batches hold, as in
  * Spark; treat the pairs of a batch as read-only.
  *
- * Checkpoints: once the map has been saved whole, the node notes the keys whose state changed or
- * went, so that the next checkpoint saves only those (on the checkpoint before), as mapWithState
- * does; a whole one again once the changes since the last whole one pass twice the keys, after
- * {@link MAX_CHAIN} in a row, or whenever the map was rebuilt. Also whenever more than a quarter
- * of the keys changed: the changes are found by a lookup a key, where a whole save walks the
- * pairs in order, so past that the whole save is the cheaper (1M keys, 63 % changed: 121 ms
- * whole against 340 to 460 ms as changes, though 11 MB against 7 MB).
+ * Checkpoints: once the map has been saved whole, the node notes each key whose state changed or
+ * went, with its new pair (or none), so that the next checkpoint saves only those (on the
+ * checkpoint before), as mapWithState does; a whole one again once the changes since the last
+ * whole one pass twice the keys, after {@link MAX_CHAIN} in a row, or whenever the map was
+ * rebuilt. Either save is gathered and encoded in slices after the checkpoint's snapshot, while
+ * later batches run: the batch's pairs and the changes noted up to the checkpoint are not changed
+ * by them (the map of pairs is, so it is not read).
  */
-import { columnsOf, fromColumns, toColumns } from '../checkpoint/columns.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/codec.js';
+import { fromColumns, toColumns } from '../checkpoint/columns.js';
 import { KindlingError } from '../errors.js';
-import { Node, type CheckpointScope } from './node.js';
+import { Node, type CheckpointScope, type DeferredEncoding } from './node.js';
 import type { Key } from './pairs.js';
 import { mayBuildOn, unresolvedChanges } from './state-map.js';
 
-/** What changed since the checkpoint of time `base`: keys that went, then keys and their new states. */
-interface SavedChanges {
-  readonly changes: { readonly base: number; readonly removed: unknown[]; readonly columns: unknown[][] };
+/** Pairs gathered and encoded in one slice of a deferred save. */
+const PAIRS_PER_SLICE = 1 << 15;
+
+/** A whole state as a checkpoint saves it: parts, each two columns (keys, states) encoded on their own. */
+interface SavedRows {
+  readonly rows: Uint8Array[];
 }
 
-function isChanges(data: unknown): data is SavedChanges {
-  return typeof data === 'object' && data !== null && !Array.isArray(data) && 'changes' in data;
+/** What changed since the checkpoint of time `base`: keys that went, then keys and their new states. */
+interface SavedChanges {
+  readonly changes: { readonly base: number; readonly removed: unknown[]; readonly rows: Uint8Array[] };
+}
+
+function isSaved<F extends 'rows' | 'changes'>(
+  data: unknown,
+  field: F,
+): data is F extends 'rows' ? SavedRows : SavedChanges {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) && field in data;
+}
+
+/** The pairs of a whole saved state: encoded parts, or columns (or rows) as older checkpoints held them. */
+function savedPairs<K, S>(data: unknown): [K, S][] {
+  if (!isSaved(data, 'rows')) return fromColumns<[K, S]>(data);
+  if (!Array.isArray(data.rows)) throw badlySaved('its parts are not a list');
+  const pairs: [K, S][] = [];
+  for (const part of data.rows) {
+    const [keys, states] = (part instanceof Uint8Array ? decodeCheckpoint(part) : undefined) as unknown[][];
+    if (!Array.isArray(keys) || !Array.isArray(states) || keys.length !== states.length) {
+      throw badlySaved('a part does not have two columns of one length (keys, states)');
+    }
+    for (let i = 0; i < keys.length; i++) pairs.push([keys[i] as K, states[i] as S]);
+  }
+  return pairs;
+}
+
+function badlySaved(what: string): KindlingError {
+  return new KindlingError(
+    `an updateStateByKey state in the checkpoint is not as Kindling saves it: ${what}; it may have been ` +
+      'written by another version of Kindling: start from an empty checkpoint directory',
+  );
+}
+
+/**
+ * Encodes pairs a slice at a time into `rows`, each part two columns (keys, states); a pair
+ * `undefined` is a key that went, listed in `removed`. The pairs must not change meanwhile.
+ */
+class PairsSave<K, S> implements DeferredEncoding {
+  private failure: { readonly error: unknown } | undefined;
+  private done = false;
+
+  constructor(
+    private readonly pairs: Iterator<readonly [K, [K, S] | undefined]>,
+    private readonly rows: Uint8Array[],
+    private readonly removed: K[],
+  ) {}
+
+  step(): boolean {
+    if (this.failure !== undefined) throw this.failure.error;
+    if (this.done) return true;
+    try {
+      const keys: K[] = [];
+      const states: S[] = [];
+      for (let n = 0; n < PAIRS_PER_SLICE; n++) {
+        const next = this.pairs.next();
+        if (next.done === true) {
+          this.done = true;
+          break;
+        }
+        const [key, pair] = next.value;
+        if (pair === undefined) this.removed.push(key);
+        else {
+          keys.push(key);
+          states.push(pair[1]);
+        }
+      }
+      if (keys.length > 0) this.rows.push(encodeCheckpoint([keys, states]));
+    } catch (error) {
+      this.failure = { error };
+      throw error;
+    }
+    return this.done;
+  }
+}
+
+/** Each pair of `batch` by its key, for a {@link PairsSave}. */
+function* byKey<K, S>(batch: readonly [K, S][]): Generator<readonly [K, [K, S]]> {
+  for (const pair of batch) yield [pair[0], pair];
 }
 
 /**
@@ -65,9 +146,10 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
   private latest: { time: number; pairs: Map<K, [K, S]>; batch: [K, S][] } | undefined;
   /**
    * The keys changed or gone in `latest.pairs` since the checkpoint of time `since` saved them,
-   * with the rows saved incrementally since the last whole save; undefined when not counted.
+   * each with its new pair (undefined when it went), with the rows saved incrementally since the
+   * last whole save; undefined when not counted.
    */
-  private changed: { since: number; keys: Set<K>; rowsSinceWhole: number; chain: number } | undefined;
+  private changed: Changes<K, S> | undefined;
 
   constructor(
     parent: Node<[K, V]>,
@@ -80,48 +162,46 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
   }
 
   /**
-   * A checkpoint holds each batch as two columns, keys and states (much faster to encode), or,
-   * for the newest batch on the checkpoint that saved the map last, only the keys changed since.
+   * A checkpoint holds each batch as two columns, keys and states (much faster to encode than a
+   * pair each), or, for the newest batch on the checkpoint that saved the map last, only the keys
+   * changed since. The newest batch's save is gathered in slices when the scope allows.
    */
   protected override encodeBatch(batch: [K, S][], scope?: CheckpointScope): unknown {
     const latest = this.latest;
     if (scope === undefined || latest?.batch !== batch) return toColumns(batch, 2);
     const changed = this.changed;
-    const rows = changed?.keys.size ?? 0;
+    const rows: Uint8Array[] = [];
+    const removed: K[] = [];
+    let saved: SavedRows | SavedChanges;
+    let save: PairsSave<K, S>;
     if (
       changed !== undefined &&
       scope.base !== undefined &&
       changed.since === scope.base &&
-      mayBuildOn(changed.chain, changed.rowsSinceWhole, rows, latest.pairs.size) &&
-      rows <= latest.pairs.size / 4
+      mayBuildOn(changed.chain, changed.rowsSinceWhole, changed.pairs.size, latest.pairs.size)
     ) {
-      const keys: K[] = [];
-      const states: S[] = [];
-      const removed: K[] = [];
-      for (const key of changed.keys) {
-        const pair = latest.pairs.get(key);
-        if (pair === undefined) removed.push(key);
-        else {
-          keys.push(key);
-          states.push(pair[1]);
-        }
-      }
+      save = new PairsSave(changed.pairs.entries(), rows, removed);
+      saved = { changes: { base: scope.base, removed, rows } };
       this.changed = {
         since: scope.time,
-        keys: new Set(),
-        rowsSinceWhole: changed.rowsSinceWhole + rows,
+        pairs: new Map(),
+        rowsSinceWhole: changed.rowsSinceWhole + changed.pairs.size,
         chain: changed.chain + 1,
       };
       scope.onBase = true;
-      return { changes: { base: scope.base, removed, columns: [keys, states] } } satisfies SavedChanges;
+    } else {
+      save = new PairsSave(byKey(batch), rows, removed);
+      saved = { rows };
+      this.changed = { since: scope.time, pairs: new Map(), rowsSinceWhole: 0, chain: 0 };
     }
-    this.changed = { since: scope.time, keys: new Set(), rowsSinceWhole: 0, chain: 0 };
-    return toColumns(batch, 2);
+    if (scope.deferred !== undefined) scope.deferred.push(save);
+    else while (!save.step());
+    return saved;
   }
 
   protected override decodeBatch(data: unknown): [K, S][] {
-    if (isChanges(data)) throw unresolvedChanges();
-    return fromColumns<[K, S]>(data);
+    if (isSaved(data, 'changes')) throw unresolvedChanges();
+    return savedPairs<K, S>(data);
   }
 
   /** A batch saved as changes is applied to the newest batch this node saved in the base checkpoint. */
@@ -130,18 +210,17 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
     base: readonly (readonly [number, unknown])[] | undefined,
   ): (readonly [number, unknown])[] {
     return saved.map(([time, data]) => {
-      if (!isChanges(data)) return [time, data] as const;
+      if (!isSaved(data, 'changes')) return [time, data] as const;
       const before = base?.at(-1)?.[1];
-      const [keys, states] = columnsOf({ columns: data.changes.columns }, 2) ?? [];
-      if (before === undefined || keys === undefined || states === undefined) {
+      if (before === undefined) {
         throw new KindlingError(
           `updateStateByKey '${this.name}': its state of time ${time} was saved as the changes since the ` +
             `checkpoint of time ${data.changes.base}, which holds no state of it`,
         );
       }
-      const pairs = new Map<K, S>(fromColumns<[K, S]>(before));
+      const pairs = new Map<K, S>(savedPairs<K, S>(before));
       for (const key of data.changes.removed) pairs.delete(key as K);
-      for (let i = 0; i < keys.length; i++) pairs.set(keys[i] as K, states[i] as S);
+      for (const [key, state] of savedPairs<K, S>({ rows: data.changes.rows })) pairs.set(key, state);
       return [time, toColumns(pairs, 2)] as const;
     });
   }
@@ -162,7 +241,7 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
     const pairs = reuse ? latest.pairs : this.rebuild(before, previous === undefined);
     if (reuse) this.latest = undefined; // half-updated if the update function throws
     // Changes are counted only on the map the last checkpoint saved, updated batch after batch.
-    const changed = reuse ? this.changed?.keys : undefined;
+    const changed = reuse ? this.changed?.pairs : undefined;
     if (!reuse) this.changed = undefined;
     this.apply(pairs, groups, time, changed);
     const batch = Array.from(pairs.values());
@@ -180,24 +259,43 @@ export class UpdateStateNode<K extends Key, V, S> extends Node<[K, S]> {
 
   /**
    * Updates `pairs` in place: keys with a state first, then keys new in this batch. Notes in
-   * `changed` each key whose state changed or went.
+   * `changed` each key whose state changed, with its new pair, or went (undefined).
    */
-  private apply(pairs: Map<K, [K, S]>, groups: Map<K, V[]>, time: number, changed: Set<K> | undefined): void {
+  private apply(
+    pairs: Map<K, [K, S]>,
+    groups: Map<K, V[]>,
+    time: number,
+    changed: Map<K, [K, S] | undefined> | undefined,
+  ): void {
     const update = this.update;
     for (const [key, pair] of pairs) {
       const values = groups.get(key);
       if (values !== undefined) groups.delete(key);
       const next = update(values ?? [], pair[1], key, time);
       if (next === pair[1]) continue;
-      if (next === undefined) pairs.delete(key);
-      else pairs.set(key, [key, next]);
-      changed?.add(key);
+      if (next === undefined) {
+        pairs.delete(key);
+        changed?.set(key, undefined);
+      } else {
+        const updated: [K, S] = [key, next];
+        pairs.set(key, updated);
+        changed?.set(key, updated);
+      }
     }
     for (const [key, values] of groups) {
       const next = update(values, undefined, key, time);
       if (next === undefined) continue;
-      pairs.set(key, [key, next]);
-      changed?.add(key);
+      const added: [K, S] = [key, next];
+      pairs.set(key, added);
+      changed?.set(key, added);
     }
   }
+}
+
+/** The keys changed since a checkpoint of updateStateByKey; see `UpdateStateNode.changed`. */
+interface Changes<K, S> {
+  readonly since: number;
+  readonly pairs: Map<K, [K, S] | undefined>;
+  readonly rowsSinceWhole: number;
+  readonly chain: number;
 }

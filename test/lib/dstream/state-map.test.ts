@@ -1,6 +1,8 @@
 /** StateMap: versions of one store, older versions reading through undo maps; expiry by update time. */
 import test from 'ava';
 import { IllegalStateError } from '../../../lib/index.js';
+import { decodeCheckpoint } from '../../../lib/checkpoint/codec.js';
+import type { DeferredEncoding } from '../../../lib/dstream/node.js';
 import { StateMap } from '../../../lib/dstream/state-map.js';
 
 const sorted = <S>(map: StateMap<string, S>): [string, S, number][] =>
@@ -216,6 +218,10 @@ test('fromColumns takes rows as older checkpoints held them, and names what it c
 /** A checkpoint scope, as takeCheckpoint makes one. */
 const scope = (time: number, base?: number) => ({ time, base, onBase: false });
 
+/** The keys of a save's encoded parts. */
+const keysOf = (rows: Uint8Array[]): string[] =>
+  rows.flatMap((part) => (decodeCheckpoint(part) as string[][])[0] ?? []);
+
 test('a checkpoint on its base saves only the keys changed and removed since, and resolves to the whole state', (t) => {
   let map = StateMap.from<string, number>(
     Array.from({ length: 100 }, (_, i): [string, number] => [`k${i}`, i]),
@@ -238,11 +244,11 @@ test('a checkpoint on its base saves only the keys changed and removed since, an
   map.put('k5x', 50, 2000); // takes k5's free slot
   const second = scope(2000, 1000);
   const changes = map.encodeFor(second) as {
-    changes: { base: number; removed: string[]; columns: [string[], number[], Float64Array] };
+    changes: { base: number; removed: string[]; rows: Uint8Array[] };
   };
   t.true(second.onBase);
   t.is(StateMap.savedBase(changes), 1000);
-  t.deepEqual(changes.changes.columns[0].sort(), ['k1', 'k3', 'k4', 'k5x']);
+  t.deepEqual(keysOf(changes.changes.rows).sort(), ['k1', 'k3', 'k4', 'k5x']);
   t.deepEqual(changes.changes.removed.sort(), ['k2', 'k3', 'k5', 'new']);
   const resolved = StateMap.resolveSaved(changes, whole);
   t.deepEqual(sorted(StateMap.fromColumns<string, number>(resolved)), sorted(map));
@@ -305,4 +311,73 @@ test('a long chain of small checkpoints on their bases ends with a whole one', (
   }
   t.deepEqual(kinds.slice(0, 11), [...Array(10).fill(true), false], 'at most 10 in a row');
   t.deepEqual(sorted(StateMap.fromColumns<string, number>(saved)), sorted(map));
+});
+
+/** Changes a map as later batches would: updates, removals, keys put back, new keys (the store grows), timeouts. */
+function churn(map: StateMap<string, number>, time: number, seed: number): void {
+  let x = seed;
+  const next = (n: number): number => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  for (let i = 0; i < 3000; i++) {
+    const key = `k${next(60_000)}`;
+    const what = next(10);
+    if (what < 5) map.put(key, time + i, time);
+    else if (what < 8) map.remove(key);
+    else map.put(`new${time}-${i}`, i, time);
+  }
+  map.expire(time - 2500, () => undefined);
+}
+
+test('a save gathered in slices holds the state of its checkpoint, whatever later batches change between the slices', (t) => {
+  let map = StateMap.from<string, number>(
+    Array.from({ length: 50_000 }, (_, i): [string, number] => [`k${i}`, i]),
+    0,
+    { expiring: true },
+  );
+  let saved: unknown;
+  let base: number | undefined;
+  const kinds: boolean[] = [];
+  for (let time = 1000; time <= 4000; time += 1000) {
+    map = map.copy();
+    churn(map, time, time);
+    const expected = sorted(map);
+    const deferred: DeferredEncoding[] = [];
+    const s = { time, base, onBase: false, deferred };
+    const save = map.encodeFor(s);
+    kinds.push(s.onBase);
+    t.is(deferred.length, 1, 'the save is left to be gathered');
+    let slices = 0;
+    for (const work of deferred) {
+      while (!work.step()) {
+        slices++;
+        map = map.copy(); // the next batches, between slices
+        churn(map, time + slices * 100, time + slices);
+      }
+    }
+    t.true(slices >= 1, 'gathered in more than one slice');
+    saved = s.onBase ? StateMap.resolveSaved(save, saved, { expiring: true }) : save;
+    t.deepEqual(sorted(StateMap.fromColumns<string, number>(saved)), expected, `the state of time ${time}`);
+    base = time;
+  }
+  // Whole, then the changes since (later whole again, once the changes pile up past twice the keys).
+  t.deepEqual(kinds.slice(0, 2), [false, true], 'both kinds of save were gathered in slices');
+});
+
+test('a newer checkpoint of a store finishes the save of the one before at once', (t) => {
+  let map = StateMap.from<string, number>(
+    Array.from({ length: 40_000 }, (_, i): [string, number] => [`k${i}`, i]),
+    0,
+  );
+  const first: DeferredEncoding[] = [];
+  const expected = sorted(map);
+  const save = map.encodeFor({ time: 1000, base: undefined, onBase: false, deferred: first });
+  t.false((first[0] as DeferredEncoding).step(), 'one slice of two');
+  map = map.copy();
+  map.put('k39999', -1, 2000);
+  map.remove('k39998');
+  map.encodeFor({ time: 2000, base: 1000, onBase: false, deferred: [] });
+  t.true((first[0] as DeferredEncoding).step(), 'finished by the newer checkpoint');
+  t.deepEqual(sorted(StateMap.fromColumns<string, number>(save)), expected);
 });
