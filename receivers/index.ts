@@ -23,7 +23,7 @@ export * from './kinesis/index.js';
 export * from './rabbitmq/index.js';
 export * from './mqtt/index.js';
 export * from './kafka/index.js';
-export type { PayloadDecoder } from './payload.js';
+export type { PayloadDecoder } from '../systems/rows/payload.js';
 export * from './hdfs/index.js';
 export * from './s3/index.js';
 export * from './twitter/index.js';

@@ -2,7 +2,7 @@
  * csvFileLookup: a static table in a local CSV file, read whole and answered from memory.
  */
 import { ConfigurationError } from '../../lib/index.js';
-import { CsvSyntaxError, checkDelimiter, csvObjects, parseCsv } from './csv.js';
+import { CsvSyntaxError, checkDelimiter, csvObjects, parseCsv } from '../../systems/rows/csv.js';
 import { FileTableLookup, type FileLookupOptions } from './file-table.js';
 
 /** Options of {@link csvFileLookup}: those of every file lookup, and the CSV layout. */

@@ -3,6 +3,7 @@
  * whole and answered from memory.
  */
 import { KindlingError } from '../../lib/index.js';
+import { jsonLines } from '../../systems/rows/jsonl.js';
 import { FileTableLookup, type FileLookupOptions, type ParsedRow } from './file-table.js';
 
 /**
@@ -35,20 +36,11 @@ export function jsonlFileLookup<R = Record<string, unknown>, K = unknown, V = R>
 /** The rows of a JSON Lines text, skipping blank lines; a bad line throws with its number as `line`. */
 export function parseJsonLines<R>(text: string): ParsedRow<R>[] {
   const rows: ParsedRow<R>[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const source = (lines[i] as string).trim();
-    if (source === '') continue;
-    let row: unknown;
-    try {
-      row = JSON.parse(source);
-    } catch (error) {
-      throw Object.assign(new KindlingError(`not JSON (${(error as Error).message})`), { line: i + 1 });
+  for (const { value, line } of jsonLines(text)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw Object.assign(new KindlingError('not a JSON object'), { line });
     }
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      throw Object.assign(new KindlingError('not a JSON object'), { line: i + 1 });
-    }
-    rows.push({ row: row as R, line: i + 1 });
+    rows.push({ row: value as R, line });
   }
   return rows;
 }

@@ -3,7 +3,6 @@
  * chunk of keys and region server, the chosen `family:qualifier` cells mapped to fields.
  */
 import {
-  ConfigurationError,
   KindlingError,
   SystemClock,
   isRetriable,
@@ -12,24 +11,18 @@ import {
   type Clock,
   type Lookup,
 } from '../../lib/index.js';
-import { HBaseAdapter, type HBaseConnectionOptions } from './adapter.js';
-import { splitColumn } from './errors.js';
-import type { LibraryCell } from './library.js';
+import type { HBaseAdapter } from '../../systems/hbase/adapter.js';
+import {
+  checkCount,
+  checkHBaseOptions,
+  openConnection,
+  type HBaseConnection,
+} from '../../systems/hbase/connection.js';
+import { splitColumn } from '../../systems/hbase/errors.js';
+import type { LibraryCell } from '../../systems/hbase/library.js';
 
 /** How a cell's bytes become a field's value: UTF-8 text (default), the bytes, JSON, or a function. */
 export type HBaseCellDecoder = 'string' | 'buffer' | 'json' | ((value: Buffer, field: string) => unknown);
-
-/**
- * Where the lookup and the output connect: connection options (a new connection, closed with
- * them), or `{ adapter }`, a connection shared with others (closed by its owner).
- */
-export type HBaseConnection = HBaseConnectionOptions | { readonly adapter: HBaseAdapter };
-
-/** The adapter of `connection`, and whether the caller owns it (must close it). */
-export function openConnection(connection: HBaseConnection): { adapter: HBaseAdapter; owned: boolean } {
-  if ('adapter' in connection) return { adapter: connection.adapter, owned: false };
-  return { adapter: new HBaseAdapter(connection), owned: true };
-}
 
 /** Options of {@link hbaseLookup} (plus an {@link HBaseConnection}). */
 export interface HBaseLookupFields<K> {
@@ -61,56 +54,11 @@ export interface HBaseLookup<K, V> extends Lookup<K, V> {
   readonly adapter: HBaseAdapter;
 }
 
-const TABLE = /^([a-zA-Z0-9_.-]+:)?[a-zA-Z0-9_.-]+$/;
-
-/** Checks what the HBase lookup and output share; throws a ConfigurationError naming the fix. */
-export function checkHBaseOptions(
-  what: string,
-  options: HBaseConnection & { table: string; columns: Readonly<Record<string, string>> },
-): void {
-  if (!('adapter' in options)) {
-    if (typeof options.zookeeper !== 'string' || !/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/.test(options.zookeeper)) {
-      throw new ConfigurationError(
-        `${what}: zookeeper must be 'host:port[,host:port...]', e.g. '127.0.0.1:2181', got ${JSON.stringify(options.zookeeper)}`,
-      );
-    }
-  }
-  if (typeof options.table !== 'string' || !TABLE.test(options.table)) {
-    throw new ConfigurationError(
-      `${what}: table must be 'name' or 'namespace:name' (letters, digits, '_', '-', '.'), got ${JSON.stringify(options.table)}`,
-    );
-  }
-  const columns = options.columns as unknown;
-  if (typeof columns !== 'object' || columns === null || Object.keys(columns).length === 0) {
-    throw new ConfigurationError(
-      `${what}: columns must map at least one field to 'family:qualifier', e.g. { name: 'p:name' }`,
-    );
-  }
-  for (const [field, column] of Object.entries(options.columns)) {
-    if (typeof column !== 'string' || !/^[^:]+:.*$/.test(column)) {
-      throw new ConfigurationError(
-        `${what}: column of field '${field}' must be 'family:qualifier', e.g. 'p:${field}', got ${JSON.stringify(column)}`,
-      );
-    }
-  }
-  const timeout = 'adapter' in options ? undefined : options.requestTimeoutMs;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    throw new ConfigurationError(`${what}: requestTimeoutMs must be a positive number of ms, got ${timeout}`);
-  }
-}
-
 function decoder(decode: HBaseCellDecoder): (value: Buffer, field: string) => unknown {
   if (typeof decode === 'function') return decode;
   if (decode === 'buffer') return (value) => value;
   if (decode === 'json') return (value) => JSON.parse(value.toString('utf8')) as unknown;
   return (value) => value.toString('utf8');
-}
-
-/** A whole number of at least 1, or a ConfigurationError. */
-export function checkCount(what: string, name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-    throw new ConfigurationError(`${what}: ${name} must be a whole number of at least 1, got ${value}`);
-  }
 }
 
 /**

@@ -3,9 +3,9 @@
  * between batches when the file changed, or every N ms.
  */
 import { ConfigurationError, KindlingError, type Lookup } from '../../lib/index.js';
-import { connectHdfs, type HdfsConnectionOptions } from './address.js';
-import { parseRows, type CsvOptions, type RowFormat } from './rows.js';
-import type { WebHdfsClient, WebHdfsError } from './webhdfs.js';
+import { connectHdfs, type HdfsConnectionOptions } from '../../systems/hdfs/address.js';
+import { parseRows, type CsvOptions, type RowFormat } from '../../systems/rows/rows.js';
+import type { WebHdfsClient, WebHdfsError } from '../../systems/hdfs/webhdfs.js';
 
 /** Options of {@link hdfsLookup}. */
 export interface HdfsLookupOptions<K, V> extends HdfsConnectionOptions {

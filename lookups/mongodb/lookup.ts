@@ -10,7 +10,7 @@ import {
   withRetries,
   type MongoConnection,
   type MongoConnectionOptions,
-} from './client.js';
+} from '../../systems/mongodb/client.js';
 
 /** Options of {@link mongoLookup}. */
 export interface MongoLookupOptions extends MongoConnectionOptions {

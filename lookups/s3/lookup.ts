@@ -3,9 +3,14 @@
  * loaded whole into memory and reloaded between batches when an object changed.
  */
 import { ConfigurationError, KindlingError, type Lookup } from '../../lib/index.js';
-import { connectS3, parseS3Url, type S3Connection, type S3ConnectionOptions } from './client.js';
-import { getObject, listObjects } from './objects.js';
-import { parseRows, type CsvOptions, type RowFormat } from './rows.js';
+import {
+  connectS3,
+  parseS3Url,
+  type S3Connection,
+  type S3ConnectionOptions,
+} from '../../systems/s3/client.js';
+import { getObject, listObjects } from '../../systems/s3/objects.js';
+import { parseRows, type CsvOptions, type RowFormat } from '../../systems/rows/rows.js';
 
 /** Options of {@link s3Lookup}. */
 export interface S3LookupOptions<K, V, R = V> extends S3ConnectionOptions {
@@ -189,7 +194,7 @@ export class S3Lookup<K, V> implements Lookup<K, V> {
       versions.set(t.key, t.etag);
       const source = `s3://${this.bucket}/${t.key}`;
       const text = new TextDecoder().decode(t.data);
-      for (const row of parseRows(text, this.format, source, this.options.csv)) {
+      for (const row of parseRows(text, this.format, source, this.options.csv, 'object')) {
         table.set(this.options.key(row), value(row));
       }
     }

@@ -1,6 +1,6 @@
 /**
  * The HBase output: each batch's records written as rows, one Multi call of Puts per chunk of
- * rows and region server, through the HBase-2-patched `hbase-rpc-client` of `lookups/hbase/`.
+ * rows and region server, through the HBase-2-patched `hbase-rpc-client` of `systems/hbase/`.
  */
 import {
   ConfigurationError,
@@ -13,14 +13,14 @@ import {
   type DStream,
   type OnRecordError,
 } from '../../lib/index.js';
-import type { HBaseAdapter, HBasePut } from '../../lookups/hbase/adapter.js';
-import { splitColumn } from '../../lookups/hbase/errors.js';
+import type { HBaseAdapter, HBasePut } from '../../systems/hbase/adapter.js';
+import { splitColumn } from '../../systems/hbase/errors.js';
 import {
   checkCount,
   checkHBaseOptions,
   openConnection,
   type HBaseConnection,
-} from '../../lookups/hbase/lookup.js';
+} from '../../systems/hbase/connection.js';
 
 /** Options of {@link hbaseOutput} (plus an `HBaseConnection`: `zookeeper`, or a shared `adapter`). */
 export interface HBaseOutputFields<T> {

@@ -15,8 +15,8 @@ import {
   type StoredCheckpoint,
   type StoredFile,
 } from '../../lib/index.js';
-import { connectHdfs, joinPath, type HdfsConnectionOptions } from '../../lookups/hdfs/address.js';
-import type { WebHdfsClient } from '../../lookups/hdfs/webhdfs.js';
+import { connectHdfs, joinPath, type HdfsConnectionOptions } from '../../systems/hdfs/address.js';
+import type { WebHdfsClient } from '../../systems/hdfs/webhdfs.js';
 
 const TEMP_NAME = /^\.(?:checkpoint|plans)-(\d{16})(?:-on-\d{16})?\..+\.tmp$/;
 

@@ -3,7 +3,7 @@
  * committed atomically, or many small batches rolled into fewer, larger files.
  */
 import { ConfigurationError, type DStream } from '../../lib/index.js';
-import { connectHdfs, type HdfsConnectionOptions } from '../../lookups/hdfs/address.js';
+import { connectHdfs, type HdfsConnectionOptions } from '../../systems/hdfs/address.js';
 import { FolderOutput, type FolderOutputOptions } from '../store/folder-output.js';
 import { HdfsFileStore } from './store.js';
 

@@ -1,7 +1,7 @@
 /** HdfsFileStore: the {@link FileStore} of an HDFS folder, over WebHDFS. */
 import { KindlingError } from '../../lib/index.js';
-import { joinPath } from '../../lookups/hdfs/address.js';
-import type { WebHdfsClient, WebHdfsError } from '../../lookups/hdfs/webhdfs.js';
+import { joinPath } from '../../systems/hdfs/address.js';
+import type { WebHdfsClient, WebHdfsError } from '../../systems/hdfs/webhdfs.js';
 import type { FileStore, StoredEntry } from '../store/store.js';
 
 /**

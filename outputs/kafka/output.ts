@@ -15,10 +15,10 @@ import {
   createKafka,
   secretsOf,
   type KafkaConnectionOptions,
-} from '../../receivers/kafka/client.js';
-import type { KafkaDirectSource } from '../../receivers/kafka/source.js';
+} from '../../systems/kafka/client.js';
+import type { KafkaOffsetSource } from '../../systems/kafka/offsets.js';
+import { Retrier } from '../../systems/kafka/retrier.js';
 import { chunkMessages, toMessages, type KafkaMessageMapping } from './messages.js';
-import { Retrier } from '../../receivers/kafka/retrier.js';
 import { TransactionalWriter } from './transactional.js';
 
 /** Options of {@link kafkaOutput}. */
@@ -38,7 +38,7 @@ export interface KafkaOutputOptions<T> extends KafkaConnectionOptions, KafkaMess
    */
   readonly transactional?: {
     readonly transactionalId: string;
-    readonly source: { readonly source: KafkaDirectSource } | KafkaDirectSource;
+    readonly source: { readonly source: KafkaOffsetSource } | KafkaOffsetSource;
   };
   /** Bytes per produce request at most (estimated). Default 900 000 (brokers take 1 MiB per partition). */
   readonly maxRequestBytes?: number;

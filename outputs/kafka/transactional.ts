@@ -11,10 +11,9 @@
  */
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { KindlingError } from '../../lib/index.js';
-import { createKafka, type KafkaConnectionOptions } from '../../receivers/kafka/client.js';
-import { partitionKey, type OffsetRange } from '../../receivers/kafka/offsets.js';
-import type { Retrier } from '../../receivers/kafka/retrier.js';
-import type { KafkaDirectSource } from '../../receivers/kafka/source.js';
+import { createKafka, type KafkaConnectionOptions } from '../../systems/kafka/client.js';
+import { partitionKey, type KafkaOffsetSource, type OffsetRange } from '../../systems/kafka/offsets.js';
+import type { Retrier } from '../../systems/kafka/retrier.js';
 
 /** Writes batches in transactions with their consumed offsets; see the file summary. */
 export class TransactionalWriter {
@@ -24,7 +23,7 @@ export class TransactionalWriter {
 
   constructor(
     private readonly options: KafkaConnectionOptions & { readonly topic: string },
-    private readonly source: KafkaDirectSource,
+    private readonly source: KafkaOffsetSource,
     private readonly transactionalId: string,
     private readonly retrier: Retrier,
   ) {

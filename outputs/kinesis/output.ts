@@ -14,7 +14,7 @@ import {
   checkConnectionOptions,
   createKinesisClient,
   type KinesisConnectionOptions,
-} from '../../receivers/kinesis/client.js';
+} from '../../systems/kinesis/client.js';
 import { chunkEntries, toEntry, type KinesisEntry } from './entries.js';
 import { putWithRetries } from './put.js';
 

@@ -5,7 +5,7 @@
  */
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { KindlingError, backoffDelay, type BackoffPolicy, type Clock } from '../../lib/index.js';
-import { callSignal, describe, errorName, isPermanent } from '../../receivers/kinesis/client.js';
+import { callSignal, describe, errorName, isPermanent } from '../../systems/kinesis/client.js';
 import type { KinesisEntry } from './entries.js';
 
 /** How {@link putWithRetries} calls the service and retries. */

@@ -2,4 +2,4 @@
 export { mongoOutput, MongoRejectedError } from './output.js';
 export type { MongoOutputOptions } from './output.js';
 export type { MongoId, RejectedDocument } from './upserts.js';
-export type { MongoConnectionOptions } from '../../lookups/mongodb/client.js';
+export type { MongoConnectionOptions } from '../../systems/mongodb/client.js';

@@ -11,7 +11,7 @@ import {
   withRetries,
   type MongoConnection,
   type MongoConnectionOptions,
-} from '../../lookups/mongodb/client.js';
+} from '../../systems/mongodb/client.js';
 import {
   describeId,
   lastPerKey,

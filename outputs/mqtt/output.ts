@@ -19,7 +19,7 @@ import {
   describeTarget,
   openClient,
   type MqttConnectionOptions,
-} from '../../receivers/mqtt/client.js';
+} from '../../systems/mqtt/client.js';
 
 /** One message to publish. */
 export interface MqttMessage {

@@ -20,8 +20,8 @@ import {
   secretsOf,
   type RabbitMQConnection,
   type RabbitMQConnectionOptions,
-} from '../../receivers/rabbitmq/client.js';
-import { redact, safeError } from '../../receivers/redact.js';
+} from '../../systems/rabbitmq/client.js';
+import { redact, safeError } from '../../systems/redact.js';
 
 type Outcome = 'ok' | 'nack' | 'lost';
 

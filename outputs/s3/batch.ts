@@ -3,9 +3,9 @@
  * `_manifest` that commits them, written last; and the reader that trusts only committed batches.
  */
 import { KindlingError } from '../../lib/index.js';
-import type { S3Connection } from '../../lookups/s3/client.js';
-import { deleteObjects, getObject, listObjects, putObject } from '../../lookups/s3/objects.js';
-import { formatRows, parseRows, type RowFormat } from '../../lookups/s3/rows.js';
+import type { S3Connection } from '../../systems/s3/client.js';
+import { deleteObjects, getObject, listObjects, putObject } from '../../systems/s3/objects.js';
+import { formatRows, parseRows, type RowFormat } from '../../systems/rows/rows.js';
 
 /** The name of the object that commits a batch's folder. */
 export const MANIFEST = '_manifest';
@@ -142,6 +142,8 @@ export async function readS3Batch(
         new TextDecoder().decode(object.data),
         manifest.format,
         `s3://${where.bucket}/${part.key}`,
+        {},
+        'object',
       ),
     );
   }

@@ -21,8 +21,8 @@ import {
   parseS3Url,
   type S3Connection,
   type S3ConnectionOptions,
-} from '../../lookups/s3/client.js';
-import { deleteObjects, getObject, listObjects, putObject } from '../../lookups/s3/objects.js';
+} from '../../systems/s3/client.js';
+import { deleteObjects, getObject, listObjects, putObject } from '../../systems/s3/objects.js';
 
 /** Options of an {@link S3CheckpointStore}. */
 export interface S3CheckpointStoreOptions extends S3ConnectionOptions {

@@ -9,8 +9,8 @@ import {
   parseS3Url,
   type S3Connection,
   type S3ConnectionOptions,
-} from '../../lookups/s3/client.js';
-import type { RowFormat } from '../../lookups/s3/rows.js';
+} from '../../systems/s3/client.js';
+import type { RowFormat } from '../../systems/rows/rows.js';
 import { FolderOutput, type RollPolicy } from '../store/folder-output.js';
 import { writeS3Batch } from './batch.js';
 import { S3FileStore } from './store.js';

@@ -1,8 +1,8 @@
 /** S3FileStore: the {@link FileStore} of an S3 prefix, for the rolled S3 output. */
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { KindlingError } from '../../lib/index.js';
-import { s3Call, type S3Connection } from '../../lookups/s3/client.js';
-import { deleteObjects, getObject, listObjects, putObject } from '../../lookups/s3/objects.js';
+import { s3Call, type S3Connection } from '../../systems/s3/client.js';
+import { deleteObjects, getObject, listObjects, putObject } from '../../systems/s3/objects.js';
 import type { FileStore, StoredEntry } from '../store/store.js';
 
 /**

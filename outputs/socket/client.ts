@@ -2,8 +2,7 @@
  * The TCP line client output: connects to a line server, writes one line per record, and
  * reconnects with back-off when the connection is lost.
  */
-import { connect as connectTcp, type Socket } from 'node:net';
-import { connect as connectTls, type ConnectionOptions } from 'node:tls';
+import type { Socket } from 'node:net';
 import {
   KindlingError,
   SystemClock,
@@ -12,19 +11,13 @@ import {
   type Clock,
   type DStream,
 } from '../../lib/index.js';
+import { connectSocket, type SocketEndpoint } from '../../systems/socket/connect.js';
+import { checkEndpoint, type Report } from '../../systems/socket/endpoint.js';
 import { encodeLines, lineEncoder, type LineEncoder, type LineFormatOptions } from '../lines/encode.js';
 import { writeFlushed } from '../lines/write.js';
-import { checkEndpoint, type Report } from './endpoint.js';
 
 /** Options of {@link SocketLineOutput}. */
-export interface SocketLineOutputOptions<T> extends LineFormatOptions<T> {
-  /** The server to connect to. */
-  readonly host: string;
-  readonly port: number;
-  /** TLS options (ca, cert, key, servername, ...); the connection uses TLS when given. */
-  readonly tls?: ConnectionOptions;
-  /** How long a connection attempt may take, ms; default 10 000. */
-  readonly connectTimeout?: number;
+export interface SocketLineOutputOptions<T> extends LineFormatOptions<T>, SocketEndpoint {
   /** How reconnects back off within one batch; default 10 attempts from 200 ms up to 5 s. */
   readonly retry?: BackoffPolicy;
   /** The clock of the back-off; default the system clock. */
@@ -137,22 +130,7 @@ export class SocketLineOutput<T> {
     const current = this.socket;
     if (current && !current.destroyed && !current.readableEnded) return current;
     this.drop();
-    const { host, port, tls } = this.options;
-    const socket = tls ? connectTls({ ...tls, host, port }) : connectTcp({ host, port });
-    socket.setTimeout(this.options.connectTimeout ?? 10_000);
-    await new Promise<void>((resolve, reject) => {
-      const fail = (error: Error): void => {
-        socket.destroy();
-        reject(new KindlingError(`cannot connect: ${error.message}`, { cause: error, retriable: true }));
-      };
-      socket.once('error', fail);
-      socket.once('timeout', () => fail(new Error('connection attempt timed out')));
-      socket.once(tls ? 'secureConnect' : 'connect', () => {
-        socket.removeListener('error', fail);
-        socket.setTimeout(0);
-        resolve();
-      });
-    });
+    const socket = await connectSocket(this.options);
     socket.on('error', () => undefined); // surfaces through writes and 'close'
     socket.resume(); // the server's data is ignored; reading sees its FIN
     socket.once('close', () => {

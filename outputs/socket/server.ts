@@ -5,8 +5,8 @@
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { ConfigurationError, KindlingError, type DStream } from '../../lib/index.js';
+import { checkEndpoint, type Report } from '../../systems/socket/endpoint.js';
 import { encodeLines, lineEncoder, type LineEncoder, type LineFormatOptions } from '../lines/encode.js';
-import { checkEndpoint, type Report } from './endpoint.js';
 
 /** Options of {@link SocketLineServer}. */
 export interface SocketLineServerOptions<T> extends LineFormatOptions<T> {

@@ -9,8 +9,8 @@ import {
   type DStream,
   type StreamingContext,
 } from '../../lib/index.js';
-import { connectHdfs, joinPath, type HdfsConnectionOptions } from '../../lookups/hdfs/address.js';
-import type { WebHdfsClient } from '../../lookups/hdfs/webhdfs.js';
+import { connectHdfs, joinPath, type HdfsConnectionOptions } from '../../systems/hdfs/address.js';
+import type { WebHdfsClient } from '../../systems/hdfs/webhdfs.js';
 
 /** Options of {@link hdfsTextFileStream}. */
 export interface HdfsTextFileStreamOptions extends HdfsConnectionOptions {

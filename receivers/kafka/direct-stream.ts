@@ -2,7 +2,7 @@
  * `kafkaDirectStream`: Kafka topics as a DStream, read the way Spark's direct stream reads them.
  */
 import type { DStream, StreamingContext } from '../../lib/index.js';
-import type { OffsetRange } from './offsets.js';
+import type { OffsetRange } from '../../systems/kafka/offsets.js';
 import { checkDirectStreamOptions, type KafkaDirectStreamOptions } from './options.js';
 import type { KafkaRecord } from './records.js';
 import { KafkaDirectSource } from './source.js';

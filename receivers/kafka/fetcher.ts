@@ -9,7 +9,7 @@
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { StoppedError } from '../../lib/index.js';
-import { partitionKey, type OffsetRange } from './offsets.js';
+import { partitionKey, type OffsetRange } from '../../systems/kafka/offsets.js';
 
 /** What a fetcher needs besides the client; `R` is what it turns each message into. */
 export interface FetcherOptions<R> {

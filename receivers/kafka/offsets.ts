@@ -1,30 +1,8 @@
 /**
- * Offset ranges: what each batch of a Kafka direct stream reads from each partition, and how the
- * range is chosen from where the stream stands, the latest offsets, and the rate limits.
+ * How a Kafka direct stream chooses each batch's offset ranges from where it stands, the latest
+ * offsets, and the rate limits. The ranges themselves are in `systems/kafka/offsets.ts`.
  */
-
-/**
- * The records of one partition that one batch holds: offsets `fromOffset` (included) to
- * `untilOffset` (excluded), as Spark's `OffsetRange`. Empty when they are equal.
- */
-export interface OffsetRange {
-  readonly topic: string;
-  readonly partition: number;
-  readonly fromOffset: number;
-  readonly untilOffset: number;
-}
-
-/** A partition's place in a map: `topic:partition` (topic names cannot hold a `:`). */
-export function partitionKey(topic: string, partition: number): string {
-  return `${topic}:${partition}`;
-}
-
-/** A topic and partition and an offset in it. */
-export interface PartitionOffset {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-}
+import { partitionKey, type OffsetRange, type PartitionOffset } from '../../systems/kafka/offsets.js';
 
 /** The limits on one batch: its interval, the backpressure rate, the cap per partition. */
 export interface RangeLimits {

@@ -15,10 +15,16 @@ import {
   type RejectedRecord,
   type StreamingContext,
 } from '../../lib/index.js';
-import { createKafka, secretsOf } from './client.js';
+import { createKafka, secretsOf } from '../../systems/kafka/client.js';
+import {
+  partitionKey,
+  type KafkaOffsetSource,
+  type OffsetRange,
+  type PartitionOffset,
+} from '../../systems/kafka/offsets.js';
+import { Retrier } from '../../systems/kafka/retrier.js';
 import { PartitionFetcher } from './fetcher.js';
-import { Retrier } from './retrier.js';
-import { partitionKey, planRanges, type OffsetRange, type PartitionOffset } from './offsets.js';
+import { planRanges } from './offsets.js';
 import type { KafkaDirectStreamOptions } from './options.js';
 import { deserializeMessages, type AnyKafkaRecord } from './records.js';
 
@@ -32,7 +38,7 @@ interface SavedPosition {
 const KEEP_COMMITTED = 16;
 
 /** The BatchSource of a Kafka direct stream; see the file summary. Made by `kafkaDirectStream`. */
-export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedRecord> {
+export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedRecord>, KafkaOffsetSource {
   readonly name: string;
   /** Whether records may be rejected (dead letters): not with the `buffer` deserializer. */
   readonly storesRejectedRecords: boolean;

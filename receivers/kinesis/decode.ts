@@ -4,7 +4,7 @@
  * {@link RejectedRecord}, which the engine sends to the stream's dead letters.
  */
 import { KindlingError, RejectedRecord } from '../../lib/index.js';
-import { describe } from './client.js';
+import { describe } from '../../systems/kinesis/client.js';
 
 /**
  * How a record's bytes become its `data`: `'bytes'` (default, a `Uint8Array`), `'string'`

@@ -13,7 +13,7 @@ import {
   type _Record,
 } from '@aws-sdk/client-kinesis';
 import { RejectedRecord, SystemClock, backoffDelay } from '../../lib/index.js';
-import { callSignal, describe, errorName, isPermanent, isThrottling } from './client.js';
+import { callSignal, describe, errorName, isPermanent, isThrottling } from '../../systems/kinesis/client.js';
 import { decodeData } from './decode.js';
 import type { ResolvedKinesisOptions } from './options.js';
 import { Pauses } from './pause.js';

@@ -12,7 +12,7 @@ import {
   type RejectedRecord,
   type StreamingContext,
 } from '../../lib/index.js';
-import { createKinesisClient } from './client.js';
+import { createKinesisClient } from '../../systems/kinesis/client.js';
 import {
   resolveReceiverOptions,
   type KinesisReceiverOptions,

@@ -1,4 +1,4 @@
 /** The MQTT receiver: `mqttStream(ssc, options)`; see `receiver.ts`. */
 export { MqttReceiver, mqttStream } from './receiver.js';
 export type { MqttRecord, MqttReceiverOptions } from './receiver.js';
-export type { MqttConnectionOptions } from './client.js';
+export type { MqttConnectionOptions } from '../../systems/mqtt/client.js';

@@ -13,8 +13,8 @@ import {
   type RejectedRecord,
   type StreamingContext,
 } from '../../lib/index.js';
-import { decodeContent, decoderProblem, type PayloadDecoder } from '../payload.js';
-import { safeError } from '../redact.js';
+import { decodeContent, decoderProblem, type PayloadDecoder } from '../../systems/rows/payload.js';
+import { safeError } from '../../systems/redact.js';
 import {
   checkConnectionOptions,
   closeClient,
@@ -22,7 +22,7 @@ import {
   openClient,
   secretsOf,
   type MqttConnectionOptions,
-} from './client.js';
+} from '../../systems/mqtt/client.js';
 
 /** One message received from MQTT. */
 export interface MqttRecord<T = Uint8Array> {

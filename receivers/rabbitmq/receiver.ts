@@ -21,9 +21,9 @@ import {
   secretsOf,
   type RabbitMQConnection,
   type RabbitMQConnectionOptions,
-} from './client.js';
-import { safeError } from '../redact.js';
-import { decodeContent, decoderProblem, type PayloadDecoder } from '../payload.js';
+} from '../../systems/rabbitmq/client.js';
+import { safeError } from '../../systems/redact.js';
+import { decodeContent, decoderProblem, type PayloadDecoder } from '../../systems/rows/payload.js';
 
 /** One message received from RabbitMQ. */
 export interface RabbitMQRecord<T = Uint8Array> {

@@ -13,8 +13,8 @@ import {
   parseS3Url,
   type S3Connection,
   type S3ConnectionOptions,
-} from '../../lookups/s3/client.js';
-import { getObject, listObjects } from '../../lookups/s3/objects.js';
+} from '../../systems/s3/client.js';
+import { getObject, listObjects } from '../../systems/s3/objects.js';
 
 /** Options of {@link s3TextFileStream}. */
 export interface S3TextFileStreamOptions extends S3ConnectionOptions {

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ReceiverError, SystemClock, type Clock, type RejectedRecord } from '../../lib/index.js';
-import { redact, safeError } from '../redact.js';
+import { redact, safeError } from '../../systems/redact.js';
 import { Watchdog, wait } from './clock-wait.js';
 import { cutLine, decodeLine } from './decode-line.js';
 import { bodyExcerpt, openStream } from './http-stream.js';

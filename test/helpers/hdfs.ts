@@ -3,7 +3,7 @@
  * environment variables as `scripts/servers/hdfs.ts`), a client, and a unique folder per test.
  */
 import { hdfs } from '../../scripts/servers/hdfs.js';
-import { WebHdfsClient, type WebHdfsOptions } from '../../lookups/hdfs/webhdfs.js';
+import { WebHdfsClient, type WebHdfsOptions } from '../../systems/hdfs/webhdfs.js';
 import { uniqueName } from './servers.js';
 
 /** The HDFS server's settings: its defaults, overridden by the environment. */

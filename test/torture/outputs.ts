@@ -8,8 +8,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SystemClock, retry } from '../../lib/index.js';
 import { hbaseLookup } from '../../lookups/hbase/index.js';
-import { connectS3 } from '../../lookups/s3/client.js';
-import { listObjects } from '../../lookups/s3/objects.js';
+import { connectS3 } from '../../systems/s3/client.js';
+import { listObjects } from '../../systems/s3/objects.js';
 import {
   LocalFileStore,
   HdfsFileStore,

@@ -2,7 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import test from 'ava';
 import { ConfigurationError } from '../../../lib/index.js';
 import { hdfsLookup } from '../../../lookups/hdfs/lookup.js';
-import { WebHdfsClient, WebHdfsError } from '../../../lookups/hdfs/webhdfs.js';
+import { WebHdfsClient, WebHdfsError } from '../../../systems/hdfs/webhdfs.js';
 import { hdfsClient, hdfsPorts, hdfsUrl, uniqueHdfsDir } from '../../helpers/hdfs.js';
 import { logServerOnFailure } from '../../helpers/servers.js';
 

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { ManualClock, StreamingContext, type StreamingEvent } from '../../../lib/index.js';
 import { HBaseAdapter } from '../../../lookups/hbase/index.js';
-import type { LibraryRow } from '../../../lookups/hbase/library.js';
+import type { LibraryRow } from '../../../systems/hbase/library.js';
 import { hbaseOutput } from '../../../outputs/hbase/index.js';
 import { logServerOnFailure, uniqueName } from '../../helpers/servers.js';
 import { createTables, zookeeper } from '../../helpers/hbase.js';

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ManualClock, StreamingContext } from '../../../lib/index.js';
-import { connectS3 } from '../../../lookups/s3/client.js';
+import { connectS3 } from '../../../systems/s3/client.js';
 import { readS3Batch, s3Output } from '../../../outputs/s3/index.js';
 import { writeS3Batch } from '../../../outputs/s3/batch.js';
 import { freshBucket, s3Options, testClient } from '../../helpers/s3.js';

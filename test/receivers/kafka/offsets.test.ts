@@ -1,5 +1,6 @@
 import test from 'ava';
-import { planRanges, rangeSize, type PartitionOffset } from '../../../receivers/kafka/offsets.js';
+import { planRanges, rangeSize } from '../../../receivers/kafka/offsets.js';
+import type { PartitionOffset } from '../../../systems/kafka/offsets.js';
 
 const at = (partition: number, offset: number): PartitionOffset => ({ topic: 't', partition, offset });
 const latest = (...ends: number[]): Map<string, number> => new Map(ends.map((end, p) => [`t:${p}`, end]));

@@ -5,9 +5,9 @@
  */
 import test from 'ava';
 import { KindlingError } from '../../../lib/index.js';
-import { toKindlingError } from '../../../lookups/hbase/errors.js';
-import { RegionInfo, ScanRequest, type LibraryRow } from '../../../lookups/hbase/library.js';
-import { metaScanRequest, pickRegion } from '../../../lookups/hbase/meta.js';
+import { toKindlingError } from '../../../systems/hbase/errors.js';
+import { RegionInfo, ScanRequest, type LibraryRow } from '../../../systems/hbase/library.js';
+import { metaScanRequest, pickRegion } from '../../../systems/hbase/meta.js';
 
 interface RegionFields {
   table?: string;

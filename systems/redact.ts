@@ -1,7 +1,7 @@
 /**
  * Keeps secrets out of what connectors report: error messages with passwords (and the user info
  * of URLs) replaced by `***`, and copies of client errors that hold nothing else. Shared by the
- * RabbitMQ and MQTT connectors.
+ * RabbitMQ, MQTT, MongoDB and Twitter connectors.
  */
 
 /**

@@ -3,7 +3,7 @@
  * as JSON, or by a function. A body that cannot be decoded becomes a {@link RejectedRecord}, which
  * the engine sends to the stream's dead letters.
  */
-import { KindlingError, RejectedRecord } from '../lib/index.js';
+import { KindlingError, RejectedRecord } from '../../lib/index.js';
 
 /**
  * How a body's bytes become `content`: `'bytes'` (default, a `Uint8Array`), `'string'` (UTF-8;

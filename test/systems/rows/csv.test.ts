@@ -1,10 +1,11 @@
 /**
- * The CSV parser of the file lookups: quoting, doubled quotes, line ends, delimiters, empty
- * lines and fields, and errors that name the line.
+ * The CSV parser of every connector (the file, S3 and HDFS lookups, the S3 batch reader):
+ * quoting, doubled quotes, line ends, delimiters, empty lines and fields, and errors that name
+ * the line.
  */
 import test from 'ava';
 import { ConfigurationError } from '../../../lib/index.js';
-import { CsvSyntaxError, csvObjects, parseCsv } from '../../../lookups/files/csv.js';
+import { CsvSyntaxError, csvObjects, parseCsv } from '../../../systems/rows/csv.js';
 
 const fields = (text: string, delimiter?: string): string[][] =>
   parseCsv(text, delimiter).map((r) => r.fields);

@@ -2,7 +2,8 @@
  * A small CSV parser (RFC 4180, leniently): fields separated by one delimiter character, quoted
  * fields (`"a, b"`) that may hold delimiters, line breaks and doubled quotes (`"say ""hi"""`),
  * records ended by CRLF, LF or CR, a UTF-8 byte-order mark ignored. Each record keeps the line
- * it starts on, for error messages.
+ * it starts on, for error messages. The one CSV parser: the file, S3 and HDFS lookups and the S3
+ * batch reader all read CSV through it.
  */
 import { ConfigurationError, KindlingError } from '../../lib/index.js';
 

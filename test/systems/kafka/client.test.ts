@@ -1,6 +1,6 @@
 import test from 'ava';
 import kafkajs from 'kafkajs';
-import { describeKafkaError, isRetriableKafkaError, secretsOf } from '../../../receivers/kafka/client.js';
+import { describeKafkaError, isRetriableKafkaError, secretsOf } from '../../../systems/kafka/client.js';
 
 // kafkajs is CommonJS and spreads its error classes into its exports: reach them through the default import.
 const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } = kafkajs;

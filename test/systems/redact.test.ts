@@ -1,6 +1,6 @@
 import test from 'ava';
 import { inspect } from 'node:util';
-import { redact, safeError } from '../../receivers/redact.js';
+import { redact, safeError } from '../../systems/redact.js';
 
 test('redact replaces every secret and the user info of URLs', (t) => {
   const error = new Error('amqp://app:s3cret@mq:5672 refused; password s3cret; mqtts://u:p@b; wss://x@y');

@@ -17,7 +17,7 @@ import {
   type BackoffPolicy,
   type Clock,
 } from '../../lib/index.js';
-import { redact, safeError } from '../../receivers/redact.js';
+import { redact, safeError } from '../redact.js';
 
 /**
  * How to reach MongoDB (or FerretDB, DocumentDB, Cosmos DB's Mongo API). Give a ready `client`, or

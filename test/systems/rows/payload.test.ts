@@ -1,6 +1,6 @@
 import test from 'ava';
-import { RejectedRecord } from '../../lib/index.js';
-import { decodeContent, decoderProblem } from '../../receivers/payload.js';
+import { RejectedRecord } from '../../../lib/index.js';
+import { decodeContent, decoderProblem } from '../../../systems/rows/payload.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
