@@ -91,6 +91,19 @@ export class ReceiverError extends KindlingError {
 export class StoppedError extends KindlingError {}
 
 /**
+ * A call took longer than its time limit (a try of `retry` with `tryTimeout`); its signal was
+ * aborted. Always retriable: the next try may be quicker.
+ *
+ * @example
+ * await retry((_, signal) => fetch(url, { signal }), clock, { tryTimeout: 10_000 }); // TimeoutError: timed out after 10000 ms
+ */
+export class TimeoutError extends KindlingError {
+  constructor(message: string) {
+    super(message, { retriable: true });
+  }
+}
+
+/**
  * True when `error` is a Kindling error that may succeed if tried again.
  *
  * @example

@@ -22,11 +22,12 @@ export {
   BatchError,
   ReceiverError,
   StoppedError,
+  TimeoutError,
   isRetriable,
   isBatchError,
 } from './errors.js';
 export { retry, backoffDelay } from './retry.js';
-export type { BackoffPolicy } from './retry.js';
+export type { BackoffPolicy, RetryPolicy } from './retry.js';
 export type {
   Clock,
   ReceiverHost,

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import {
   KindlingError,
   SystemClock,
-  backoffDelay,
+  retry,
   type BackoffPolicy,
   type Clock,
   type DStream,
@@ -72,40 +72,46 @@ export class SocketLineOutput<T> {
       throw new KindlingError(`${this.what}: batch ${time}: ${(error as Error).message}`, { cause: error });
     }
     if (chunks.length === 0) return;
-    const maxAttempts = this.policy.maxAttempts ?? Infinity;
     let resending = false;
-    for (let attempt = 1; ; attempt++) {
-      let writing = false;
-      try {
-        if (this.closed) throw new KindlingError(`${this.what}: the output is closed`);
-        const socket = await this.open();
-        writing = true;
-        await writeFlushed(socket, chunks);
+    let writing = false;
+    await retry(
+      async () => {
+        writing = false;
+        try {
+          if (this.closed) throw new KindlingError(`${this.what}: the output is closed`);
+          const socket = await this.open();
+          writing = true;
+          await writeFlushed(socket, chunks);
+        } catch (error) {
+          this.drop();
+          throw error;
+        }
         if (resending)
           this.report(`batch ${time}: sent all ${records.length} lines again on a new connection`);
-        return;
-      } catch (error) {
-        this.drop();
-        const message = (error as Error).message;
-        if (attempt >= maxAttempts || this.closed) {
-          throw new KindlingError(
-            `${this.what}: batch ${time}: ${records.length} lines not delivered after ${attempt} attempts: ${message}`,
-            { cause: error, retriable: true },
+      },
+      this.clock,
+      {
+        ...this.policy,
+        shouldRetry: () => !this.closed,
+        onRetry: (error, _attempt, delay) => {
+          const message = (error as Error).message;
+          resending ||= writing;
+          this.report(
+            writing
+              ? `batch ${time}: the connection failed while writing its ${records.length} lines (${message}); ` +
+                  `sending them all again in ${delay} ms (lines the server already received arrive twice)`
+              : `batch ${time}: ${message}; trying again in ${delay} ms`,
+            error,
+            delay,
           );
-        }
-        const delay = backoffDelay(attempt, this.policy);
-        resending ||= writing;
-        this.report(
-          writing
-            ? `batch ${time}: the connection failed while writing its ${records.length} lines (${message}); ` +
-                `sending them all again in ${delay} ms (lines the server already received arrive twice)`
-            : `batch ${time}: ${message}; trying again in ${delay} ms`,
-          error,
-          delay,
-        );
-        await this.clock.sleep(delay);
-      }
-    }
+        },
+        giveUp: (error, attempts) =>
+          new KindlingError(
+            `${this.what}: batch ${time}: ${records.length} lines not delivered after ${attempts} attempts: ${(error as Error).message}`,
+            { cause: error, retriable: true },
+          ),
+      },
+    );
   };
 
   /** Closes the connection; later batches fail. */

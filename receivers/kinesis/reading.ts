@@ -7,12 +7,13 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListShardsCommand,
+  type GetRecordsCommandOutput,
   type GetShardIteratorCommandInput,
   type KinesisClient,
   type Shard,
   type _Record,
 } from '@aws-sdk/client-kinesis';
-import { RejectedRecord, SystemClock, backoffDelay } from '../../lib/index.js';
+import { RejectedRecord, SystemClock, retry, type RetryPolicy } from '../../lib/index.js';
 import { callSignal, describe, errorName, isPermanent, isThrottling } from '../../systems/kinesis/client.js';
 import { decodeData } from './decode.js';
 import type { ResolvedKinesisOptions } from './options.js';
@@ -49,6 +50,8 @@ export class KinesisReading<T> {
   private readonly loops = new Set<Promise<void>>();
   private readonly tracker: ShardTracker;
   private readonly stream: string;
+  /** Back-off waits: pauses that a stop ends at once. */
+  private readonly backoffClock = { sleep: (ms: number): Promise<void> => this.pauses.pause(ms) };
 
   constructor(
     private readonly host: ReadingHost<T>,
@@ -89,18 +92,16 @@ export class KinesisReading<T> {
 
   /** Lists shards every discovery interval (and when a shard ends); starts a reader per readable shard. */
   private async discover(): Promise<void> {
-    let failures = 0;
     while (!this.stopped) {
       let shards: Shard[];
       try {
-        shards = await this.listShards();
-        failures = 0;
-      } catch (error) {
-        if (this.stopped) return;
-        failures++;
-        if (!this.retryAfter(error, failures, 'ListShards')) return;
-        await this.pauses.pause(backoffDelay(failures, this.options.backoff));
-        continue;
+        shards = await retry(
+          () => this.unlessStopped(() => this.listShards()),
+          this.backoffClock,
+          this.retrying('ListShards'),
+        );
+      } catch {
+        return; // stopped, or the receiver restarts (see retryAfter)
       }
       for (const shard of this.tracker.update(shards)) {
         const id = shard.ShardId as string;
@@ -124,6 +125,23 @@ export class KinesisReading<T> {
   }
 
   /**
+   * How a call is retried: with the receiver's back-off (its pauses end at a stop), as long as
+   * {@link retryAfter} says so, however many failures in a row that takes.
+   */
+  private retrying(call: string): RetryPolicy {
+    return {
+      ...this.options.backoff,
+      maxAttempts: Infinity,
+      shouldRetry: (error, failures) => !this.stopped && this.retryAfter(error, failures, call),
+    };
+  }
+
+  /** Runs `call`, unless the run has stopped (after a back-off cut short by the stop). */
+  private unlessStopped<R>(call: () => Promise<R>): Promise<R> {
+    return this.stopped ? Promise.reject(new Error('the Kinesis reading stopped')) : call();
+  }
+
+  /**
    * Handles a failed call: true to try again after a back-off. Throttling always backs off and
    * retries; other errors are reported; a permanent one (no such stream, no access) or too many
    * in a row ask the engine to restart the receiver, and end this loop.
@@ -142,39 +160,45 @@ export class KinesisReading<T> {
   /** Reads shard `id` until it ends (then its children may start) or the run stops. */
   private async read(id: string): Promise<void> {
     let iterator: string | undefined;
-    let failures = 0;
-    try {
-      while (!this.stopped) {
+    const getRecords = async (): Promise<GetRecordsCommandOutput> => {
+      for (;;) {
         try {
           iterator ??= await this.iterator(id);
-          const page = await this.client.send(
+          return await this.client.send(
             new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.maxRecordsPerCall }),
             this.signal(),
           );
-          failures = 0;
-          const records = page.Records ?? [];
-          if (records.length > 0 && !(await this.store(id, records))) return;
-          iterator = page.NextShardIterator ?? undefined;
-          if (iterator === undefined) {
-            // A closed parent read to its end: its children may start now.
-            this.tracker.end(id);
-            this.discoveryPause.wakeAll();
-            return;
-          }
-          if (records.length === 0 || page.MillisBehindLatest === 0) {
-            await this.pauses.pause(this.options.pollIntervalMs);
-          }
         } catch (error) {
-          if (this.stopped) return;
-          if (errorName(error) === 'ExpiredIteratorException') {
-            iterator = undefined;
-            continue;
-          }
-          failures++;
-          // A fresh iterator (after the last stored record) on the next try.
+          // A fresh iterator (after the last stored record) on the next try; an expired one is
+          // renewed at once, without counting as a failure.
           iterator = undefined;
-          if (!this.retryAfter(error, failures, `GetRecords of shard ${id}`)) return;
-          await this.pauses.pause(backoffDelay(failures, this.options.backoff));
+          if (this.stopped || errorName(error) !== 'ExpiredIteratorException') throw error;
+        }
+      }
+    };
+    try {
+      while (!this.stopped) {
+        let page: GetRecordsCommandOutput;
+        try {
+          page = await retry(
+            () => this.unlessStopped(getRecords),
+            this.backoffClock,
+            this.retrying(`GetRecords of shard ${id}`),
+          );
+        } catch {
+          return; // stopped, or the receiver restarts (see retryAfter)
+        }
+        const records = page.Records ?? [];
+        if (records.length > 0 && !(await this.store(id, records))) return;
+        iterator = page.NextShardIterator ?? undefined;
+        if (iterator === undefined) {
+          // A closed parent read to its end: its children may start now.
+          this.tracker.end(id);
+          this.discoveryPause.wakeAll();
+          return;
+        }
+        if (records.length === 0 || page.MillisBehindLatest === 0) {
+          await this.pauses.pause(this.options.pollIntervalMs);
         }
       }
     } finally {

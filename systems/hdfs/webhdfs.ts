@@ -9,7 +9,8 @@ import {
   ConfigurationError,
   KindlingError,
   SystemClock,
-  backoffDelay,
+  TimeoutError,
+  retry,
   type BackoffPolicy,
   type Clock,
 } from '../../lib/index.js';
@@ -218,27 +219,29 @@ export class WebHdfsClient {
   }
 
   /** Runs `attempt` with a time limit per try, retrying retriable errors with back-off. */
-  private async call<T>(what: string, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    for (let n = 1; ; n++) {
-      try {
-        return await attempt(AbortSignal.timeout(this.timeout));
-      } catch (caught) {
-        if (caught instanceof ConfigurationError) throw caught;
-        const error = this.wrap(caught, what);
-        if (!error.retriable || n >= this.attempts) {
-          if (n === 1) throw error;
-          throw new WebHdfsError(`${error.message} (gave up after ${n} attempts)`, {
-            cause: error.cause ?? error,
-            retriable: error.retriable,
-            ...(error.exception === undefined ? {} : { exception: error.exception }),
-            ...(error.status === undefined ? {} : { status: error.status }),
-          });
-        }
-        const wait = backoffDelay(n, this.backoff);
+  private call<T>(what: string, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const failure = (error: unknown): ConfigurationError | WebHdfsError =>
+      error instanceof ConfigurationError ? error : this.wrap(error, what);
+    return retry((_n, signal) => attempt(signal), this.clock, {
+      ...this.backoff,
+      maxAttempts: this.attempts,
+      tryTimeout: this.timeout,
+      shouldRetry: (caught) => failure(caught).retriable,
+      onRetry: (caught, n, wait) => {
+        const error = failure(caught);
         this.onRetry?.(`${error.message} (attempt ${n}); retrying in ${wait} ms`, error, wait);
-        await this.clock.sleep(wait);
-      }
-    }
+      },
+      giveUp: (caught, n) => {
+        const error = failure(caught);
+        if (n === 1 || error instanceof ConfigurationError) return error;
+        return new WebHdfsError(`${error.message} (gave up after ${n} attempts)`, {
+          cause: error.cause ?? error,
+          retriable: error.retriable,
+          ...(error.exception === undefined ? {} : { exception: error.exception }),
+          ...(error.status === undefined ? {} : { status: error.status }),
+        });
+      },
+    });
   }
 
   private async send(
@@ -363,7 +366,7 @@ export class WebHdfsClient {
   /** Any error as a WebHdfsError naming `what` (no answer at all is retriable). */
   private wrap(error: unknown, what: string): WebHdfsError {
     if (error instanceof WebHdfsError) return error;
-    if (error instanceof KindlingError) {
+    if (error instanceof KindlingError && !(error instanceof TimeoutError)) {
       return new WebHdfsError(error.message, { cause: error, retriable: error.retriable });
     }
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;

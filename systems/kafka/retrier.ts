@@ -2,7 +2,7 @@
  * Retries calls to Kafka with back-off, reporting each failure on `ssc.events` (as
  * `connectorError`, with credentials masked). Shared by the direct stream and the output.
  */
-import { KindlingError, backoffDelay, type BackoffPolicy, type StreamingContext } from '../../lib/index.js';
+import { KindlingError, retry, type BackoffPolicy, type StreamingContext } from '../../lib/index.js';
 import { describeKafkaError, isRetriableKafkaError } from './client.js';
 
 /** Runs calls to Kafka until they succeed; see the file summary. */
@@ -23,27 +23,22 @@ export class Retrier {
    * Throws a KindlingError naming `what` on an error kafkajs marks as final, or when `maxAttempts`
    * (of the policy, or of `limits`) are used up.
    */
-  async run<T>(what: string, call: () => Promise<T>, limits: BackoffPolicy = {}): Promise<T> {
-    const policy = { ...this.policy, ...limits };
-    const maxAttempts = policy.maxAttempts ?? Infinity;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        const retriable = isRetriableKafkaError(error);
-        if (this.stopped || !retriable || attempt >= maxAttempts) {
-          if (error instanceof KindlingError) throw error;
-          const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-          throw new KindlingError(`${this.name}: ${what} failed${tries}: ${this.describe(error)}`, {
-            cause: error,
-            retriable,
-          });
-        }
-        const delay = backoffDelay(attempt, policy);
-        this.report(`${what} failed: ${this.describe(error)}; trying again in ${delay} ms`, error, delay);
-        await this.ssc.clock.sleep(delay);
-      }
-    }
+  run<T>(what: string, call: () => Promise<T>, limits: BackoffPolicy = {}): Promise<T> {
+    return retry(() => call(), this.ssc.clock, {
+      ...this.policy,
+      ...limits,
+      shouldRetry: (error) => !this.stopped && isRetriableKafkaError(error),
+      onRetry: (error, _attempt, delay) =>
+        this.report(`${what} failed: ${this.describe(error)}; trying again in ${delay} ms`, error, delay),
+      giveUp: (error, attempts) => {
+        if (error instanceof KindlingError) return error;
+        const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+        return new KindlingError(`${this.name}: ${what} failed${tries}: ${this.describe(error)}`, {
+          cause: error,
+          retriable: isRetriableKafkaError(error),
+        });
+      },
+    });
   }
 
   /** Reports `message` on `ssc.events` and in the log, credentials masked. */

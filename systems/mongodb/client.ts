@@ -13,7 +13,7 @@ import {
   ConfigurationError,
   KindlingError,
   SystemClock,
-  backoffDelay,
+  retry,
   type BackoffPolicy,
   type Clock,
 } from '../../lib/index.js';
@@ -126,36 +126,37 @@ export function describe(error: unknown, secrets: readonly string[]): string {
  * or at once for an error retrying cannot mend, throws a KindlingError that starts with `what`
  * and says how many attempts were made (`retriable` when the last error was transient).
  */
-export async function withRetries<T>(
+export function withRetries<T>(
   connection: MongoConnection,
   what: string,
   call: () => Promise<T>,
 ): Promise<T> {
   const { maxAttempts, secrets } = connection;
-  for (let attempt = 1; ; attempt++) {
-    try {
+  const failed = (error: unknown): string => `${what} failed: ${describe(error, secrets)}`;
+  return retry(
+    async (attempt) => {
       // A client whose first connection failed closes itself: connect it again before a retry.
       if (attempt > 1) await connection.client.connect();
-      return await call();
-    } catch (error) {
-      const transient = isTransient(error);
-      const message = `${what} failed: ${describe(error, secrets)}`;
-      if (!transient || attempt >= maxAttempts) {
-        throw new KindlingError(
-          `${message} (attempt ${attempt} of ${maxAttempts}${transient ? '' : ', not retried'})`,
-          {
-            cause: safeError(error, secrets),
-            retriable: transient,
-          },
+      return call();
+    },
+    connection.clock,
+    {
+      ...connection.backoff,
+      maxAttempts,
+      shouldRetry: isTransient,
+      onRetry: (error, attempt, delay) =>
+        connection.onRetry?.(
+          `${failed(error)}; retrying in ${delay} ms (attempt ${attempt} of ${maxAttempts})`,
+          safeError(error, secrets),
+          delay,
+        ),
+      giveUp: (error, attempt) => {
+        const transient = isTransient(error);
+        return new KindlingError(
+          `${failed(error)} (attempt ${attempt} of ${maxAttempts}${transient ? '' : ', not retried'})`,
+          { cause: safeError(error, secrets), retriable: transient },
         );
-      }
-      const delay = backoffDelay(attempt, connection.backoff);
-      connection.onRetry?.(
-        `${message}; retrying in ${delay} ms (attempt ${attempt} of ${maxAttempts})`,
-        safeError(error, secrets),
-        delay,
-      );
-      await connection.clock.sleep(delay);
-    }
-  }
+      },
+    },
+  );
 }

@@ -8,7 +8,7 @@ import {
   ConfigurationError,
   KindlingError,
   SystemClock,
-  backoffDelay,
+  retry,
   type BackoffPolicy,
   type Clock,
 } from '../../lib/index.js';
@@ -159,23 +159,24 @@ export function describe(error: unknown): string {
  * const out = await s3Call(conn, `reading s3://${bucket}/${key}`, (signal) =>
  *   conn.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }));
  */
-export async function s3Call<T>(
+export function s3Call<T>(
   conn: S3Connection,
   what: string,
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call(AbortSignal.timeout(conn.requestTimeoutMs));
-    } catch (error) {
-      const retriable = isRetriableS3Error(error);
-      if (!retriable || attempt >= conn.maxAttempts) {
-        const tries = attempt === 1 ? '' : ` after ${attempt} attempts`;
-        throw new KindlingError(`${what} failed${tries}: ${describe(error)}`, { cause: error, retriable });
-      }
-      const wait = backoffDelay(attempt, conn.backoff);
-      conn.onRetry?.(`${what} failed (attempt ${attempt}): ${describe(error)}; retrying`, error, wait);
-      await conn.clock.sleep(wait);
-    }
-  }
+  return retry((_attempt, signal) => call(signal), conn.clock, {
+    ...conn.backoff,
+    maxAttempts: conn.maxAttempts,
+    tryTimeout: conn.requestTimeoutMs,
+    shouldRetry: isRetriableS3Error,
+    onRetry: (error, attempt, wait) =>
+      conn.onRetry?.(`${what} failed (attempt ${attempt}): ${describe(error)}; retrying`, error, wait),
+    giveUp: (error, attempts) => {
+      const tries = attempts === 1 ? '' : ` after ${attempts} attempts`;
+      return new KindlingError(`${what} failed${tries}: ${describe(error)}`, {
+        cause: error,
+        retriable: isRetriableS3Error(error),
+      });
+    },
+  });
 }
