@@ -1,0 +1,111 @@
+/**
+ * The options of a {@link StreamingContext} and of its receiver-based inputs, their defaults,
+ * and the checks a context makes of them when it is built.
+ */
+import type { WorkersOption } from './dstream/worker-pool.js';
+import { ConfigurationError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { BackpressureOptions } from './rate/rate-controller.js';
+import type { WriteAheadLogOption } from './receiver/tracker.js';
+import type { BackoffPolicy } from './retry.js';
+import type { CheckpointStore, Clock } from './types.js';
+
+/** Options of a {@link StreamingContext}. */
+export interface StreamingContextOptions {
+  /** The interval between batches, ms. Window and slide durations must be multiples of it. */
+  readonly batchInterval: number;
+  /** The source of time. Default: a {@link SystemClock}; tests pass a `ManualClock`. */
+  readonly clock?: Clock;
+  /**
+   * A directory to write checkpoints to: state, pending batches and source positions, so that
+   * `StreamingContext.getOrCreate` can resume the job after a crash.
+   */
+  readonly checkpointDir?: string;
+  /** Another place for checkpoints (S3, HDFS); instead of `checkpointDir`. */
+  readonly checkpointStore?: CheckpointStore;
+  /** How often to checkpoint, ms: a multiple of the batch interval. Default: every batch. */
+  readonly checkpointInterval?: number;
+  /**
+   * On SIGTERM or SIGINT, stop gracefully (stop receivers, finish queued batches, write a last
+   * checkpoint) and end the process with code 0 once the code after `awaitTermination()` has
+   * run. A second signal exits at once. Default false.
+   */
+  readonly stopGracefullyOnShutdown?: boolean;
+  /** Where warnings and errors go for people to read. Default: stderr. */
+  readonly logger?: Logger;
+  /**
+   * Writes every receiver block to a write-ahead log under `checkpointDir` before it counts as
+   * received, so a crash loses nothing a receiver stored (a reliable receiver's `store` resolves
+   * once logged). `true`, or the fsync policy (default `'always'`). Needs `checkpointDir`.
+   * The log starts a new segment every 60 s (or every checkpoint interval, if longer) and deletes
+   * a segment once a written checkpoint covers all its blocks.
+   */
+  readonly writeAheadLog?: WriteAheadLogOption;
+  /** The job's name, in events, errors and progress lines. Default `kindling`. */
+  readonly name?: string;
+  /** Print a progress line per batch (`true`), or hand each line to a function. Default off. */
+  readonly progress?: boolean | ((line: string) => void);
+  /** What a failed batch does: stop the context (default, as Spark) or carry on. */
+  readonly onBatchError?: 'stop' | 'continue';
+  /** How often receivers cut blocks, ms. Default 200. */
+  readonly blockInterval?: number;
+  /** How a failed receiver's restarts back off. */
+  readonly receiverRestart?: BackoffPolicy;
+  /**
+   * Backpressure: a PID estimator sets each receiver's rate from the last batches' delays
+   * (Spark's `spark.streaming.backpressure.*`). Default off.
+   */
+  readonly backpressure?: BackpressureOptions;
+  /**
+   * Most bytes (estimated) a receiver holds before a batch takes them; past it `store` waits and
+   * the socket receiver stops reading. Default 64 MiB.
+   */
+  readonly receiverBufferBytes?: number;
+  /**
+   * A pool of worker threads for parallel stages (`stream.parallel(workerTask(...))`): `true` for
+   * the defaults (cores − 1 threads, at least 1, the main thread takes slices too, and a queued
+   * batch may start its parallel stages while the one before it finishes), a number of threads,
+   * or `{ threads, mainThread, lookahead }`. Started at `start()` when the graph has a parallel
+   * stage, closed by `stop()`. Default: none; parallel stages then run inline, with the same results.
+   */
+  readonly workers?: WorkersOption;
+}
+
+/** Options shared by receiver-based inputs. */
+export interface ReceiverOptions {
+  /** Most records per second this receiver may store; further `store` calls wait. Default: no limit. */
+  readonly maxRate?: number;
+}
+
+/** How a failed receiver's restarts back off unless `receiverRestart` says otherwise. */
+export const DEFAULT_RECEIVER_RESTART: BackoffPolicy = { initialDelay: 100, maxDelay: 10_000 };
+
+/**
+ * Throws a {@link ConfigurationError} that says how to fix the first option a context cannot
+ * run with: a batch interval that is not a positive whole number of ms, a block interval that
+ * is not positive, a receiver buffer that is not a positive number of bytes.
+ */
+export function checkContextOptions(options: StreamingContextOptions): void {
+  const { batchInterval, blockInterval, receiverBufferBytes: bytes } = options;
+  if (!(batchInterval > 0) || !Number.isInteger(batchInterval)) {
+    throw new ConfigurationError(
+      `batchInterval must be a positive whole number of ms, got ${String(batchInterval)}; ` +
+        'for example seconds(1)',
+    );
+  }
+  if (blockInterval !== undefined && !(blockInterval > 0)) {
+    throw new ConfigurationError(`blockInterval must be a positive number of ms, got ${blockInterval}`);
+  }
+  if (bytes !== undefined && !(bytes > 0 && Number.isFinite(bytes))) {
+    throw new ConfigurationError(
+      `receiverBufferBytes must be a positive number of bytes, got ${bytes}; the default is 64 MiB`,
+    );
+  }
+}
+
+/** Throws a {@link ConfigurationError} unless `maxRate` is absent or a positive number. */
+export function checkMaxRate(maxRate: number | undefined): void {
+  if (maxRate !== undefined && !(maxRate > 0 && Number.isFinite(maxRate))) {
+    throw new ConfigurationError(`maxRate must be a positive number of records per second, got ${maxRate}`);
+  }
+}
