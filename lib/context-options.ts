@@ -27,8 +27,8 @@ export interface StreamingContextOptions {
   readonly checkpointInterval?: number;
   /**
    * On SIGTERM or SIGINT, stop gracefully (stop receivers, finish queued batches, write a last
-   * checkpoint) and end the process with code 0 once the code after `awaitTermination()` has
-   * run. A second signal exits at once. Default false.
+   * checkpoint) and end the process with code 0 (1 if a batch failed) once the code after
+   * `awaitTermination()` has run. A second signal exits at once. Default false.
    */
   readonly stopGracefullyOnShutdown?: boolean;
   /** Where warnings and errors go for people to read. Default: stderr. */
@@ -45,7 +45,35 @@ export interface StreamingContextOptions {
   readonly name?: string;
   /** Print a progress line per batch (`true`), or hand each line to a function. Default off. */
   readonly progress?: boolean | ((line: string) => void);
-  /** What a failed batch does: stop the context (default, as Spark) or carry on. */
+  /**
+   * What a failed batch does (a user function threw, an output or an input failed; the error
+   * names the operator and the batch time, and is on `events` as `batchCompleted.error`):
+   *
+   * - `'stop'` (default): the context stops at once, dropping the batches not yet started, and
+   *   `awaitTermination()` rejects with the batch's error once it has stopped.
+   * - `'continue'`: Spark's behaviour. Later batches keep running, and `awaitTermination()`
+   *   rejects with the first batch error as soon as it is reported, while the context runs on
+   *   (and again on every later call): the program decides whether to stop. A window or state
+   *   over the failed batch computes it again, as Spark recomputes a failed RDD, so a transient
+   *   failure heals there; an input's batch is read once, and its failure stays. A failed batch
+   *   is neither checkpointed nor committed to its sources, but a later completed batch is, and
+   *   a restart resumes after it.
+   *
+   * Spark's is not the default because a Node.js process does not end when the code after
+   * `awaitTermination()` throws while the job still runs (Spark's driver ends, and a shutdown
+   * hook stops its context): with `'continue'`, stop the context yourself.
+   *
+   * @example
+   * const ssc = new StreamingContext({ batchInterval: seconds(1), onBatchError: 'continue' });
+   * // ... inputs, operators, outputs
+   * await ssc.start();
+   * try {
+   *   await ssc.awaitTermination(); // rejects at the first failed batch; later batches still run
+   * } catch (error) {
+   *   console.error(error);
+   *   await ssc.stop({ graceful: true }); // or keep it running, as Spark lets you
+   * }
+   */
   readonly onBatchError?: 'stop' | 'continue';
   /** How often receivers cut blocks, ms. Default 200. */
   readonly blockInterval?: number;

@@ -1,6 +1,8 @@
 /**
- * What `awaitTermination()` waits for (Spark's ContextWaiter): the context's stop, and the error
- * that stopped it, if one did.
+ * What `awaitTermination()` waits for (Spark's ContextWaiter): the context's stop and, with
+ * `onBatchError: 'continue'`, the first failed batch, whose error it rejects with as soon as it
+ * is reported, while the context runs on (Spark's `JobScheduler.reportError`). Once a batch has
+ * failed, every wait rejects with the first error, before and after the stop.
  */
 import type { KindlingError } from './errors.js';
 
@@ -8,21 +10,32 @@ import type { KindlingError } from './errors.js';
 export class ContextWaiter {
   private readonly stopped: Promise<void>;
   private notifyStopped!: () => void;
-  /** The error that stopped the context, if one did. */
+  private readonly failed: Promise<void>;
+  private notifyFailed!: () => void;
+  private first: KindlingError | undefined;
   private stoppedBy: KindlingError | undefined;
 
-  constructor() {
+  /** @param wakeOnError wake the waiters at the first batch error (Spark's), not only at the stop. */
+  constructor(private readonly wakeOnError: boolean) {
     this.stopped = new Promise<void>((resolve) => (this.notifyStopped = resolve));
+    this.failed = new Promise<void>((resolve) => (this.notifyFailed = resolve));
   }
 
-  /** The error that stopped the context (the first one reported), if any. */
+  /** The first batch error reported, if any: what the waits reject with. */
   get error(): KindlingError | undefined {
+    return this.first;
+  }
+
+  /** The error that stopped the context, if a failed batch did. */
+  get stopError(): KindlingError | undefined {
     return this.stoppedBy;
   }
 
-  /** Notes the error that stops the context; the first one counts. */
-  notifyError(error: KindlingError): void {
-    this.stoppedBy ??= error;
+  /** Reports a failed batch's error; `stops` when it stops the context. The first error counts. */
+  notifyError(error: KindlingError, stops: boolean): void {
+    this.first ??= error;
+    if (stops) this.stoppedBy ??= error;
+    this.notifyFailed();
   }
 
   /** The context has stopped: wakes every waiter. */
@@ -30,21 +43,24 @@ export class ContextWaiter {
     this.notifyStopped();
   }
 
-  /** Resolves when the context stops; rejects with the error that stopped it, if one did. */
-  async waitForStop(): Promise<void> {
-    await this.stopped;
-    if (this.stoppedBy) throw this.stoppedBy;
+  /**
+   * Resolves when the context stops; rejects with the first batch error, once the context has
+   * stopped or, with `wakeOnError`, as soon as the error is reported.
+   */
+  async waitForStopOrError(): Promise<void> {
+    await (this.wakeOnError ? Promise.race([this.stopped, this.failed]) : this.stopped);
+    if (this.first) throw this.first;
   }
 
   /**
-   * Like {@link waitForStop}, but gives up after `timeout` ms of real time: `true` if the
-   * context stopped, `false` on timeout.
+   * Like {@link waitForStopOrError}, but gives up after `timeout` ms of real time: `true` if
+   * the context stopped, `false` on timeout.
    */
-  async waitForStopOrTimeout(timeout: number): Promise<boolean> {
+  async waitOrTimeout(timeout: number): Promise<boolean> {
     let handle: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => (handle = setTimeout(() => resolve(false), timeout)));
     try {
-      return await Promise.race([this.waitForStop().then(() => true as const), timedOut]);
+      return await Promise.race([this.waitForStopOrError().then(() => true as const), timedOut]);
     } finally {
       clearTimeout(handle);
     }

@@ -340,14 +340,17 @@ export class StreamingContext {
   }
 
   /**
-   * Resolves when the context stops; rejects with the error that stopped it, if one did.
+   * Resolves when the context stops; rejects with the error of the first failed batch. With the
+   * default `onBatchError: 'stop'` that batch stopped the context, and the promise rejects once
+   * it has stopped; with `'continue'` (Spark's) it rejects as soon as the batch fails, while
+   * later batches run on, and every later call rejects with the same error.
    *
    * @example
    * await ssc.start();
    * await ssc.awaitTermination(); // rejects with a BatchError if a batch failed
    */
   awaitTermination(): Promise<void> {
-    return this.runtime.waiter.waitForStop();
+    return this.runtime.waiter.waitForStopOrError();
   }
 
   /**
@@ -358,7 +361,7 @@ export class StreamingContext {
    * if (!(await ssc.awaitTerminationOrTimeout(seconds(30)))) await ssc.stop({ graceful: true });
    */
   awaitTerminationOrTimeout(timeout: number): Promise<boolean> {
-    return this.runtime.waiter.waitForStopOrTimeout(timeout);
+    return this.runtime.waiter.waitOrTimeout(timeout);
   }
 
   // ---- internals ----------------------------------------------------------------------------

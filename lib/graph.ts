@@ -183,6 +183,14 @@ export class DStreamGraph implements GraphScope {
     return step;
   }
 
+  /**
+   * Forgets the failed batches up to `time` (but the inputs'), once the batch at `time` has
+   * failed, so that a later batch that reads one computes it again (see `Node.forgetFailed`).
+   */
+  forgetFailed(time: number): void {
+    for (const node of this.allNodes()) node.forgetFailed(time);
+  }
+
   /** Forgets batches no longer needed once the batch at `time` is done. */
   clearMetadata(time: number): void {
     for (const node of [...this.outputs, ...this.inputs]) node.clearMetadata(time);

@@ -44,7 +44,7 @@ export class ContextRuntime {
   readonly workers: WorkerPool;
   readonly checkpoints: CheckpointCoordinator;
   readonly rateController: RateController;
-  readonly waiter = new ContextWaiter();
+  readonly waiter: ContextWaiter;
   private readonly scheduler: JobScheduler;
   private readonly generator: JobGenerator;
   private lifecycle: ContextState = 'initialized';
@@ -56,6 +56,7 @@ export class ContextRuntime {
   /** Builds the parts; checks the checkpoint options (a ConfigurationError says what is wrong). */
   constructor(private readonly settings: RuntimeSettings) {
     const { options, graph, clock, events, logger } = settings;
+    this.waiter = new ContextWaiter(options.onBatchError === 'continue');
     this.rateController = new RateController(clock, graph.batchInterval, options.backpressure);
     this.checkpoints = new CheckpointCoordinator(options, { graph, clock, events, logger });
     this.workers = new WorkerPool(options.workers, (message) => logger.error(message));
@@ -145,15 +146,24 @@ export class ContextRuntime {
     return this.stopping;
   }
 
+  /**
+   * A completed batch is cleared (what no later batch needs is forgotten), checkpointed when due
+   * and committed to the batch sources. A failed one is reported to the waiter and, unless
+   * `onBatchError` is `'continue'`, stops the context. Its failed batches are forgotten, so that
+   * what reads one later (a window over it, the next state) computes it again, and nothing is
+   * cleared, as Spark's JobScheduler does not clear a failed batch: the batches that such a
+   * computation reads are still there; the next completed batch clears them.
+   */
   private batchDone(time: number, error: KindlingError | undefined): void {
-    this.settings.graph.clearMetadata(time);
     if (!error) {
+      this.settings.graph.clearMetadata(time);
       this.checkpoints.batchCompleted(time);
       return;
     }
-    if (this.settings.options.onBatchError === 'continue') return;
-    this.waiter.notifyError(error);
-    void this.stop(false);
+    this.settings.graph.forgetFailed(time);
+    const stops = this.settings.options.onBatchError !== 'continue';
+    this.waiter.notifyError(error, stops);
+    if (stops) void this.stop(false);
   }
 
   private async shutdown(graceful: boolean): Promise<void> {
@@ -168,7 +178,7 @@ export class ContextRuntime {
           scheduler: this.scheduler,
           checkpoints: this.checkpoints,
           workers: this.workers,
-          failed: () => this.waiter.error !== undefined,
+          failed: () => this.waiter.stopError !== undefined,
         },
         graceful,
       );
@@ -181,7 +191,7 @@ export class ContextRuntime {
   private finish(): void {
     this.removeSignalHandlers?.();
     const { events } = this.settings;
-    const error = this.waiter.error;
+    const error = this.waiter.stopError;
     events.next({ type: 'contextStopped', ...(error ? { error } : {}) });
     events.complete();
     this.waiter.notifyStop();

@@ -2,7 +2,7 @@
  * transform and mapBatch with `onRecordError: 'deadLetter'`: a batch function that throws (or
  * rejects) gives an empty batch, and the batch it was given becomes one dead letter.
  */
-import { TransformNode } from './batch.js';
+import { TransformNode, returnedBatch } from './batch.js';
 import {
   DeadLetterLog,
   asError,
@@ -45,7 +45,7 @@ export class RecoveringTransformNode<T, U> extends Node<U> {
     const records = (await parent.getOrCompute(time)) ?? [];
     const log = this.deadLetterLog as DeadLetterLog;
     try {
-      const out = await this.fn(records, time);
+      const out = returnedBatch(this.kind, await this.fn(records, time));
       log.write(time, []);
       return out;
     } catch (error) {

@@ -2,8 +2,22 @@
  * Batch-level operators: mapBatch, transform and transformWith hand the user a batch's whole
  * array; repartition sets how many slices parallel stages cut a batch into.
  */
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, KindlingError } from '../errors.js';
 import { Node } from './node.js';
+
+/**
+ * `out`, what the batch function of operator kind `kind` returned, if it is a batch. Null or
+ * undefined is an error, as in Spark's transform (the node names the operator and batch time):
+ * an empty batch is an empty array, and a function that forgot to return must not look like one.
+ */
+export function returnedBatch<U>(kind: string, out: U[]): U[] {
+  if (out === null || out === undefined) {
+    throw new KindlingError(
+      `${kind} returned ${String(out)} instead of an array; return [] for an empty batch`,
+    );
+  }
+  return out;
+}
 
 /** mapBatch and transform: a function from one batch to another, possibly async. */
 export class TransformNode<T, U> extends Node<U> {
@@ -17,7 +31,7 @@ export class TransformNode<T, U> extends Node<U> {
 
   protected async compute(time: number): Promise<U[]> {
     const records = (await this.dependencies[0]?.getOrCompute(time)) as T[] | undefined;
-    return this.fn(records ?? [], time);
+    return returnedBatch(this.kind, await this.fn(records ?? [], time));
   }
 }
 
@@ -33,7 +47,7 @@ export class TransformWithNode<A, B, U> extends Node<U> {
 
   protected async compute(time: number): Promise<U[]> {
     const [a, b] = await Promise.all(this.dependencies.map((d) => d.getOrCompute(time)));
-    return this.fn((a ?? []) as A[], (b ?? []) as B[], time);
+    return returnedBatch(this.kind, await this.fn((a ?? []) as A[], (b ?? []) as B[], time));
   }
 }
 

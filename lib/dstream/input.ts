@@ -61,6 +61,12 @@ export abstract class InputNode<T> extends Node<T> {
   /** Called when the context stops. */
   stop(): void | Promise<void> {}
 
+  /**
+   * Keeps the failed batches: reading one again would take the records of a later batch (the
+   * next blocks, the next offsets), so what asks for it again gets its failure.
+   */
+  override forgetFailed(): void {}
+
   override getOrCompute(time: number): Promise<T[]> | undefined {
     const remembered = this.hasBatch(time);
     const beforeRestart = this.restoredTime !== undefined && time <= this.restoredTime;

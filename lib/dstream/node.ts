@@ -68,6 +68,8 @@ export abstract class Node<T> {
   /** Set by `checkpoint(interval)`: how often this stream's data is checkpointed, ms. */
   checkpointInterval: number | undefined;
   private readonly generated = new Map<number, Promise<T[]>>();
+  /** Times of the batches of `generated` that failed, until {@link forgetFailed}. */
+  private readonly failed = new Set<number>();
   /** The batches of `generated` that have resolved, for checkpoints (taken synchronously). */
   private readonly settled = new Map<number, T[]>();
   /**
@@ -157,9 +159,25 @@ export abstract class Node<T> {
       (records) => {
         if (this.generated.get(time) === batch) this.settled.set(time, records);
       },
-      () => undefined,
+      () => {
+        if (this.generated.get(time) === batch) this.failed.add(time);
+      },
     );
     return batch;
+  }
+
+  /**
+   * Forgets this node's failed batches up to `time` (called once the batch at `time` is done):
+   * whoever asks for one of them later (a window over it, the next state) computes it again, as
+   * Spark recomputes a failed RDD, so a transient failure heals. Until then the outputs of the
+   * failed batch share its failure rather than compute it again.
+   */
+  forgetFailed(time: number): void {
+    for (const t of this.failed) {
+      if (t > time) continue;
+      this.failed.delete(t);
+      this.generated.delete(t);
+    }
   }
 
   /** True when the batch at `time` has been computed and is still remembered. */
@@ -200,6 +218,7 @@ export abstract class Node<T> {
       if (t <= time - this.rememberDuration) {
         this.generated.delete(t);
         this.settled.delete(t);
+        this.failed.delete(t);
       }
     }
     for (const d of this.dependencies) d.clearMetadata(time);

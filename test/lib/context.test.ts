@@ -132,23 +132,33 @@ test('a throwing user function fails its batch with the operator and time, then 
   t.false(all.some((e) => e.type === 'batchStarted' && e.batchTime === 3000));
 });
 
-test("onBatchError: 'continue' reports the failure and runs the next batches", async (t) => {
+test("onBatchError: 'continue' (Spark's) runs the batches after a failed one; awaitTermination rejects with the first error", async (t) => {
   const { clock, ssc } = context({ onBatchError: 'continue' });
   const seen: number[] = [];
   const failures: number[] = [];
+  const stopped = firstValueFrom(ssc.events.pipe(filter((e) => e.type === 'contextStopped')));
   ssc.events.subscribe((e) => {
     if (e.type === 'batchCompleted' && e.error) failures.push(e.batchTime);
   });
-  ssc.queueStream([[1], [2], [3]]).foreachBatch((records) => {
+  ssc.queueStream([[1], [2], [3], [4]]).foreachBatch((records) => {
     if (records[0] === 2) return Promise.reject(new Error('async failure'));
+    if (records[0] === 3) throw new Error('second failure');
     seen.push(...records);
   });
   await ssc.start();
-  await clock.advance(3000);
+  const terminated = ssc.awaitTermination();
+  await clock.advance(2000);
+  const first = await t.throwsAsync(terminated, { instanceOf: BatchError });
+  t.is(first.batchTime, 2000);
+  t.is(ssc.state, 'active', 'the context runs on: the program decides to stop');
+  await clock.advance(2000);
+  t.deepEqual(seen, [1, 4]);
+  t.deepEqual(failures, [2000, 3000]);
+  const again = await t.throwsAsync(ssc.awaitTermination(), { instanceOf: BatchError });
+  t.is(again, first, 'every later wait rejects with the first error');
   await ssc.stop();
-  await ssc.awaitTermination();
-  t.deepEqual(seen, [1, 3]);
-  t.deepEqual(failures, [2000]);
+  t.is(await t.throwsAsync(ssc.awaitTermination()), first);
+  t.deepEqual(await stopped, { type: 'contextStopped' }, 'no batch stopped the context');
 });
 
 test('events describe each batch in order, with records and delays from the clock', async (t) => {
