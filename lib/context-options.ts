@@ -2,7 +2,7 @@
  * The options of a {@link StreamingContext} and of its receiver-based inputs, their defaults,
  * and the checks a context makes of them when it is built.
  */
-import type { WorkersOption } from './dstream/worker-pool.js';
+import type { WorkersOption } from './dstream/parallel/worker-pool.js';
 import { ConfigurationError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { BackpressureOptions } from './rate/rate-controller.js';

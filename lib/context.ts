@@ -9,24 +9,24 @@ import { SystemClock } from './clock/system-clock.js';
 import { ConfigurationError } from './errors.js';
 import { DStreamGraph } from './graph.js';
 import { wrap, type DStream } from './dstream/dstream.js';
-import type { InputNode } from './dstream/input.js';
-import { QueueNode, type QueueStreamOptions } from './dstream/queue-stream.js';
-import { ReceiverInputNode } from './dstream/receiver-stream.js';
-import { RejectingReceiverInputNode } from './dstream/rejecting-receiver-stream.js';
-import { isRejectingReceiver, type DeadLetter } from './dstream/dead-letter-log.js';
-import { ContextDeadLettersNode } from './dstream/dead-letters.js';
-import { UnionNode } from './dstream/union.js';
+import type { InputNode } from './dstream/inputs/input.js';
+import { QueueNode, type QueueStreamOptions } from './dstream/inputs/queue-stream.js';
+import { ReceiverInputNode } from './dstream/inputs/receiver-stream.js';
+import { RejectingReceiverInputNode } from './dstream/inputs/rejecting-receiver-stream.js';
+import { isRejectingReceiver, type DeadLetter } from './dstream/dead-letters/dead-letter-log.js';
+import { ContextDeadLettersNode } from './dstream/dead-letters/dead-letters.js';
+import { UnionNode } from './dstream/operators/union.js';
 import { ObservableReceiver } from './receiver/observable-receiver.js';
 import type { Receiver } from './receiver/receiver.js';
 import { SocketReceiver, type SocketTextStreamOptions } from './receiver/socket-receiver.js';
-import { FileInputNode, type TextFileStreamOptions } from './dstream/file-input.js';
+import { FileInputNode, type TextFileStreamOptions } from './dstream/inputs/file-input.js';
 import { printProgress } from './scheduler/progress.js';
 import type { BatchSource, Clock, StreamingEvent } from './types.js';
-import { SourceInputNode } from './dstream/source-stream.js';
+import { SourceInputNode } from './dstream/inputs/source-stream.js';
 import type { RecoveryOptions } from './checkpoint/recovery.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { ContextRuntime, type ContextState } from './runtime.js';
-import type { WorkerPool } from './dstream/worker-pool.js';
+import type { WorkerPool } from './dstream/parallel/worker-pool.js';
 import {
   checkContextOptions,
   checkMaxRate,

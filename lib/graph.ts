@@ -4,12 +4,12 @@
  */
 import { formatDuration } from './duration.js';
 import { ConfigurationError, IllegalStateError } from './errors.js';
-import { DeadLetterLedger } from './dstream/dead-letters.js';
-import { InputNode } from './dstream/input.js';
-import { PlannedInputNode } from './dstream/planned-input.js';
+import { DeadLetterLedger } from './dstream/dead-letters/dead-letters.js';
+import { InputNode } from './dstream/inputs/input.js';
+import { PlannedInputNode } from './dstream/inputs/planned-input.js';
 import type { BatchLog } from './checkpoint/batch-plans.js';
 import type { GraphScope, Node } from './dstream/node.js';
-import type { OutputNode } from './dstream/output.js';
+import type { OutputNode } from './dstream/output-operations/output.js';
 
 /** One output operation's work for one batch time. */
 export interface Job {

@@ -6,10 +6,10 @@ export { StreamingContext } from './context.js';
 export type { StreamingContextOptions, ReceiverOptions } from './context.js';
 export { DStream } from './dstream/dstream.js';
 export type { TimedBatch } from './dstream/dstream.js';
-export type { QueueStreamOptions } from './dstream/queue-stream.js';
-export type { TextFileStreamOptions } from './dstream/file-input.js';
-export type { BatchFunction } from './dstream/output.js';
-export type { Key, Pair } from './dstream/pairs.js';
+export type { QueueStreamOptions } from './dstream/inputs/queue-stream.js';
+export type { TextFileStreamOptions } from './dstream/inputs/file-input.js';
+export type { BatchFunction } from './dstream/output-operations/output.js';
+export type { Key, Pair } from './dstream/operators/pairs.js';
 export { SystemClock } from './clock/system-clock.js';
 export { ManualClock } from './clock/manual-clock.js';
 export { Receiver } from './receiver/receiver.js';
@@ -50,13 +50,13 @@ export type { DirectoryCheckpointStoreOptions } from './checkpoint/directory-sto
 export { FileWriteAheadLog } from './wal/file-wal.js';
 export type { FileWalOptions } from './wal/file-wal.js';
 export type { Logger } from './logger.js';
-export { StateSpec } from './dstream/state-spec.js';
-export type { MappingFunction, TimedMappingFunction } from './dstream/state-spec.js';
-export type { State } from './dstream/state.js';
-export type { MapWithStateDStream } from './dstream/map-with-state.js';
-export type { UpdateFunction, UpdateStateOptions } from './dstream/update-state.js';
-export type { ReduceByKeyAndWindowOptions } from './dstream/reduced-window.js';
-export { RejectedRecord } from './dstream/dead-letter-log.js';
+export { StateSpec } from './dstream/state/state-spec.js';
+export type { MappingFunction, TimedMappingFunction } from './dstream/state/state-spec.js';
+export type { State } from './dstream/state/state.js';
+export type { MapWithStateDStream } from './dstream/state/map-with-state.js';
+export type { UpdateFunction, UpdateStateOptions } from './dstream/state/update-state.js';
+export type { ReduceByKeyAndWindowOptions } from './dstream/operators/reduced-window.js';
+export { RejectedRecord } from './dstream/dead-letters/dead-letter-log.js';
 export type {
   DeadLetter,
   DeadLetterOrigin,
@@ -64,15 +64,15 @@ export type {
   OnRecordError,
   RecordErrorOptions,
   RejectingReceiver,
-} from './dstream/dead-letter-log.js';
+} from './dstream/dead-letters/dead-letter-log.js';
 export type { LineDecodingOptions } from './receiver/line-decoder.js';
 export type { BackpressureOptions } from './rate/rate-controller.js';
 export type { PidGains } from './rate/pid-estimator.js';
-export type { LookupJoinOptions, MissingKeyPolicy } from './dstream/lookup-join.js';
+export type { LookupJoinOptions, MissingKeyPolicy } from './dstream/operators/lookup-join.js';
 export { encodeCheckpointHeader, verifyCheckpoint } from './checkpoint/format.js';
 export { storedName, parseStoredName, sortStored, retired } from './checkpoint/store-layout.js';
 export type { StoredKind, StoredFile } from './checkpoint/store-layout.js';
-export { workerTask } from './dstream/parallel-task.js';
-export type { WorkerTask, WorkerTaskKind } from './dstream/parallel-task.js';
-export type { ParallelOptions } from './dstream/parallel.js';
-export type { WorkerPoolOptions, WorkersOption } from './dstream/worker-pool.js';
+export { workerTask } from './dstream/parallel/parallel-task.js';
+export type { WorkerTask, WorkerTaskKind } from './dstream/parallel/parallel-task.js';
+export type { ParallelOptions } from './dstream/parallel/parallel.js';
+export type { WorkerPoolOptions, WorkersOption } from './dstream/parallel/worker-pool.js';

@@ -3,9 +3,9 @@
  * streams (supervised, cut into blocks, optionally logged ahead), batch sources (asked for each
  * batch, committed after it, stopped last) and the rest. The one place that tells them apart.
  */
-import type { InputNode } from './dstream/input.js';
-import { ReceiverInputNode } from './dstream/receiver-stream.js';
-import { SourceInputNode } from './dstream/source-stream.js';
+import type { InputNode } from './dstream/inputs/input.js';
+import { ReceiverInputNode } from './dstream/inputs/receiver-stream.js';
+import { SourceInputNode } from './dstream/inputs/source-stream.js';
 
 /** An input with its stream id: its index among the graph's inputs, as events name it. */
 export interface StreamOf<N> {

@@ -24,7 +24,7 @@ import {
   type State,
   type UpdateFunction,
 } from '../../lib/index.js';
-import { MapWithStateNode } from '../../lib/dstream/map-with-state.js';
+import { MapWithStateNode } from '../../lib/dstream/state/map-with-state.js';
 import { DigestBuilder, digestPairs } from '../workload/digest.js';
 import { collectGarbage, HeapPeak } from './heap.js';
 import {

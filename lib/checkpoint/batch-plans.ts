@@ -7,7 +7,7 @@
  */
 import { ConfigurationError, KindlingError, describe } from '../errors.js';
 import type { DStreamGraph } from '../graph.js';
-import { PlannedInputNode } from '../dstream/planned-input.js';
+import { PlannedInputNode } from '../dstream/inputs/planned-input.js';
 import type { CheckpointStore } from '../types.js';
 import { decodeCheckpoint, encodeCheckpoint } from './codec.js';
 

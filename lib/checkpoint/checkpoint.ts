@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../duration.js';
 import { ConfigurationError } from '../errors.js';
-import { InputNode } from '../dstream/input.js';
+import { InputNode } from '../dstream/inputs/input.js';
 import type { DStreamGraph } from '../graph.js';
 import type { CheckpointScope, DeferredEncoding } from '../dstream/node.js';
 

@@ -7,7 +7,7 @@
  */
 import type { Subject } from 'rxjs';
 import { formatDuration, isMultipleOf } from '../duration.js';
-import type { SourceInputNode } from '../dstream/source-stream.js';
+import type { SourceInputNode } from '../dstream/inputs/source-stream.js';
 import { ConfigurationError, describe } from '../errors.js';
 import type { DStreamGraph } from '../graph.js';
 import type { StreamOf } from '../input-kinds.js';

@@ -6,21 +6,25 @@
 import { Subject, type Observable } from 'rxjs';
 import { ConfigurationError } from '../errors.js';
 import type { StreamingContext } from '../context.js';
-import { RepartitionNode, TransformNode, TransformWithNode } from './batch.js';
-import { batchFunctionNode } from './batch-dead-letters.js';
-import { checkRecordErrorOptions, type DeadLetter, type RecordErrorOptions } from './dead-letter-log.js';
-import { DeadLettersNode } from './dead-letters.js';
-import { LookupJoinNode, type LookupJoinOptions } from './lookup-join.js';
+import { RepartitionNode, TransformNode, TransformWithNode } from './operators/batch.js';
+import { batchFunctionNode } from './dead-letters/batch-dead-letters.js';
+import {
+  checkRecordErrorOptions,
+  type DeadLetter,
+  type RecordErrorOptions,
+} from './dead-letters/dead-letter-log.js';
+import { DeadLettersNode } from './dead-letters/dead-letters.js';
+import { LookupJoinNode, type LookupJoinOptions } from './operators/lookup-join.js';
 import type { Lookup } from '../types.js';
-import { NarrowNode } from './narrow.js';
-import { ParallelNode, type ParallelOptions } from './parallel.js';
-import type { WorkerTask } from './parallel-task.js';
+import { NarrowNode } from './operators/narrow.js';
+import { ParallelNode, type ParallelOptions } from './parallel/parallel.js';
+import type { WorkerTask } from './parallel/parallel-task.js';
 import type { Node } from './node.js';
-import { OutputNode, type BatchFunction } from './output.js';
-import type { Key } from './pairs.js';
-import { reducer, type Combiner } from './key-table.js';
-import { CombineByKeyNode } from './reduce-by-key.js';
-import { grouper } from './group-by-key.js';
+import { OutputNode, type BatchFunction } from './output-operations/output.js';
+import type { Key } from './operators/pairs.js';
+import { reducer, type Combiner } from './operators/key-table.js';
+import { CombineByKeyNode } from './operators/reduce-by-key.js';
+import { grouper } from './operators/group-by-key.js';
 import {
   CoGroupNode,
   cogroupEmitter,
@@ -30,27 +34,27 @@ import {
   rightOuterJoinEmitter,
   type CoGroupEmitter,
   type CoGroupKind,
-} from './join.js';
-import { UnionNode } from './union.js';
+} from './operators/join.js';
+import { UnionNode } from './operators/union.js';
 import {
   countByValueAndWindow,
   countByWindow,
   reduceByKeyAndWindowIncremental,
   reduceByWindowIncremental,
   type ReduceByKeyAndWindowOptions,
-} from './reduced-window.js';
+} from './operators/reduced-window.js';
 import {
   groupByKeyAndWindow,
   reduceByKeyAndWindowNaive,
   reduceByWindowNaive,
   requireWindow,
   windowStream,
-} from './window.js';
-import { formatBatch } from './print.js';
-import { saveAsTextFiles } from './save-text.js';
-import { mapWithState, type MapWithStateDStream } from './map-with-state.js';
-import type { StateSpec } from './state-spec.js';
-import { UpdateStateNode, type UpdateFunction, type UpdateStateOptions } from './update-state.js';
+} from './operators/window.js';
+import { formatBatch } from './output-operations/print.js';
+import { saveAsTextFiles } from './output-operations/save-text.js';
+import { mapWithState, type MapWithStateDStream } from './state/map-with-state.js';
+import type { StateSpec } from './state/state-spec.js';
+import { UpdateStateNode, type UpdateFunction, type UpdateStateOptions } from './state/update-state.js';
 
 /** One batch as `asObservable()` emits it. */
 export interface TimedBatch<T> {
@@ -630,7 +634,7 @@ export class DStream<T> {
     return this.derive(new CombineByKeyNode<K, V, C>(this.node, 'combineByKey', combiner));
   }
 
-  // ---- joins and grouping (see lib/dstream/join.ts) ------------------------------------------
+  // ---- joins and grouping (see operators/join.ts) ------------------------------------------
 
   /**
    * The values of each key within each batch, in arrival order: one `[key, values]` per key.
@@ -792,7 +796,7 @@ export class DStream<T> {
     return this.derive(new DeadLettersNode(this.node as Node<unknown>));
   }
 
-  // ---- parallel stages (see lib/dstream/parallel.ts) ----
+  // ---- parallel stages (see parallel/parallel.ts) ----
 
   /**
    * Runs a CPU-heavy stage on the context's worker threads (the `workers` option): each batch is

@@ -1,11 +1,13 @@
 /**
  * The graph node behind every DStream: what a batch holds (`compute`), cached per batch time
  * while anything downstream still needs it. The public `DStream` class wraps a node; operators
- * are node subclasses, one per file in this folder.
+ * are node subclasses, one per file (or small family) in the subfolders: `operators/` (the
+ * transformations), `inputs/`, `state/` (mapWithState, updateStateByKey), `parallel/` (worker
+ * threads), `dead-letters/` and `output-operations/` (foreachBatch, print, saveAsTextFiles).
  */
 import { formatDuration, isMultipleOf } from '../duration.js';
 import { BatchError, ConfigurationError, KindlingError } from '../errors.js';
-import type { DeadLetterLog } from './dead-letter-log.js';
+import type { DeadLetterLog } from './dead-letters/dead-letter-log.js';
 
 /** What a node needs to know of the graph it belongs to. */
 export interface GraphScope {
@@ -273,7 +275,7 @@ export abstract class Node<T> {
     return data as T[];
   }
 
-  // ---- dead letters (see dead-letters.ts) ----------------------------------------------------
+  // ---- dead letters (see dead-letters/dead-letters.ts) ---------------------------------------
 
   /**
    * The log of the records this operator rejects itself: set by an operator with

@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { ConfigurationError, KindlingError, describe } from '../errors.js';
-import { RejectedRecord } from '../dstream/dead-letter-log.js';
+import { RejectedRecord } from '../dstream/dead-letters/dead-letter-log.js';
 
 /** How a text source turns each line into a record. */
 export interface LineDecodingOptions {

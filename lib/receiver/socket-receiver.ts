@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { ConfigurationError } from '../errors.js';
-import type { RejectedRecord, RejectingReceiver } from '../dstream/dead-letter-log.js';
+import type { RejectedRecord, RejectingReceiver } from '../dstream/dead-letters/dead-letter-log.js';
 import { LineDecoder, checkLineDecoding, type LineDecodingOptions } from './line-decoder.js';
 import { Receiver } from './receiver.js';
 

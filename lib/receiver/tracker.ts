@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { unwritable } from '../checkpoint/directory-store.js';
-import { ReceivedBlockLog } from '../dstream/received-block-log.js';
-import type { ReceiverInputNode } from '../dstream/receiver-stream.js';
+import { ReceivedBlockLog } from '../dstream/inputs/received-block-log.js';
+import type { ReceiverInputNode } from '../dstream/inputs/receiver-stream.js';
 import { ConfigurationError, describe } from '../errors.js';
 import type { StreamOf } from '../input-kinds.js';
 import type { Logger } from '../logger.js';

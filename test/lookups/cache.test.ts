@@ -7,7 +7,7 @@
 import test from 'ava';
 import { ConfigurationError, ManualClock, type DStream, type Lookup } from '../../lib/index.js';
 import { cachedLookup } from '../../lookups/index.js';
-import { runWithDeadLetters } from '../lib/dstream/dead-letters-harness.js';
+import { runWithDeadLetters } from '../lib/dstream/dead-letters/dead-letters-harness.js';
 
 class CountingStore implements Lookup<string, number> {
   readonly name = 'scores';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { ConfigurationError, KindlingError, isRetriable, type DStream } from '../../lib/index.js';
 import { csvFileLookup, jsonlFileLookup } from '../../lookups/index.js';
-import { runWithDeadLetters } from '../lib/dstream/dead-letters-harness.js';
+import { runWithDeadLetters } from '../lib/dstream/dead-letters/dead-letters-harness.js';
 
 interface Profile {
   id: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { ConfigurationError, ManualClock, type StreamingEvent } from '../../../lib/index.js';
 import { CheckpointCoordinator } from '../../../lib/checkpoint/coordinator.js';
-import { SourceInputNode } from '../../../lib/dstream/source-stream.js';
+import { SourceInputNode } from '../../../lib/dstream/inputs/source-stream.js';
 import { DStreamGraph } from '../../../lib/graph.js';
 import { CountingSource } from '../../helpers/counting-source.js';
 

@@ -5,7 +5,7 @@
 import test from 'ava';
 import type { Socket } from 'node:net';
 import { ManualClock, Receiver } from '../../../lib/index.js';
-import type { ReceiverInputNode } from '../../../lib/dstream/receiver-stream.js';
+import type { ReceiverInputNode } from '../../../lib/dstream/inputs/receiver-stream.js';
 import { BlockGenerator } from '../../../lib/receiver/block-generator.js';
 import { recordsBytes } from '../../../lib/rate/record-size.js';
 import { ConfigurationError } from '../../../lib/errors.js';

@@ -14,7 +14,7 @@ import {
   type StreamingEvent,
   type StreamingEventType,
 } from '../../../lib/index.js';
-import type { ReceiverInputNode } from '../../../lib/dstream/receiver-stream.js';
+import type { ReceiverInputNode } from '../../../lib/dstream/inputs/receiver-stream.js';
 
 /** Restarts back off 500 ms, then 1000 ms, ... with no jitter. */
 export const RESTART = { initialDelay: 500, jitter: 0 } as const;

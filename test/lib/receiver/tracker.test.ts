@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { ConfigurationError, ManualClock, Receiver, type StreamingEvent } from '../../../lib/index.js';
-import { ReceiverInputNode } from '../../../lib/dstream/receiver-stream.js';
+import { ReceiverInputNode } from '../../../lib/dstream/inputs/receiver-stream.js';
 import { DStreamGraph } from '../../../lib/graph.js';
 import { ReceiverTracker } from '../../../lib/receiver/tracker.js';
 
