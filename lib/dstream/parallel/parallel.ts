@@ -24,7 +24,8 @@ import { Node, asBatchError } from '../node.js';
 import type { Key } from '../operators/pairs.js';
 import type { StageCombine, WorkerTask } from './parallel-task.js';
 import { SliceBalance } from './slice-balance.js';
-import type { SlicedResults, WorkerPool } from './worker-pool.js';
+import type { SlicedResults } from './slice-run.js';
+import type { WorkerPool } from './worker-pool.js';
 
 /** Options of `DStream.parallel`. */
 export interface ParallelOptions extends RecordErrorOptions {
