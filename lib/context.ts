@@ -26,6 +26,7 @@ import { SourceInputNode } from './dstream/inputs/source-stream.js';
 import type { RecoveryOptions } from './checkpoint/recovery.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { ContextRuntime, type ContextState } from './runtime.js';
+import type { OutputSet } from './output.js';
 import type { WorkerPool } from './dstream/parallel/worker-pool.js';
 import {
   checkContextOptions,
@@ -94,6 +95,11 @@ export class StreamingContext {
   /** @internal The worker threads of parallel stages (none without the `workers` option). */
   get workers(): WorkerPool {
     return this.runtime.workers;
+  }
+
+  /** @internal The outputs the context opens at start and closes at stop (see `addOutput`). */
+  get outputs(): OutputSet {
+    return this.runtime.outputs;
   }
 
   // ---- inputs -------------------------------------------------------------------------------
@@ -327,7 +333,9 @@ export class StreamingContext {
   /**
    * Stops the context. Graceful: stops the receivers, keeps generating batches until every
    * received block is in one, and waits for every queued batch to finish. Otherwise: batches
-   * not yet started are dropped.
+   * not yet started are dropped. Either way it then closes every output (`addOutput`, and every
+   * output of `kindling/outputs`) and resolves once they have closed; a close that fails is
+   * reported on `events` (`connectorError`) and in the log, and the stop still finishes.
    *
    * On a `ManualClock` a graceful stop with received data waits for the clock to reach the next
    * batch time: advance it.

@@ -9,6 +9,8 @@ export type { TimedBatch } from './dstream/dstream.js';
 export type { QueueStreamOptions } from './dstream/inputs/queue-stream.js';
 export type { TextFileStreamOptions } from './dstream/inputs/file-input.js';
 export type { BatchFunction } from './dstream/output-operations/output.js';
+export { addOutput, addContextOutput } from './output.js';
+export type { Delivery, DeliveryGuarantee, Output, OutputLifecycle } from './output.js';
 export type { Key, Pair } from './dstream/operators/pairs.js';
 export { SystemClock } from './clock/system-clock.js';
 export { ManualClock } from './clock/manual-clock.js';

@@ -2,9 +2,10 @@
  * The running side of a StreamingContext, as Spark's JobScheduler with what it starts: the job
  * generator and scheduler, the worker threads, the checkpoint coordinator, rate control and, from
  * start, the receiver tracker. It takes the context through its life cycle: it starts the parts
- * in order (the worker threads, the receivers' write-ahead logs, the inputs, the receivers, the
- * checkpoint of the job's start, rate control, last the batch timer), decides what a failed
- * batch does (`onBatchError`), stops the parts in order (`shutdown.ts`) and wakes the callers of
+ * in order (the worker threads, the receivers' write-ahead logs, the outputs, the inputs, the
+ * receivers, the checkpoint of the job's start, rate control, last the batch timer), decides
+ * what a failed batch does (`onBatchError`), stops the parts in order (`shutdown.ts`), closes the
+ * outputs fed by the event stream after `contextStopped`, and wakes the callers of
  * `awaitTermination()`. The context keeps the user-facing API.
  */
 import type { Subject } from 'rxjs';
@@ -17,6 +18,7 @@ import { IllegalStateError, KindlingError } from './errors.js';
 import type { DStreamGraph } from './graph.js';
 import { inputKinds, type InputKinds } from './input-kinds.js';
 import type { Logger } from './logger.js';
+import { OutputSet, type OutputFeed, type OutputLifecycle } from './output.js';
 import { RateController } from './rate/rate-controller.js';
 import { ReceiverTracker } from './receiver/tracker.js';
 import { JobGenerator } from './scheduler/job-generator.js';
@@ -45,6 +47,8 @@ export class ContextRuntime {
   readonly checkpoints: CheckpointCoordinator;
   readonly rateController: RateController;
   readonly waiter: ContextWaiter;
+  /** The outputs (see `output.ts`): opened at start, closed at stop. */
+  readonly outputs = new OutputSet();
   private readonly scheduler: JobScheduler;
   private readonly generator: JobGenerator;
   private lifecycle: ContextState = 'initialized';
@@ -121,6 +125,7 @@ export class ContextRuntime {
       if (this.workers.lookahead > 0) graph.runStagesAhead(stagesThatRunAhead(graph.allNodes()));
       const wal = { option: options.writeAheadLog, checkpointDir: options.checkpointDir };
       await receivers.openLogs({ ...wal, checkpointInterval: this.checkpoints.interval }, recovered?.time);
+      await this.outputs.open();
       for (const input of graph.inputs) {
         await input.start();
         started.push(input);
@@ -129,10 +134,14 @@ export class ContextRuntime {
       // Where the job starts is durable before its first batch, and so is each batch's plan.
       await this.checkpoints.writeStart(zeroTime);
     } catch (error) {
-      await Promise.allSettled([...started.map((input) => input.stop()), this.workers.close()]);
+      await Promise.allSettled([
+        ...started.map((input) => input.stop()),
+        this.workers.close(),
+        this.closeOutputs('stream'),
+      ]);
       this.lifecycle = 'stopped';
       this.scheduler.close();
-      this.finish();
+      await this.finish();
       throw error;
     }
     this.rateController.start(events, graph.inputs);
@@ -178,21 +187,38 @@ export class ContextRuntime {
           scheduler: this.scheduler,
           checkpoints: this.checkpoints,
           workers: this.workers,
+          outputs: { close: () => this.closeOutputs('stream') },
           failed: () => this.waiter.stopError !== undefined,
         },
         graceful,
       );
+    } else {
+      await this.closeOutputs('stream'); // never opened: those that listen from construction stop
     }
     this.lifecycle = 'stopped';
-    this.finish();
+    await this.finish();
   }
 
-  /** Says on the event stream that the context stopped (and why, if a batch stopped it), and wakes the waiters. */
-  private finish(): void {
+  /** Closes the outputs fed by `fedBy`; a close that fails is logged and reported as a `connectorError`. */
+  private closeOutputs(fedBy: OutputFeed): Promise<void> {
+    const { events, logger } = this.settings;
+    return this.outputs.close(fedBy, (output: OutputLifecycle, error: KindlingError) => {
+      logger.error(error.message);
+      events.next({ type: 'connectorError', connector: output.name, message: error.message, error });
+    });
+  }
+
+  /**
+   * Says on the event stream that the context stopped (and why, if a batch stopped it), closes
+   * the outputs fed by the event stream (the dashboard, which shows that), ends the event stream
+   * and wakes the waiters.
+   */
+  private async finish(): Promise<void> {
     this.removeSignalHandlers?.();
     const { events } = this.settings;
     const error = this.waiter.stopError;
     events.next({ type: 'contextStopped', ...(error ? { error } : {}) });
+    await this.closeOutputs('events');
     events.complete();
     this.waiter.notifyStop();
   }

@@ -1,6 +1,7 @@
 /**
  * How a context stops: the order in which its parts stop (inputs, then the batches still to run,
- * then the batch sources, the last checkpoint, the receivers' blocks and logs, the workers), the
+ * then the batch sources, the last checkpoint, the outputs, the receivers' blocks and logs, the
+ * workers), the
  * graceful drain of what receivers hold, and the signal handling of `stopGracefullyOnShutdown`:
  * the first SIGTERM or SIGINT starts a graceful stop; a second one exits at once (code 130), for
  * a person who does not want to wait.
@@ -32,6 +33,8 @@ export interface RunningParts {
   readonly scheduler: { dropQueued(): void; whenIdle(): Promise<void>; close(): void };
   readonly checkpoints: { commitsSettled(): Promise<void>; flush(last: boolean): Promise<void> };
   readonly workers: { close(): Promise<void> };
+  /** The outputs: closed after the last batch's writes; a close that fails is reported, never thrown. */
+  readonly outputs: { close(): Promise<void> };
   /** True once a failed batch stopped the context: no more draining, and no last checkpoint. */
   failed(): boolean;
 }
@@ -41,6 +44,8 @@ export interface RunningParts {
  * last block), keeps generating batches until every received block is in one, waits for every
  * queued batch, every commit to a batch source, then stops the sources and writes a last
  * checkpoint. Otherwise: batches not yet started are dropped, and no last checkpoint is written.
+ * Either way the outputs close next (after the last batch's writes and the last checkpoint, so
+ * that what they buffer is flushed before the stop resolves), then the receivers and workers.
  *
  * @example
  * await stopInOrder(parts, true);
@@ -62,6 +67,7 @@ export async function stopInOrder(parts: RunningParts, graceful: boolean): Promi
   await checkpoints.commitsSettled();
   await Promise.all(inputs.sources.map(({ input }) => input.stop()));
   await checkpoints.flush(graceful && !parts.failed());
+  await parts.outputs.close();
   await receivers.close();
   await parts.workers.close();
   scheduler.close();

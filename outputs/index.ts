@@ -1,6 +1,7 @@
 /**
  * `kindling/outputs`: sinks, one folder per system. Each is a function of a stream and its
- * options, built on `stream.foreachBatch`, and says its delivery guarantee: Kafka (idempotent, or
+ * options that adds an `Output` (see `addOutput` in `kindling`): the context opens it at start and
+ * closes it in `ssc.stop()`, and it states its delivery guarantee: Kafka (idempotent, or
  * transactional with the consumed offsets), Kinesis, RabbitMQ and MQTT (confirmed publishes),
  * files (a folder per batch, committed atomically; idempotent by batch time), a TCP line client
  * and a line server, and stdout/stderr; S3, HDFS, MongoDB and HBase stores; and the live web

@@ -1,6 +1,6 @@
 /** Console outputs: each batch as lines on stdout or stderr, waiting for the stream to drain. */
 import type { Writable } from 'node:stream';
-import { KindlingError, type DStream } from '../../lib/index.js';
+import { KindlingError, addOutput, type DStream, type OutputLifecycle } from '../../lib/index.js';
 import { encodeLines, lineEncoder, type LineFormatOptions } from '../lines/encode.js';
 import { writeFlushed } from '../lines/write.js';
 
@@ -20,17 +20,23 @@ export function linesOutput<T>(
   stream: DStream<T>,
   out: Writable,
   options: ConsoleOutputOptions<T> = {},
-): void {
+): OutputLifecycle {
   const what = 'console output';
   const encoder = lineEncoder(what, options, 'text');
-  stream.foreachBatch(async (records, time) => {
-    let chunks: string[];
-    try {
-      chunks = [...encodeLines(records, encoder)];
-    } catch (error) {
-      throw new KindlingError(`${what}: batch ${time}: ${(error as Error).message}`, { cause: error });
-    }
-    if (chunks.length > 0) await writeFlushed(out, chunks);
+  return addOutput(stream, {
+    name: what,
+    delivery: { guarantee: 'at-most-once', when: 'always: a crash loses what the stream had not written' },
+    write: async (records, time) => {
+      let chunks: string[];
+      try {
+        chunks = [...encodeLines(records, encoder)];
+      } catch (error) {
+        throw new KindlingError(`${what}: batch ${time}: ${(error as Error).message}`, { cause: error });
+      }
+      if (chunks.length > 0) await writeFlushed(out, chunks);
+    },
+    // The Writable is the caller's (stdout, stderr): it stays open; each batch was flushed.
+    close: () => Promise.resolve(),
   });
 }
 
@@ -43,8 +49,8 @@ export function linesOutput<T>(
  * @example
  * stdoutOutput(alerts, { format: 'jsonl' });   // node job.js | jq .
  */
-export function stdoutOutput<T>(stream: DStream<T>, options: ConsoleOutputOptions<T> = {}): void {
-  linesOutput(stream, process.stdout, options);
+export function stdoutOutput<T>(stream: DStream<T>, options: ConsoleOutputOptions<T> = {}): OutputLifecycle {
+  return linesOutput(stream, process.stdout, options);
 }
 
 /**
@@ -55,6 +61,6 @@ export function stdoutOutput<T>(stream: DStream<T>, options: ConsoleOutputOption
  * @example
  * stderrOutput(ssc.deadLetters().map((l) => l.error.message));
  */
-export function stderrOutput<T>(stream: DStream<T>, options: ConsoleOutputOptions<T> = {}): void {
-  linesOutput(stream, process.stderr, options);
+export function stderrOutput<T>(stream: DStream<T>, options: ConsoleOutputOptions<T> = {}): OutputLifecycle {
+  return linesOutput(stream, process.stderr, options);
 }

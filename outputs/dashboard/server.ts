@@ -13,6 +13,9 @@ import {
   ConfigurationError,
   IllegalStateError,
   KindlingError,
+  addContextOutput,
+  type Delivery,
+  type OutputLifecycle,
   type StreamingContext,
 } from '../../lib/index.js';
 import { Access } from './access.js';
@@ -77,7 +80,12 @@ const securityHeaders = {
  * const { port } = await board.listening;
  * // open http://127.0.0.1:<port>/ ; ssc.stop() closes it, or board.close()
  */
-export class Dashboard {
+export class Dashboard implements OutputLifecycle {
+  readonly name = 'dashboard';
+  readonly delivery: Delivery = {
+    guarantee: 'at-most-once',
+    when: 'per browser: a browser gets the recent history when it connects, then what comes while it is connected',
+  };
   /** Resolves with the bound address once listening; rejects (with the reason) when it cannot listen. */
   readonly listening: Promise<AddressInfo>;
   private readonly server: Server;
@@ -128,7 +136,6 @@ export class Dashboard {
       for (const change of this.statistics.apply(event, ssc.clock.now())) {
         this.hub.broadcast(sseMessage(change.kind, change));
       }
-      if (event.type === 'contextStopped') void this.close();
     });
     this.server = createServer((req, res) => this.answer(req, res));
     this.listening = new Promise<AddressInfo>((resolve, reject) => {
@@ -143,6 +150,7 @@ export class Dashboard {
       this.server.listen(port, host, () => resolve(this.server.address() as AddressInfo));
     });
     this.listening.catch(() => undefined); // reported on ssc.events; awaiting `listening` rethrows
+    addContextOutput(ssc, this); // ssc.stop() closes it, once the browsers were told it stopped
   }
 
   /** The address to open once listening, e.g. `http://127.0.0.1:4040/` (without the token). */
@@ -156,7 +164,10 @@ export class Dashboard {
     return this.hub.size;
   }
 
-  /** Ends every event stream and stops the server; later panel updates are dropped. Idempotent. */
+  /**
+   * Ends every event stream and stops the server; later panel updates are dropped. `ssc.stop()`
+   * calls it (after `contextStopped`, which the browsers are sent); a second call does nothing.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.subscription.unsubscribe();

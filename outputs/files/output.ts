@@ -2,7 +2,7 @@
  * The local-file output: each batch as a folder of JSON Lines or CSV part files, committed
  * atomically, or many small batches rolled into fewer, larger files.
  */
-import { ConfigurationError, type DStream } from '../../lib/index.js';
+import { ConfigurationError, addOutput, type DStream } from '../../lib/index.js';
 import { FolderOutput, type FolderOutputOptions } from '../store/folder-output.js';
 import { LocalFileStore } from './local-store.js';
 
@@ -39,6 +39,6 @@ export function fileOutput<T>(stream: DStream<T>, options: FileOutputOptions<T>)
     throw new ConfigurationError('file output: dir must name the directory to write the batch folders in');
   }
   const output = new FolderOutput<T>(new LocalFileStore(options.dir), options, stream.slideDuration);
-  stream.foreachBatch(output.write);
+  addOutput(stream, output);
   return output;
 }

@@ -6,12 +6,14 @@ import {
   ConfigurationError,
   KindlingError,
   SystemClock,
+  addOutput,
   isRetriable,
   retry,
   type BackoffPolicy,
   type Clock,
   type DStream,
   type OnRecordError,
+  type OutputLifecycle,
 } from '../../lib/index.js';
 import type { HBaseAdapter, HBasePut } from '../../systems/hbase/adapter.js';
 import { splitColumn } from '../../systems/hbase/errors.js';
@@ -86,10 +88,12 @@ const toBuffer = (value: string | Buffer): Buffer =>
  *
  * Gotchas: the table and its families must exist (a missing family fails the batch, not
  * retried). A field left out of a record leaves the row's old cell as it was (a put, not a
- * replace). No TLS or SASL (see `hbaseLookup`).
+ * replace). No TLS or SASL (see `hbaseLookup`). `ssc.stop()` closes the connection (one the
+ * output opened itself, not a shared `adapter`).
+ * @returns the output (its `delivery`; `close()` is called by `ssc.stop()`).
  * @throws ConfigurationError when an option is wrong.
  */
-export function hbaseOutput<T>(stream: DStream<T>, options: HBaseOutputOptions<T>): void {
+export function hbaseOutput<T>(stream: DStream<T>, options: HBaseOutputOptions<T>): OutputLifecycle {
   const what = `hbaseOutput to '${String(options.table)}'`;
   checkHBaseOptions(what, options);
   if (typeof options.rowKey !== 'function') {
@@ -135,38 +139,42 @@ export function hbaseOutput<T>(stream: DStream<T>, options: HBaseOutputOptions<T
   );
 
   let connection: { adapter: HBaseAdapter; owned: boolean } | undefined;
-  const subscription = stream.context.events.subscribe((event) => {
-    if (event.type !== 'contextStopped') return;
-    const open = connection;
-    connection = undefined;
-    subscription.unsubscribe();
-    if (open?.owned) void open.adapter.close();
-  });
-
-  puts.foreachBatch(async (batch, time) => {
-    // Merge rows with the same key: one put per row, the later record's cells winning.
-    const rows = new Map<string, HBasePut>();
-    for (const put of batch) {
-      if (put.cells.size === 0) continue;
-      const id = put.row.toString('latin1');
-      const before = rows.get(id);
-      rows.set(id, before ? { row: put.row, cells: new Map([...before.cells, ...put.cells]) } : put);
-    }
-    const all = [...rows.values()];
-    connection ??= openConnection(options);
-    const { adapter } = connection;
-    const timestamp = stamp === 'batchTime' ? time : undefined;
-    for (let i = 0; i < all.length; i += chunkSize) {
-      const chunk = all.slice(i, i + chunkSize);
-      await retry(() => adapter.multiPut(options.table, chunk, timestamp), clock, policy).catch(
-        (error: unknown) => {
-          throw new KindlingError(
-            `${what}: ${chunk.length} rows of the batch of time ${time} (first row ${JSON.stringify(chunk[0]?.row.toString())}) ` +
-              `were not written: ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error, retriable: isRetriable(error) },
-          );
-        },
-      );
-    }
+  return addOutput(puts, {
+    name: what,
+    delivery: {
+      guarantee: 'exactly-once',
+      when: "per row key: a batch run again puts the same cells on the same rows (with cellTimestamp 'batchTime', the same versions too)",
+    },
+    write: async (batch, time) => {
+      // Merge rows with the same key: one put per row, the later record's cells winning.
+      const rows = new Map<string, HBasePut>();
+      for (const put of batch) {
+        if (put.cells.size === 0) continue;
+        const id = put.row.toString('latin1');
+        const before = rows.get(id);
+        rows.set(id, before ? { row: put.row, cells: new Map([...before.cells, ...put.cells]) } : put);
+      }
+      const all = [...rows.values()];
+      connection ??= openConnection(options);
+      const { adapter } = connection;
+      const timestamp = stamp === 'batchTime' ? time : undefined;
+      for (let i = 0; i < all.length; i += chunkSize) {
+        const chunk = all.slice(i, i + chunkSize);
+        await retry(() => adapter.multiPut(options.table, chunk, timestamp), clock, policy).catch(
+          (error: unknown) => {
+            throw new KindlingError(
+              `${what}: ${chunk.length} rows of the batch of time ${time} (first row ${JSON.stringify(chunk[0]?.row.toString())}) ` +
+                `were not written: ${error instanceof Error ? error.message : String(error)}`,
+              { cause: error, retriable: isRetriable(error) },
+            );
+          },
+        );
+      }
+    },
+    close: async () => {
+      const open = connection;
+      connection = undefined;
+      if (open?.owned) await open.adapter.close();
+    },
   });
 }

@@ -2,7 +2,7 @@
  * The HDFS output: each batch as a folder of JSON Lines or CSV part files on HDFS (over WebHDFS),
  * committed atomically, or many small batches rolled into fewer, larger files.
  */
-import { ConfigurationError, type DStream } from '../../lib/index.js';
+import { ConfigurationError, addOutput, type DStream } from '../../lib/index.js';
 import { connectHdfs, type HdfsConnectionOptions } from '../../systems/hdfs/address.js';
 import { FolderOutput, type FolderOutputOptions } from '../store/folder-output.js';
 import { HdfsFileStore } from './store.js';
@@ -40,6 +40,6 @@ export function hdfsOutput<T>(stream: DStream<T>, options: HdfsOutputOptions<T>)
   if (path === '/')
     throw new ConfigurationError(`${what}: write into a folder below the root, not into ${url}`);
   const output = new FolderOutput<T>(new HdfsFileStore(client, path, url), options, stream.slideDuration);
-  stream.foreachBatch(output.write);
+  addOutput(stream, output);
   return output;
 }

@@ -6,9 +6,10 @@
 import type { Producer } from 'kafkajs';
 import {
   ConfigurationError,
+  addOutput,
   type BackoffPolicy,
   type DStream,
-  type StreamingContext,
+  type Output,
 } from '../../lib/index.js';
 import {
   checkConnectionOptions,
@@ -67,6 +68,9 @@ export interface KafkaOutputOptions<T> extends KafkaConnectionOptions, KafkaMess
  * without credentials); when attempts run out, or on an error retrying cannot fix (an unknown
  * topic, a fenced transactional id), the batch fails.
  *
+ * `ssc.stop()` closes the producer once the last batch is written.
+ *
+ * @returns the output (its `delivery`; `close()` is called by `ssc.stop()`).
  * @example
  * const orders = kafkaDirectStream<Order>(ssc, { brokers, topics: ['orders'], groupId: 'enrich', deserializer: 'json' });
  * kafkaOutput(orders.map((r) => enrich(r.value!)), {
@@ -74,7 +78,7 @@ export interface KafkaOutputOptions<T> extends KafkaConnectionOptions, KafkaMess
  *   transactional: { transactionalId: 'enrich-job', source: orders },
  * });
  */
-export function kafkaOutput<T>(stream: DStream<T>, options: KafkaOutputOptions<T>): void {
+export function kafkaOutput<T>(stream: DStream<T>, options: KafkaOutputOptions<T>): Output<T> {
   checkOutputOptions(options);
   const ssc = stream.context;
   const name = options.name ?? `kafka output ${options.topic}`;
@@ -90,11 +94,15 @@ export function kafkaOutput<T>(stream: DStream<T>, options: KafkaOutputOptions<T
     const source = 'source' in transactional.source ? transactional.source.source : transactional.source;
     const writer = new TransactionalWriter(options, source, transactional.transactionalId, retrier);
     source.runBeforeStart(() => writer.connect());
-    closeOnStop(ssc, () => writer.close());
-    stream.foreachBatch((records, time) =>
-      writer.write(chunkMessages(toMessages(records, options), maxBytes), time),
-    );
-    return;
+    return addOutput(stream, {
+      name,
+      delivery: {
+        guarantee: 'exactly-once',
+        when: 'for read_committed readers of a stream derived batch by batch from a Kafka direct stream: a batch and its offsets commit in one transaction',
+      },
+      write: (records, time) => writer.write(chunkMessages(toMessages(records, options), maxBytes), time),
+      close: () => writer.close(),
+    });
   }
   const idempotent = options.idempotent ?? true;
   const kafka = createKafka(options);
@@ -106,27 +114,30 @@ export function kafkaOutput<T>(stream: DStream<T>, options: KafkaOutputOptions<T
     producer = p;
     return p;
   };
-  closeOnStop(ssc, async () => producer?.disconnect());
-  stream.foreachBatch(async (records, time) => {
-    if (records.length === 0) return;
-    const chunks = chunkMessages(toMessages(records, options), maxBytes);
-    let done = 0; // chunks acknowledged: a retry resends only the rest
-    await retrier.run(`writing the batch of time ${time}`, async () => {
-      const p = await connected().catch((error: unknown) => {
-        producer = undefined;
-        throw error;
+  return addOutput(stream, {
+    name,
+    delivery: {
+      guarantee: 'at-least-once',
+      when: 'always: nothing acknowledged is lost, and a batch that runs again is written again',
+    },
+    write: async (records, time) => {
+      if (records.length === 0) return;
+      const chunks = chunkMessages(toMessages(records, options), maxBytes);
+      let done = 0; // chunks acknowledged: a retry resends only the rest
+      await retrier.run(`writing the batch of time ${time}`, async () => {
+        const p = await connected().catch((error: unknown) => {
+          producer = undefined;
+          throw error;
+        });
+        for (; done < chunks.length; done++) {
+          await p.send({ topic: options.topic, messages: chunks[done] as [], acks: -1 });
+        }
       });
-      for (; done < chunks.length; done++) {
-        await p.send({ topic: options.topic, messages: chunks[done] as [], acks: -1 });
-      }
-    });
-  });
-}
-
-function closeOnStop(ssc: StreamingContext, close: () => Promise<unknown>): void {
-  ssc.events.subscribe({
-    next: (event) => {
-      if (event.type === 'contextStopped') void close().catch(() => undefined);
+    },
+    close: async () => {
+      const open = producer;
+      producer = undefined;
+      await open?.disconnect();
     },
   });
 }

@@ -70,10 +70,14 @@ export class TransactionalWriter {
     });
   }
 
+  /** Disconnects the producer and the admin client; a second call does nothing. Fails if a disconnect did. */
   async close(): Promise<void> {
-    await this.dropProducer();
-    await this.admin?.disconnect().catch(() => undefined);
+    const producer = this.producer;
+    const admin = this.admin;
+    this.producer = undefined;
     this.admin = undefined;
+    const results = await Promise.allSettled([producer?.disconnect(), admin?.disconnect()]);
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
   }
 
   private async ensureProducer(): Promise<Producer> {

@@ -5,10 +5,12 @@
 import {
   ConfigurationError,
   SystemClock,
+  addOutput,
   type BackoffPolicy,
   type Clock,
   type DStream,
   type OnRecordError,
+  type OutputLifecycle,
 } from '../../lib/index.js';
 import {
   checkConnectionOptions,
@@ -62,10 +64,11 @@ export interface KinesisOutputOptions<T> extends KinesisConnectionOptions {
  *
  * Gotchas: a retried record lands after records of its call that did not fail, so the order of
  * one partition key is kept only when its records did not fail; Kinesis itself keeps order per
- * shard, by sequence number. Credentials are never logged.
+ * shard, by sequence number. Credentials are never logged. `ssc.stop()` closes the client.
+ * @returns the output (its `delivery`; `close()` is called by `ssc.stop()`).
  * @throws ConfigurationError when an option is wrong.
  */
-export function kinesisOutput<T>(stream: DStream<T>, options: KinesisOutputOptions<T>): void {
+export function kinesisOutput<T>(stream: DStream<T>, options: KinesisOutputOptions<T>): OutputLifecycle {
   const what = `kinesisOutput${options.streamName ? ` to '${options.streamName}'` : ''}`;
   if (typeof options.streamName !== 'string' || !/^[a-zA-Z0-9_.-]{1,128}$/.test(options.streamName)) {
     throw new ConfigurationError(
@@ -92,23 +95,29 @@ export function kinesisOutput<T>(stream: DStream<T>, options: KinesisOutputOptio
     { onRecordError: options.onRecordError ?? 'fail' },
   );
   let connection: ReturnType<typeof createKinesisClient> | undefined;
-  const subscription = stream.context.events.subscribe((event) => {
-    if (event.type !== 'contextStopped') return;
-    if (connection?.owned) connection.client.destroy();
-    connection = undefined;
-    subscription.unsubscribe();
-  });
   const clock = options.clock ?? new SystemClock();
-  entries.foreachBatch(async (batch) => {
-    connection ??= createKinesisClient(options);
-    const settings = {
-      client: connection.client,
-      streamName: options.streamName,
-      clock,
-      backoff: { initialDelay: 100, maxDelay: 5000, ...options.backoff },
-      maxAttempts,
-      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-    };
-    for (const chunk of chunkEntries(batch)) await putWithRetries(chunk, settings);
+  return addOutput(entries, {
+    name: what,
+    delivery: {
+      guarantee: 'at-least-once',
+      when: 'always: a batch completes once every record was put, and a batch that runs again is put again',
+    },
+    write: async (batch) => {
+      connection ??= createKinesisClient(options);
+      const settings = {
+        client: connection.client,
+        streamName: options.streamName,
+        clock,
+        backoff: { initialDelay: 100, maxDelay: 5000, ...options.backoff },
+        maxAttempts,
+        requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      };
+      for (const chunk of chunkEntries(batch)) await putWithRetries(chunk, settings);
+    },
+    close: async () => {
+      const open = connection;
+      connection = undefined;
+      if (open?.owned) open.client.destroy();
+    },
   });
 }

@@ -4,7 +4,15 @@
  * or fail the batch, named with the server's errors, after the others are written.
  */
 import type { Collection, Document } from 'mongodb';
-import { ConfigurationError, KindlingError, type DStream, type OnRecordError } from '../../lib/index.js';
+import {
+  ConfigurationError,
+  KindlingError,
+  addOutput,
+  type DStream,
+  type OnRecordError,
+  type Output,
+  type OutputLifecycle,
+} from '../../lib/index.js';
 import {
   checkConnectionOptions,
   createMongoConnection,
@@ -114,10 +122,12 @@ function check<T>(what: string, options: MongoOutputOptions<T>): void {
  * });
  *
  * Gotchas: a replace writes the whole document (fields not in it are removed); in one batch,
- * records of the same key collapse to the last one. Credentials are never logged.
+ * records of the same key collapse to the last one. Credentials are never logged. `ssc.stop()`
+ * closes the client (one the output opened itself, not a shared one).
+ * @returns the output (its `delivery`; `close()` is called by `ssc.stop()`).
  * @throws ConfigurationError when an option is wrong.
  */
-export function mongoOutput<T>(stream: DStream<T>, options: MongoOutputOptions<T>): void {
+export function mongoOutput<T>(stream: DStream<T>, options: MongoOutputOptions<T>): OutputLifecycle {
   const namespace = `${options.db}.${options.collection}`;
   const what = `mongoOutput to '${namespace}'`;
   check(what, options);
@@ -127,12 +137,6 @@ export function mongoOutput<T>(stream: DStream<T>, options: MongoOutputOptions<T
     onRecordError: options.onRecordError ?? 'fail',
   });
   let connection: MongoConnection | undefined;
-  const subscription = stream.context.events.subscribe((event) => {
-    if (event.type !== 'contextStopped') return;
-    if (connection?.owned) void connection.client.close();
-    connection = undefined;
-    subscription.unsubscribe();
-  });
   /** Writes `chunk`; resolves with the documents the server refused. */
   async function writeChunk(
     collection: Collection,
@@ -173,21 +177,32 @@ export function mongoOutput<T>(stream: DStream<T>, options: MongoOutputOptions<T
     return rejected;
   }
 
+  const output: Output<Upsert> = {
+    name: what,
+    delivery: {
+      guarantee: 'exactly-once',
+      when: 'for the stored documents: each write replaces by key, so a batch run again leaves the same documents',
+    },
+    write: async (batch) => {
+      const rejected = await writeBatch(batch);
+      if (rejected.length > 0) throw new MongoRejectedError(namespace, rejected);
+    },
+    close: async () => {
+      const open = connection;
+      connection = undefined;
+      if (open?.owned) await open.client.close();
+    },
+  };
   if (options.onRecordError === 'deadLetter') {
     // The write runs in a transform; each refused document then fails a map that dead-letters it.
-    upserts
-      .transform(writeBatch)
-      .map(
-        (refused): never => {
-          throw new MongoRejectedError(namespace, [refused]);
-        },
-        { onRecordError: 'deadLetter' },
-      )
-      .foreachBatch(() => undefined);
-    return;
+    // The output operation after it only drives that; the output's write is not called.
+    const refusals = upserts.transform(writeBatch).map(
+      (refused): never => {
+        throw new MongoRejectedError(namespace, [refused]);
+      },
+      { onRecordError: 'deadLetter' },
+    );
+    return addOutput(refusals, { ...output, write: async () => {} });
   }
-  upserts.foreachBatch(async (batch) => {
-    const rejected = await writeBatch(batch);
-    if (rejected.length > 0) throw new MongoRejectedError(namespace, rejected);
-  });
+  return addOutput(upserts, output);
 }

@@ -8,10 +8,13 @@ import {
   ConfigurationError,
   KindlingError,
   SystemClock,
+  addOutput,
   retry,
   type BackoffPolicy,
   type Clock,
+  type Delivery,
   type DStream,
+  type Output,
 } from '../../lib/index.js';
 import {
   checkConnectionOptions,
@@ -51,19 +54,24 @@ export interface MqttOutputOptions<T> extends MqttConnectionOptions {
 }
 
 /**
- * Publishes batches to an MQTT broker at QoS 1. Use `write` as a `foreachBatch` function, or
- * {@link mqttOutput}; `close` when the job is over.
+ * Publishes batches to an MQTT broker at QoS 1: an {@link Output}. Use {@link mqttOutput}, which
+ * `ssc.stop()` closes; an `MqttOutput` used as a `foreachBatch` function (`write`) is yours to
+ * `close()`.
  *
  * Delivery: at-least-once. A batch completes only once the broker acknowledged (PUBACK) every
  * message; a batch that runs again publishes its messages again, and a reconnect within a batch
  * sends the unacknowledged ones again, so subscribers may see duplicates.
  *
  * @example
- * const out = new MqttOutput<Alert>({ url: 'mqtt://broker:1883', topic: 'alerts/high' });
- * alerts.foreachBatch(out.write);
- * await ssc.start(); await ssc.awaitTermination(); await out.close();
+ * mqttOutput(alerts, { url: 'mqtt://broker:1883', topic: 'alerts/high' });
+ * await ssc.start(); await ssc.awaitTermination(); // ssc.stop() closes the output
  */
-export class MqttOutput<T> {
+export class MqttOutput<T> implements Output<T> {
+  readonly name: string;
+  readonly delivery: Delivery = {
+    guarantee: 'at-least-once',
+    when: 'always: a batch completes once every PUBACK arrived, and a batch or publish sent again may arrive twice',
+  };
   private readonly what: string;
   private readonly clock: Clock;
   private client: MqttClient | undefined;
@@ -72,6 +80,7 @@ export class MqttOutput<T> {
   constructor(private readonly options: MqttOutputOptions<T>) {
     checkConnectionOptions('mqtt output', options);
     this.what = `mqtt output to ${describeTarget(options)}`;
+    this.name = this.what;
     if (options.message !== undefined && typeof options.message !== 'function') {
       throw new ConfigurationError(
         `${this.what}: message must be a function from a record to an MqttMessage`,
@@ -115,7 +124,7 @@ export class MqttOutput<T> {
     );
   };
 
-  /** Closes the connection (a later `write` opens a new one). */
+  /** Closes the connection (a later `write` opens a new one); does nothing when none is open. */
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
@@ -126,7 +135,7 @@ export class MqttOutput<T> {
   private async publish(
     messages: readonly (MqttMessage & { topic: string })[],
   ): Promise<(MqttMessage & { topic: string })[]> {
-    const client = await this.open();
+    const client = await this.connectedClient();
     const results = await Promise.all(
       messages.map(
         (m) =>
@@ -157,7 +166,7 @@ export class MqttOutput<T> {
   }
 
   /** The connected client, connecting first when there is none (or it was lost). */
-  private async open(): Promise<MqttClient> {
+  private async connectedClient(): Promise<MqttClient> {
     if (this.client) return this.client;
     const client = await openClient(this.options, {
       clean: true,
@@ -184,9 +193,10 @@ export class MqttOutput<T> {
 }
 
 /**
- * Publishes every batch of `stream` to an MQTT broker at QoS 1 (see {@link MqttOutput}).
+ * Publishes every batch of `stream` to an MQTT broker at QoS 1 (see {@link MqttOutput});
+ * `ssc.stop()` closes the connection once the last batch is published.
  *
- * @returns the output, to `close()` after the context stopped.
+ * @returns the output (calling its `close()` is not needed; it does nothing once closed).
  * @example
  * const out = mqttOutput(alerts, { url: 'mqtt://127.0.0.1:1883', topic: 'alerts' });
  *
@@ -194,6 +204,6 @@ export class MqttOutput<T> {
  */
 export function mqttOutput<T>(stream: DStream<T>, options: MqttOutputOptions<T>): MqttOutput<T> {
   const output = new MqttOutput<T>(options);
-  stream.foreachBatch(output.write);
+  addOutput(stream, output);
   return output;
 }

@@ -8,10 +8,13 @@ import {
   ConfigurationError,
   KindlingError,
   SystemClock,
+  addOutput,
   retry,
   type BackoffPolicy,
   type Clock,
+  type Delivery,
   type DStream,
+  type Output,
 } from '../../lib/index.js';
 import {
   checkConnectionOptions,
@@ -77,8 +80,9 @@ export interface RabbitMQOutputOptions<T> extends RabbitMQConnectionOptions {
 }
 
 /**
- * Publishes batches to RabbitMQ with publisher confirms. Use `write` as a `foreachBatch`
- * function, or {@link rabbitmqOutput}; `close` when the job is over.
+ * Publishes batches to RabbitMQ with publisher confirms: an {@link Output}. Use
+ * {@link rabbitmqOutput}, which `ssc.stop()` closes; a `RabbitMQOutput` used as a `foreachBatch`
+ * function (`write`) is yours to `close()`.
  *
  * Delivery: at-least-once. A batch completes only when every message is confirmed; a batch that
  * runs again (after a failure or a crash) publishes its messages again, and a reconnect within a
@@ -86,11 +90,15 @@ export interface RabbitMQOutputOptions<T> extends RabbitMQConnectionOptions {
  * recognise them).
  *
  * @example
- * const out = new RabbitMQOutput<Alert>({ url: 'amqp://app:secret@mq:5672', exchange: 'alerts', routingKey: 'high' });
- * alerts.foreachBatch(out.write);
- * await ssc.start(); await ssc.awaitTermination(); await out.close();
+ * rabbitmqOutput(alerts, { url: 'amqp://app:secret@mq:5672', exchange: 'alerts', routingKey: 'high' });
+ * await ssc.start(); await ssc.awaitTermination(); // ssc.stop() closes the output
  */
-export class RabbitMQOutput<T> {
+export class RabbitMQOutput<T> implements Output<T> {
+  readonly name: string;
+  readonly delivery: Delivery = {
+    guarantee: 'at-least-once',
+    when: 'always: a batch completes once every message is confirmed, and a batch or publish sent again may arrive twice',
+  };
   private readonly what: string;
   private readonly secrets: readonly string[];
   private readonly clock: Clock;
@@ -101,6 +109,7 @@ export class RabbitMQOutput<T> {
   constructor(private readonly options: RabbitMQOutputOptions<T> = {}) {
     checkConnectionOptions('rabbitmq output', options);
     this.what = `rabbitmq output to ${describeTarget(options)}`;
+    this.name = this.what;
     if (options.message !== undefined && typeof options.message !== 'function') {
       throw new ConfigurationError(
         `${this.what}: message must be a function from a record to a RabbitMQMessage`,
@@ -138,11 +147,11 @@ export class RabbitMQOutput<T> {
     );
   };
 
-  /** Closes the connection (a later `write` opens a new one). */
+  /** Closes the connection (a later `write` opens a new one); does nothing when none is open. */
   async close(): Promise<void> {
     const open = this.connection;
     this.connection = undefined;
-    await open?.connection.model.close().catch(() => undefined);
+    await open?.connection.model.close();
   }
 
   /**
@@ -153,7 +162,7 @@ export class RabbitMQOutput<T> {
     messages: readonly Required<RabbitMQMessage>[],
     batch: string,
   ): Promise<Required<RabbitMQMessage>[]> {
-    const { channel } = await this.open();
+    const { channel } = await this.openChannel();
     const mandatory = this.options.mandatory ?? true;
     const returned: string[] = [];
     const onReturn = (message: { fields: { exchange: string; routingKey: string } }): void => {
@@ -229,7 +238,7 @@ export class RabbitMQOutput<T> {
   }
 
   /** The open confirm channel, connecting first when there is none (or it closed). */
-  private async open(): Promise<{
+  private async openChannel(): Promise<{
     readonly connection: RabbitMQConnection;
     readonly channel: ConfirmChannel;
   }> {
@@ -289,9 +298,10 @@ export class RabbitMQOutput<T> {
 }
 
 /**
- * Publishes every batch of `stream` to RabbitMQ with publisher confirms (see {@link RabbitMQOutput}).
+ * Publishes every batch of `stream` to RabbitMQ with publisher confirms (see
+ * {@link RabbitMQOutput}); `ssc.stop()` closes the connection once the last batch is confirmed.
  *
- * @returns the output, to `close()` after the context stopped.
+ * @returns the output (calling its `close()` is not needed; it does nothing once closed).
  * @example
  * const out = rabbitmqOutput(events, { url: 'amqp://127.0.0.1:5672', routingKey: 'events' });
  *
@@ -299,6 +309,6 @@ export class RabbitMQOutput<T> {
  */
 export function rabbitmqOutput<T>(stream: DStream<T>, options: RabbitMQOutputOptions<T>): RabbitMQOutput<T> {
   const output = new RabbitMQOutput<T>(options);
-  stream.foreachBatch(output.write);
+  addOutput(stream, output);
   return output;
 }

@@ -3,7 +3,13 @@
  * or, with `roll`, many small batches rolled into fewer, larger objects (the folder output's
  * layout, committed by `_SUCCESS`).
  */
-import { ConfigurationError, type DStream } from '../../lib/index.js';
+import {
+  ConfigurationError,
+  addOutput,
+  type Delivery,
+  type DStream,
+  type OutputLifecycle,
+} from '../../lib/index.js';
 import {
   connectS3,
   parseS3Url,
@@ -35,8 +41,8 @@ export interface S3OutputOptions extends S3ConnectionOptions {
   readonly roll?: RollPolicy;
 }
 
-/** What {@link s3Output} returns. */
-export interface S3Output {
+/** What {@link s3Output} returns: the output (`ssc.stop()` closes its client), and `flush`. */
+export interface S3Output extends OutputLifecycle {
   /**
    * With `roll`: commits the batches staged for a rolled object that has not closed yet (call it
    * after the last batch, before or after the context stops). Without `roll`: nothing to do.
@@ -108,12 +114,11 @@ export function s3Output<T>(stream: DStream<T>, options: S3OutputOptions): S3Out
   let conn: S3Connection | undefined = connectS3(what, options);
   const ssc = stream.context;
   conn.onRetry = (message, error, retryIn) => ssc.reportError(what, message, error, retryIn);
-  const subscription = ssc.events.subscribe((event) => {
-    if (event.type !== 'contextStopped') return;
-    if (conn?.owned) conn.client.destroy();
+  const close = async (): Promise<void> => {
+    const open = conn;
     conn = undefined;
-    subscription.unsubscribe();
-  });
+    if (open?.owned) open.client.destroy();
+  };
   const layout = {
     bucket,
     prefix,
@@ -137,8 +142,11 @@ export function s3Output<T>(stream: DStream<T>, options: S3OutputOptions): S3Out
       },
       stream.slideDuration,
     );
-    stream.foreachBatch(folders.write);
+    addOutput(stream, { name: what, delivery: folders.delivery, write: folders.write, close });
     return {
+      name: what,
+      delivery: folders.delivery,
+      close,
       async flush() {
         if (conn) return folders.flush();
         // After the context stopped (its connection is closed): a connection for this flush only.
@@ -146,14 +154,20 @@ export function s3Output<T>(stream: DStream<T>, options: S3OutputOptions): S3Out
         try {
           await folders.flush();
         } finally {
-          if (conn.owned) conn.client.destroy();
-          conn = undefined;
+          await close();
         }
       },
     };
   }
-  stream.foreachBatch(async (records, time) => {
-    await writeS3Batch(connection(), layout, time, records);
+  const delivery: Delivery = {
+    guarantee: 'exactly-once',
+    when: 'per batch time, for readers of manifests: a batch run again replaces its parts, then its manifest',
+  };
+  addOutput(stream, {
+    name: what,
+    delivery,
+    write: async (records, time) => void (await writeS3Batch(connection(), layout, time, records)),
+    close,
   });
-  return { flush: () => Promise.resolve() };
+  return { name: what, delivery, close, flush: () => Promise.resolve() };
 }

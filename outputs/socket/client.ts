@@ -6,10 +6,13 @@ import type { Socket } from 'node:net';
 import {
   KindlingError,
   SystemClock,
+  addOutput,
   retry,
   type BackoffPolicy,
   type Clock,
+  type Delivery,
   type DStream,
+  type Output,
 } from '../../lib/index.js';
 import { connectSocket, type SocketEndpoint } from '../../systems/socket/connect.js';
 import { checkEndpoint, type Report } from '../../systems/socket/endpoint.js';
@@ -26,8 +29,8 @@ export interface SocketLineOutputOptions<T> extends LineFormatOptions<T>, Socket
 
 /**
  * Writes each batch as lines to a TCP server (default format `'text'`: strings as they are,
- * anything else as JSON). Use `write` as a `foreachBatch` function, or {@link socketLineOutput};
- * `close` when the job is over.
+ * anything else as JSON): an {@link Output}. Use {@link socketLineOutput}, which `ssc.stop()`
+ * closes; one used as a `foreachBatch` function (`write`) is yours to `close()`.
  *
  * Delivery: at-least-once for the batch being written, at-most-once for batches already
  * completed. A batch completes once all its lines are flushed to the socket (written to the
@@ -40,8 +43,12 @@ export interface SocketLineOutputOptions<T> extends LineFormatOptions<T>, Socket
  * const out = new SocketLineOutput<Alert>({ host: '127.0.0.1', port: 9999, format: 'jsonl' });
  * alerts.foreachBatch(out.write);
  */
-export class SocketLineOutput<T> {
+export class SocketLineOutput<T> implements Output<T> {
   readonly what: string;
+  readonly delivery: Delivery = {
+    guarantee: 'at-least-once',
+    when: 'for the batch being written (sent again whole on a new connection); lines of a completed batch still in flight when the server goes away are lost',
+  };
   private readonly encoder: LineEncoder<T>;
   private readonly clock: Clock;
   private readonly policy: BackoffPolicy;
@@ -79,7 +86,7 @@ export class SocketLineOutput<T> {
         writing = false;
         try {
           if (this.closed) throw new KindlingError(`${this.what}: the output is closed`);
-          const socket = await this.open();
+          const socket = await this.connectedSocket();
           writing = true;
           await writeFlushed(socket, chunks);
         } catch (error) {
@@ -114,7 +121,12 @@ export class SocketLineOutput<T> {
     );
   };
 
-  /** Closes the connection; later batches fail. */
+  /** The output's name in events: `socket line output to host:port`. */
+  get name(): string {
+    return this.what;
+  }
+
+  /** Closes the connection; later batches fail. A second call does nothing. */
   async close(): Promise<void> {
     this.closed = true;
     const socket = this.socket;
@@ -132,7 +144,7 @@ export class SocketLineOutput<T> {
   }
 
   /** The open connection, connecting first when there is none. */
-  private async open(): Promise<Socket> {
+  private async connectedSocket(): Promise<Socket> {
     const current = this.socket;
     if (current && !current.destroyed && !current.readableEnded) return current;
     this.drop();
@@ -153,7 +165,7 @@ export class SocketLineOutput<T> {
  * Writes every batch of `stream` as lines to a TCP server (see {@link SocketLineOutput}); lost
  * connections and resends are reported on `ssc.events`.
  *
- * @returns the output, to `close()` after the context stopped.
+ * @returns the output; `ssc.stop()` closes it once the last batch is written.
  * @example
  * const out = socketLineOutput(words, { host: '127.0.0.1', port: 9999 });
  *
@@ -168,6 +180,6 @@ export function socketLineOutput<T>(
     stream.context.reportError(what, message, error, retryIn),
   );
   what = output.what;
-  stream.foreachBatch(output.write);
+  addOutput(stream, output);
   return output;
 }

@@ -4,7 +4,14 @@
  */
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
-import { ConfigurationError, KindlingError, type DStream } from '../../lib/index.js';
+import {
+  ConfigurationError,
+  KindlingError,
+  addOutput,
+  type Delivery,
+  type DStream,
+  type Output,
+} from '../../lib/index.js';
 import { checkEndpoint, type Report } from '../../systems/socket/endpoint.js';
 import { encodeLines, lineEncoder, type LineEncoder, type LineFormatOptions } from '../lines/encode.js';
 
@@ -26,7 +33,8 @@ export interface SocketLineServerOptions<T> extends LineFormatOptions<T> {
 /**
  * A TCP server that sends each batch, as lines, to every client connected at that time (default
  * format `'text'`). It listens from construction; `listening` resolves with the bound address.
- * Use `write` as a `foreachBatch` function, or {@link socketLineServer}; `close` when the job is over.
+ * An {@link Output}: use {@link socketLineServer}, which `ssc.stop()` closes; one used as a
+ * `foreachBatch` function (`write`) is yours to `close()`.
  *
  * Delivery: at-most-once per client. A batch completes once its lines are queued on each client
  * (it does not wait for slow clients); a client that connects later does not get earlier batches;
@@ -37,7 +45,11 @@ export interface SocketLineServerOptions<T> extends LineFormatOptions<T> {
  * const server = new SocketLineServer<string>({ port: 9999 });
  * words.foreachBatch(server.write);   // then: nc 127.0.0.1 9999
  */
-export class SocketLineServer<T> {
+export class SocketLineServer<T> implements Output<T> {
+  readonly delivery: Delivery = {
+    guarantee: 'at-most-once',
+    when: 'per client: a client gets the batches that come while it is connected and keeps up',
+  };
   private label: string;
   /** The bound address, once the server listens; rejects when it cannot (port in use). */
   readonly listening: Promise<AddressInfo>;
@@ -80,6 +92,11 @@ export class SocketLineServer<T> {
 
   /** Names the server in messages: `socket line server on 127.0.0.1:9999` (the bound port once listening). */
   get what(): string {
+    return this.label;
+  }
+
+  /** The output's name in events (see {@link what}). */
+  get name(): string {
     return this.label;
   }
 
@@ -127,10 +144,11 @@ export class SocketLineServer<T> {
     }
   };
 
-  /** Stops listening and disconnects every client. */
+  /** Stops listening and disconnects every client. A second call does nothing. */
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    await this.listening.catch(() => undefined); // closed right after construction: let the listen finish
     if (!this.server.listening) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -154,7 +172,7 @@ function peer(socket: Socket): string {
  * Serves every batch of `stream` as lines to the TCP clients connected at that time (see
  * {@link SocketLineServer}); binds 127.0.0.1 unless `host` says otherwise.
  *
- * @returns the server, for `listening` and to `close()` after the context stopped.
+ * @returns the server, for `listening`; `ssc.stop()` closes it.
  * @example
  * const server = socketLineServer(counts, { port: 9999, format: 'jsonl' });
  * await server.listening;
@@ -168,6 +186,6 @@ export function socketLineServer<T>(
   const server: SocketLineServer<T> = new SocketLineServer<T>(options, (message, error, retryIn) =>
     stream.context.reportError(server.what, message, error, retryIn),
   );
-  stream.foreachBatch(server.write);
+  addOutput(stream, server);
   return server;
 }

@@ -3,7 +3,7 @@
  * atomically, or rolls many small batches into fewer, larger files. The layout and protocol the
  * local-file, S3 and HDFS outputs share.
  */
-import { ConfigurationError, KindlingError } from '../../lib/index.js';
+import { ConfigurationError, KindlingError, type Delivery, type Output } from '../../lib/index.js';
 import { encodeLines, lineEncoder, type LineEncoder, type LineFormatOptions } from '../lines/encode.js';
 import { commitFolder, isCommitted, writeAtomically } from './commit.js';
 import type { FileStore } from './store.js';
@@ -48,7 +48,11 @@ const STAGED = /^batch-(\d+)\.[a-z]+$/;
  * const out = new FolderOutput<Tweet>(store, { format: 'jsonl', roll: { batches: 60 } }, stream.slideDuration);
  * stream.foreachBatch(out.write);
  */
-export class FolderOutput<T> {
+export class FolderOutput<T> implements Output<T> {
+  readonly delivery: Delivery = {
+    guarantee: 'exactly-once',
+    when: 'per folder, with a replayable source and checkpoints: a batch run again replaces its folder, or finds it committed',
+  };
   private readonly encoder: LineEncoder<T>;
   private readonly what: string;
   private readonly window: number | undefined;
@@ -78,6 +82,19 @@ export class FolderOutput<T> {
       }
     }
     this.window = roll?.batches === undefined ? undefined : roll.batches * slide;
+  }
+
+  /** The output's name in events: `folder output to <location>`. */
+  get name(): string {
+    return this.what;
+  }
+
+  /**
+   * Nothing to release: each write is committed (or staged) before it resolves. A rolled file
+   * still open stays staged for the next run, or for {@link flush}.
+   */
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Writes the batch at `time`; a `foreachBatch` function (bound). */

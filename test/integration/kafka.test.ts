@@ -16,6 +16,7 @@ import { kafkaOutput } from '../../outputs/index.js';
 import { kafkaDirectStream, type KafkaRecord, type OffsetRange } from '../../receivers/index.js';
 import { restartServer } from '../../scripts/servers.js';
 import { createTopic, kafkaBrokers, kafkaSasl, produce, readAll } from '../helpers/kafka.js';
+import { runOutputJob } from '../helpers/outputs.js';
 import { logServerOnFailure, uniqueName } from '../helpers/servers.js';
 
 const brokers = kafkaBrokers();
@@ -381,4 +382,18 @@ test('SASL: the right password reads; a wrong one fails the start with a message
   t.regex(error?.message ?? '', /auth/i);
   t.false(inspect(error, { depth: 10 }).includes(wrong), 'the error holds no password');
   t.false(inspect(events, { depth: 10 }).includes(wrong), 'no event holds the password');
+});
+
+test('kafkaOutput in a job needs no close: ssc.stop() disconnects its producer after the last batch', async (t) => {
+  t.timeout(60_000);
+  logServerOnFailure(t, 'kafka');
+  const out = await createTopic('closed-by-stop', 1);
+  const job = await runOutputJob('kafka', [['a', 'b'], ['c']], (stream) =>
+    kafkaOutput(stream, { brokers, topic: out }),
+  );
+  t.is(job.closes, 1, 'ssc.stop() closed the output; the test did not');
+  t.deepEqual(job.connectorErrors, []);
+  t.deepEqual(job.batchErrors, []);
+  const written = await readAll(out);
+  t.deepEqual(written.map((m) => m.value?.toString()).sort(), ['a', 'b', 'c']);
 });

@@ -17,8 +17,9 @@ import {
   type KindlingError,
   type StreamingEvent,
 } from '../../lib/index.js';
-import { MqttOutput } from '../../outputs/index.js';
+import { MqttOutput, mqttOutput } from '../../outputs/index.js';
 import { mqttStream, type MqttReceiverOptions, type MqttRecord } from '../../receivers/index.js';
+import { runOutputJob } from '../helpers/outputs.js';
 import { logServerOnFailure, serverEnv, uniqueName } from '../helpers/servers.js';
 
 const env = serverEnv('mosquitto');
@@ -92,17 +93,19 @@ async function consume<T>(
   };
 }
 
-test('a round trip: what the output publishes at QoS 1 while the receiver is away, it gets on connecting', async (t) => {
+test('a round trip: what a job publishes at QoS 1 while the receiver is away, it gets on connecting', async (t) => {
   t.timeout(30_000);
   logServerOnFailure(t, 'mosquitto');
   const topic = uniqueName('round-trip');
   const clientId = uniqueName('job');
   await createSession(clientId, topic);
   const sent = Array.from({ length: 200 }, (_, i) => ({ id: i, text: `reading ${i}` }));
-  const output = new MqttOutput<(typeof sent)[number]>({ url, topic });
-  t.teardown(() => output.close());
-  await output.write(sent.slice(0, 100), 1000);
-  await output.write(sent.slice(100), 2000);
+  // Published by a job: ssc.stop() closes the output after the last batch's PUBACKs.
+  const job = await runOutputJob('mqtt', [sent.slice(0, 100), sent.slice(100)], (stream) =>
+    mqttOutput(stream, { url, topic }),
+  );
+  t.is(job.closes, 1, 'ssc.stop() closed the output; the test did not');
+  t.deepEqual(job.connectorErrors, []);
 
   const dir = await mkdtemp(join(tmpdir(), 'kindling-mqtt-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));

@@ -17,13 +17,14 @@ import {
   type KindlingError,
   type StreamingEvent,
 } from '../../lib/index.js';
-import { RabbitMQOutput } from '../../outputs/index.js';
+import { RabbitMQOutput, rabbitmqOutput } from '../../outputs/index.js';
 import {
   RabbitMQReceiver,
   rabbitmqStream,
   type RabbitMQReceiverOptions,
   type RabbitMQRecord,
 } from '../../receivers/index.js';
+import { runOutputJob } from '../helpers/outputs.js';
 import { logServerOnFailure, serverEnv, uniqueName } from '../helpers/servers.js';
 
 const port = Number(serverEnv('rabbitmq').KINDLING_RABBITMQ_PORT);
@@ -104,17 +105,19 @@ async function consume<T>(
   };
 }
 
-test('a round trip: what the output publishes with confirms, the receiver gets, with the write-ahead log on', async (t) => {
+test('a round trip: what a job publishes with confirms, the receiver gets, with the write-ahead log on', async (t) => {
   t.timeout(30_000);
   logServerOnFailure(t, 'rabbitmq');
   const queue = uniqueName('round-trip');
   const channel = await (await admin(t)).createChannel();
   await channel.assertQueue(queue, { durable: true });
   const sent = Array.from({ length: 300 }, (_, i) => ({ id: i, text: `message ${i}`, tags: [i % 3] }));
-  const output = new RabbitMQOutput<(typeof sent)[number]>({ url, routingKey: queue });
-  t.teardown(() => output.close());
-  await output.write(sent.slice(0, 150), 1000);
-  await output.write(sent.slice(150), 2000);
+  // Published by a job: ssc.stop() closes the output after the last batch's confirms.
+  const job = await runOutputJob('rabbitmq', [sent.slice(0, 150), sent.slice(150)], (stream) =>
+    rabbitmqOutput(stream, { url, routingKey: queue }),
+  );
+  t.is(job.closes, 1, 'ssc.stop() closed the output; the test did not');
+  t.deepEqual(job.connectorErrors, []);
 
   const dir = await mkdtemp(join(tmpdir(), 'kindling-rabbitmq-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));

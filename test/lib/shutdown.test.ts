@@ -105,6 +105,7 @@ function parts(clock: ManualClock, options: { unallocated?: number; failed?: boo
       flush: async (last) => void log.push(last ? 'last checkpoint' : 'checkpoint writes done'),
     },
     workers: { close: async () => void log.push('close workers') },
+    outputs: { close: async () => void log.push('close outputs') },
     failed: () => options.failed ?? false,
   };
   return { log, parts: recorded };
@@ -126,6 +127,7 @@ test('a graceful stop stops the inputs, makes batches of what receivers hold, th
     'commits settled',
     'stop kafka',
     'last checkpoint',
+    'close outputs',
     'close receivers',
     'close workers',
     'close scheduler',
@@ -145,6 +147,7 @@ test('a stop that is not graceful drops the queued batches and writes no last ch
     'commits settled',
     'stop kafka',
     'checkpoint writes done',
+    'close outputs',
     'close receivers',
     'close workers',
     'close scheduler',

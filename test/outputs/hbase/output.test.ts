@@ -4,10 +4,11 @@
  * family fails the batch with the server's error, and options are checked.
  */
 import test from 'ava';
-import { ManualClock, StreamingContext, type StreamingEvent } from '../../../lib/index.js';
+import { ManualClock, StreamingContext } from '../../../lib/index.js';
 import { HBaseAdapter } from '../../../lookups/hbase/index.js';
 import type { LibraryRow } from '../../../systems/hbase/library.js';
 import { hbaseOutput } from '../../../outputs/hbase/index.js';
+import { runOutputJob } from '../../helpers/outputs.js';
 import { logServerOnFailure, uniqueName } from '../../helpers/servers.js';
 import { createTables, zookeeper } from '../../helpers/hbase.js';
 
@@ -53,23 +54,21 @@ test.before(async (t) => {
 });
 
 async function run(table: string, batches: Tweet[][], adapter: HBaseAdapter): Promise<Error[]> {
-  const clock = new ManualClock();
-  const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'hbase-output-test' });
-  const events: StreamingEvent[] = [];
-  ssc.events.subscribe((e) => events.push(e));
-  // A copy: the queue stream takes its batches out of the array it is given.
-  hbaseOutput(ssc.queueStream(batches.map((b) => [...b])), {
-    adapter,
-    table,
-    rowKey: (t) => t.id,
-    columns: { user: 'p:user', likes: 'p:likes', tags: 'm:tags' },
-    cellTimestamp: 'batchTime',
-    chunkSize: 2,
-  });
-  await ssc.start();
-  await clock.advance(1000 * batches.length);
-  await ssc.stop().catch(() => undefined);
-  return events.flatMap((e) => (e.type === 'batchCompleted' && e.error ? [e.error] : []));
+  const job = await runOutputJob('hbase', batches, (stream) =>
+    hbaseOutput(stream, {
+      adapter,
+      table,
+      rowKey: (t) => t.id,
+      columns: { user: 'p:user', likes: 'p:likes', tags: 'm:tags' },
+      cellTimestamp: 'batchTime',
+      chunkSize: 2,
+    }),
+  );
+  // ssc.stop() closed the output (a shared adapter stays open: the test closes it).
+  if (job.closes !== 1 || job.connectorErrors.length > 0) {
+    throw new Error(`the output closed ${job.closes} times, with ${JSON.stringify(job.connectorErrors)}`);
+  }
+  return [...job.batchErrors];
 }
 
 test('rows read back exactly, and a batch run again leaves no duplicates', async (t) => {

@@ -7,6 +7,7 @@
 import test from 'ava';
 import { ManualClock, StreamingContext, type DeadLetter } from '../../../lib/index.js';
 import { MongoRejectedError, mongoOutput } from '../../../outputs/mongodb/index.js';
+import { runOutputJob } from '../../helpers/outputs.js';
 import { logServerOnFailure } from '../../helpers/servers.js';
 import { monitoredClient, mongoUrl, uniqueDb } from '../../lookups/mongodb/ferretdb.js';
 
@@ -20,28 +21,24 @@ function context(clock: ManualClock): StreamingContext {
   return new StreamingContext({ batchInterval: 1000, clock, name: 'mongo-output-test' });
 }
 
-/** Runs `batches` through a new context into `db.scores`, one per second; resolves once all ran. */
+/** Runs `batches` through a new context into `db.scores`, one per second; resolves once all ran and the output closed. */
 async function runJob(db: string, batches: Score[][]): Promise<void> {
-  const clock = new ManualClock();
-  const ssc = context(clock);
-  // A copy: a queue stream takes its batches off the array it is given.
-  mongoOutput(ssc.queueStream(batches.map((b) => [...b])), {
-    url: mongoUrl(),
-    db,
-    collection: 'scores',
-    key: (s) => s.user,
-    document: (s) => ({ score: s.score }),
-    // Under 100: FerretDB 1.24 hangs on an update command that replaces 100 or more existing documents.
-    chunkSize: 64,
-  });
-  const errors: string[] = [];
-  ssc.events.subscribe((e) => {
-    if (e.type === 'batchCompleted' && e.error) errors.push(e.error.message);
-  });
-  await ssc.start();
-  await clock.advance(1000 * batches.length);
-  await ssc.stop();
-  if (errors.length > 0) throw new Error(errors.join('\n'));
+  const run = await runOutputJob('mongo', batches, (stream) =>
+    mongoOutput(stream, {
+      url: mongoUrl(),
+      db,
+      collection: 'scores',
+      key: (s) => s.user,
+      document: (s) => ({ score: s.score }),
+      // Under 100: FerretDB 1.24 hangs on an update command that replaces 100 or more existing documents.
+      chunkSize: 64,
+    }),
+  );
+  if (run.batchErrors.length > 0) throw new Error(run.batchErrors.map((e) => e.message).join('\n'));
+  // ssc.stop() closed the client the output opened, and the close went well.
+  if (run.closes !== 1 || run.connectorErrors.length > 0) {
+    throw new Error(`the output closed ${run.closes} times, with ${JSON.stringify(run.connectorErrors)}`);
+  }
 }
 
 const batches: Score[][] = [
