@@ -5,7 +5,7 @@
  * transactional with the consumed offsets), Kinesis, RabbitMQ and MQTT (confirmed publishes),
  * files (a folder per batch, committed atomically; idempotent by batch time), a TCP line client
  * and a line server, and stdout/stderr; S3, HDFS, MongoDB and HBase stores; and the live web
- * dashboard (`dashboard(ssc)`; importing this module adds `stream.toDashboard(name, spec)`). The
+ * dashboard (`dashboard(ssc)`, with panels fed by `board.panel(stream, name, spec)`). The
  * core's `print`, `saveAsTextFiles` and `foreachBatch` are methods of `DStream`.
  *
  * @example

@@ -90,26 +90,27 @@ async function main(options: DemoOptions): Promise<number> {
 
   const board = options.dashboard ? dashboard(ssc, { port: options.port }) : undefined;
   if (board) {
-    streams.byTopic.toDashboard('sentiment', {
+    board.panel(streams.byTopic, 'sentiment', {
       kind: 'line',
       title: `Mean sentiment by topic, last ${options.window} s`,
       value: (pairs) => Object.fromEntries(pairs.map(([topic, sums]) => [topic, meanScore(sums)])),
     });
-    streams.tweetCount.toDashboard('rate', {
+    board.panel(streams.tweetCount, 'rate', {
       kind: 'line',
       title: `Tweets/s over the last ${options.window} s`,
       unit: 'tweets/s',
       value: (counts) => (counts[0] ?? 0) / options.window,
     });
-    streams.hashtags.toDashboard('hashtags', {
+    board.panel(streams.hashtags, 'hashtags', {
       kind: 'bar',
       title: `Top hashtags, last ${options.window} s`,
       label: ([tag]) => tag,
       value: ([, n]) => n,
     });
-    streams.byLocation
-      .mapBatch((pairs) => topK(pairs, 15, byTweets))
-      .toDashboard('locations', {
+    board.panel(
+      streams.byLocation.mapBatch((pairs) => topK(pairs, 15, byTweets)),
+      'locations',
+      {
         kind: 'table',
         title: `Tweets by author location, last ${options.window} s`,
         columns: {
@@ -118,7 +119,8 @@ async function main(options: DemoOptions): Promise<number> {
           'mean sentiment': ([, s]) => (meanScore(s) === null ? null : Number(meanScore(s)!.toFixed(2))),
         },
         rows: 15,
-      });
+      },
+    );
   }
   const start = Date.now();
   windowReports(streams, { windowDuration, top: options.top }, (report) =>

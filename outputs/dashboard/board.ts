@@ -1,8 +1,8 @@
 /**
- * The panels of one context, in the order they were declared, and the dashboard that shows them.
- * `toDashboard` adds panels, `dashboard()` attaches; either may come first, both before start.
+ * The panels of one dashboard, in the order they were declared (`board.panel(stream, name,
+ * spec)`), and where their updates go while the dashboard is open.
  */
-import { ConfigurationError, type StreamingContext } from '../../lib/index.js';
+import { ConfigurationError } from '../../lib/index.js';
 import type { Panel } from './panel.js';
 import type { PanelState, PanelUpdate } from './panel-spec.js';
 
@@ -10,22 +10,23 @@ import type { PanelState, PanelUpdate } from './panel-spec.js';
 export type PanelListener = (update: PanelUpdate) => void;
 
 /**
- * The job's panels for one context.
+ * The job's panels of one dashboard.
  *
  * @example
- * const board = boardOf(ssc);
+ * const board = new PanelBoard((update) => hub.broadcast(update));
  * board.add(new Panel('tweets', { kind: 'line' }));
  */
 export class PanelBoard {
   private readonly panels = new Map<string, Panel<unknown>>();
-  private listener: PanelListener | undefined;
-  private dashboard: 'none' | 'open' | 'closed' = 'none';
+
+  /** @param listener - where updates go until {@link detach}. */
+  constructor(private listener: PanelListener | undefined) {}
 
   /** @throws ConfigurationError when a panel of the same name exists. */
   assertFree(name: string): void {
     if (this.panels.has(name)) {
       throw new ConfigurationError(
-        `toDashboard: there is already a panel named '${name}' in this context; give each panel its own name`,
+        `dashboard panel: there is already a panel named '${name}' on this dashboard; give each panel its own name`,
       );
     }
   }
@@ -41,28 +42,8 @@ export class PanelBoard {
     return [...this.panels.values()].map((panel) => panel.state());
   }
 
-  /** True once a dashboard was created for the context (even if it is closed now). */
-  get hasDashboard(): boolean {
-    return this.dashboard !== 'none';
-  }
-
-  /**
-   * Connects the context's dashboard.
-   * @throws ConfigurationError when the context has one already.
-   */
-  attach(listener: PanelListener): void {
-    if (this.dashboard !== 'none') {
-      throw new ConfigurationError(
-        'dashboard: this context already has a dashboard; create one per StreamingContext',
-      );
-    }
-    this.dashboard = 'open';
-    this.listener = listener;
-  }
-
   /** The dashboard closed: later updates are kept, not sent. */
   detach(): void {
-    this.dashboard = 'closed';
     this.listener = undefined;
   }
 
@@ -70,22 +51,4 @@ export class PanelBoard {
   publish(update: PanelUpdate): void {
     this.listener?.(update);
   }
-}
-
-const boards = new WeakMap<StreamingContext, PanelBoard>();
-
-/**
- * The panel board of `context`, created on first use. Kept beside the context (a weak map), so
- * `lib/` knows nothing of dashboards and the board goes when the context does.
- *
- * @example
- * boardOf(stream.context).states();
- */
-export function boardOf(context: StreamingContext): PanelBoard {
-  let board = boards.get(context);
-  if (!board) {
-    board = new PanelBoard();
-    boards.set(context, board);
-  }
-  return board;
 }

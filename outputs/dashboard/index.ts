@@ -1,11 +1,10 @@
 /**
  * The live web dashboard: `dashboard(ssc)` serves Spark's Streaming tab for a context (input
- * rate, delays, receivers, recent batches, errors) and the job's own panels, which any stream
- * feeds with `stream.toDashboard(name, spec)` (installed on `DStream` by importing this module).
+ * rate, delays, receivers, recent batches, errors) and the job's own panels, each fed by a
+ * stream: `dashboard(ssc).panel(stream, name, spec)`.
  */
 export { Dashboard, dashboard } from './server.js';
 export type { DashboardOptions } from './server.js';
-export { toDashboard } from './to-dashboard.js';
 export type {
   BarPanelSpec,
   Cell,

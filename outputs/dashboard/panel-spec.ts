@@ -63,7 +63,7 @@ export interface TablePanelSpec<T> {
   readonly rows?: number;
 }
 
-/** A panel of the job's own, fed by `toDashboard`. */
+/** A panel of the job's own, fed by a stream through `board.panel(stream, name, spec)`. */
 export type PanelSpec<T> = LinePanelSpec<T> | BarPanelSpec<T> | TablePanelSpec<T>;
 
 /** The kinds of panel. */

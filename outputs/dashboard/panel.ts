@@ -252,10 +252,10 @@ function describeValue(value: unknown): string {
 function checkSpec(name: string, spec: PanelSpec<never>): void {
   if (typeof name !== 'string' || name.trim() === '') {
     throw new ConfigurationError(
-      `toDashboard: the panel name must be a non-empty string, got ${JSON.stringify(name)}`,
+      `dashboard panel: the panel name must be a non-empty string, got ${JSON.stringify(name)}`,
     );
   }
-  const where = `toDashboard('${name}')`;
+  const where = `dashboard panel '${name}'`;
   if (spec === null || typeof spec !== 'object' || !kinds.includes(spec.kind)) {
     throw new ConfigurationError(
       `${where}: spec.kind must be one of ${kinds.map((k) => `'${k}'`).join(', ')}, got ` +

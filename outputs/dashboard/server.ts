@@ -1,7 +1,7 @@
 /**
  * The dashboard's HTTP server (node:http): the page, its script and style, uPlot from the
  * package, a JSON snapshot, and the live event stream. Statistics come from `ssc.events`, the
- * job's panels from `toDashboard`. Stops when the context stops.
+ * job's panels from the streams given to `board.panel(stream, name, spec)`. `ssc.stop()` closes it.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,12 +14,16 @@ import {
   IllegalStateError,
   KindlingError,
   addContextOutput,
+  addOutput,
   type Delivery,
+  type DStream,
   type OutputLifecycle,
   type StreamingContext,
 } from '../../lib/index.js';
 import { Access } from './access.js';
-import { boardOf, type PanelBoard } from './board.js';
+import { PanelBoard } from './board.js';
+import { Panel } from './panel.js';
+import type { PanelSpec } from './panel-spec.js';
 import { EventHub, sseMessage } from './sse.js';
 import { StreamingStatistics } from './statistics.js';
 
@@ -70,15 +74,19 @@ const securityHeaders = {
   'Referrer-Policy': 'no-referrer',
 };
 
+/** The contexts that have a dashboard: one each. */
+const served = new WeakSet<StreamingContext>();
+
 /**
  * The live web dashboard of a streaming context: Spark's Streaming tab (input rate, scheduling
  * delay, processing time and total delay per batch, receivers, recent batches, errors) and the
- * job's own panels, updated over Server-Sent Events. Listens from construction.
+ * job's own panels ({@link panel}), updated over Server-Sent Events. Listens from construction.
  *
  * @example
  * const board = new Dashboard(ssc, { port: 0 });
+ * board.panel(tweets.count(), 'tweets per batch');
  * const { port } = await board.listening;
- * // open http://127.0.0.1:<port>/ ; ssc.stop() closes it, or board.close()
+ * // open http://127.0.0.1:<port>/ ; ssc.stop() closes it
  */
 export class Dashboard implements OutputLifecycle {
   readonly name = 'dashboard';
@@ -123,15 +131,20 @@ export class Dashboard implements OutputLifecycle {
         `dashboard: context '${ssc.name}' has stopped, so there is nothing to show; create the dashboard before ssc.start()`,
       );
     }
+    if (served.has(ssc)) {
+      throw new ConfigurationError(
+        'dashboard: this context already has a dashboard; create one per StreamingContext',
+      );
+    }
     this.access = new Access(host, port, options.token);
-    this.board = boardOf(ssc);
     this.statistics = new StreamingStatistics({
       name: ssc.name,
       batchInterval: ssc.batchInterval,
       ...(options.retainedBatches === undefined ? {} : { retainedBatches: options.retainedBatches }),
     });
     this.hub = new EventHub(options.maxBufferedBytes ?? 4 * 1024 * 1024);
-    this.board.attach((update) => this.hub.broadcast(sseMessage('panel', update)));
+    this.board = new PanelBoard((update) => this.hub.broadcast(sseMessage('panel', update)));
+    served.add(ssc);
     this.subscription = ssc.events.subscribe((event) => {
       for (const change of this.statistics.apply(event, ssc.clock.now())) {
         this.hub.broadcast(sseMessage(change.kind, change));
@@ -157,6 +170,43 @@ export class Dashboard implements OutputLifecycle {
   async url(): Promise<string> {
     const { address, family, port } = await this.listening;
     return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}/`;
+  }
+
+  /**
+   * Feeds every batch of `stream` into the panel `name`: a line chart over batch time (the
+   * default, `{ kind: 'line' }`), a top-k bar chart of `[label, value]` pairs, or a table. An
+   * output operation of the dashboard's context: declare it before `ssc.start()`. Panels appear in
+   * the order they are declared.
+   *
+   * @returns this dashboard, to declare the next panel.
+   * @throws ConfigurationError at once for a bad spec, a duplicate name, or a stream of another
+   *   context; IllegalStateError once the context has started.
+   * @example
+   * const board = dashboard(ssc);
+   * board.panel(tweets.countByWindow(seconds(30), seconds(5)), 'tweets per window');
+   * board.panel(hashtagCounts, 'top hashtags', { kind: 'bar', top: 10 });
+   * board.panel(latest, 'latest tweets', { kind: 'table', columns: ['user', 'text', 'score'] });
+   *
+   * Gotcha: a line panel's values must be finite numbers (or null for a gap); a NaN (say, an
+   * average of no records) fails the batch with a message naming the panel and the series.
+   */
+  panel<T>(stream: DStream<T>, name: string, spec: PanelSpec<T> = { kind: 'line' }): this {
+    if (stream.context !== this.ssc) {
+      throw new ConfigurationError(
+        `dashboard panel '${name}': the stream belongs to context '${stream.context.name}', ` +
+          `not '${this.ssc.name}', whose dashboard this is`,
+      );
+    }
+    const panel = new Panel<T>(name, spec);
+    this.board.assertFree(name);
+    addOutput(stream, {
+      name: `dashboard panel '${name}'`,
+      delivery: this.delivery,
+      write: async (records, time) => this.board.publish(panel.update(records, time)),
+      close: () => Promise.resolve(), // the dashboard's own close ends what the panel feeds
+    });
+    this.board.add(panel as Panel<unknown>);
+    return this;
   }
 
   /** How many browsers are connected now. */
@@ -233,12 +283,13 @@ export class Dashboard implements OutputLifecycle {
 
 /**
  * Serves the live dashboard of `ssc` (see {@link Dashboard}) on `host:port`, default
- * `127.0.0.1:4040`. Streams feed it panels with `stream.toDashboard(name, spec)`.
+ * `127.0.0.1:4040`. Streams feed it panels with `board.panel(stream, name, spec)`.
  *
  * @returns the dashboard; `await board.listening` for its address. `ssc.stop()` closes it.
  * @example
  * import { dashboard } from 'kindling/outputs';
  * const board = dashboard(ssc);                                   // http://127.0.0.1:4040/
+ * board.panel(tweets.count(), 'tweets per batch');
  * const shared = dashboard(ssc, { host: '0.0.0.0', token: process.env.KINDLING_DASHBOARD_TOKEN });
  *
  * Gotcha: off loopback the token is required, and a browser opens `/?token=...` once.

@@ -1,5 +1,5 @@
 /*
- * The job's own panels, fed by `stream.toDashboard(name, spec)`: a line chart over batch time
+ * The job's own panels, fed by `board.panel(stream, name, spec)`: a line chart over batch time
  * (uPlot), a top-k bar chart (plain HTML bars, readable labels) and a table.
  */
 import { makeChart } from './charts.js';

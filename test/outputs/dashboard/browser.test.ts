@@ -43,19 +43,26 @@ test('the page updates live as the clock advances, a late browser gets the histo
     ['fail', 'spark'],
     ['late', 'joiner', 'joiner'],
   ]);
-  words.count().toDashboard('words per batch', { kind: 'line', unit: 'words' });
-  words.toDashboard('by length', {
-    kind: 'line',
-    value: (records) => ({
-      short: records.filter((w) => w.length < 5).length,
-      long: records.filter((w) => w.length >= 5).length,
-    }),
-  });
-  words
-    .map((w): [string, number] => [w, 1])
-    .reduceByKey((a, b) => a + b)
-    .toDashboard('top words', { kind: 'bar', top: 3 });
-  words.map((word) => ({ word, length: word.length })).toDashboard('latest words', { kind: 'table' });
+  const board = dashboard(ssc, { port: 0 });
+  board
+    .panel(words.count(), 'words per batch', { kind: 'line', unit: 'words' })
+    .panel(words, 'by length', {
+      kind: 'line',
+      value: (records) => ({
+        short: records.filter((w) => w.length < 5).length,
+        long: records.filter((w) => w.length >= 5).length,
+      }),
+    })
+    .panel(
+      words.map((w): [string, number] => [w, 1]).reduceByKey((a, b) => a + b),
+      'top words',
+      { kind: 'bar', top: 3 },
+    )
+    .panel(
+      words.map((word) => ({ word, length: word.length })),
+      'latest words',
+      { kind: 'table' },
+    );
   words.foreachBatch((records) => {
     if (records.includes('fail')) throw new Error('a bad word arrived');
   });
@@ -64,7 +71,6 @@ test('the page updates live as the clock advances, a late browser gets the histo
     .count()
     .foreachBatch(() => undefined);
 
-  const board = dashboard(ssc, { port: 0 });
   t.teardown(() => ssc.stop());
   const url = await board.url();
   await ssc.start();
@@ -132,12 +138,9 @@ test('a dashboard with a token: refused without it, in through ?token= once, liv
   t.timeout(120_000);
   const clock = new ManualClock();
   const ssc = new StreamingContext({ batchInterval: 1000, clock, name: 'dashboard-browser-token' });
-  ssc
-    .queueStream([['a', 'b']])
-    .count()
-    .toDashboard('count');
   const token = 'browser-test-token-9f8e7d6c5b4a';
   const board = dashboard(ssc, { port: 0, token });
+  board.panel(ssc.queueStream([['a', 'b']]).count(), 'count');
   t.teardown(() => ssc.stop());
   const url = await board.url();
   await ssc.start();

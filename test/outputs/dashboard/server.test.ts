@@ -86,8 +86,8 @@ test('the event stream starts with the history, then carries batches and panels 
   t.timeout(30_000);
   const { clock, ssc } = context('dashboard-events');
   const words = ssc.queueStream([['a', 'b', 'a'], ['c'], ['a']]);
-  words.count().toDashboard('words');
   const board = dashboard(ssc, { port: 0 });
+  board.panel(words.count(), 'words');
   t.teardown(() => board.close());
   const { port } = await board.listening;
   await ssc.start();
