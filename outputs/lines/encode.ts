@@ -1,9 +1,10 @@
 /**
- * Records as lines of text: JSON Lines, CSV (RFC 4180) or plain text, shared by the file, socket
+ * Records as lines of text: JSON Lines, CSV (RFC 4180, through the one CSV writer of
+ * `systems/rows/csv.ts`) or plain text, shared by the file, socket
  * and console outputs.
  */
 import { ConfigurationError } from '../../lib/index.js';
-import { csvField, csvRow } from './csv.js';
+import { CSV_LINE_BREAK, csvRow } from '../../systems/rows/csv.js';
 
 /**
  * How a record becomes a line: `'jsonl'` (one JSON value per line), `'csv'` (RFC 4180, CRLF line
@@ -71,8 +72,8 @@ export function lineEncoder<T>(
       };
     case 'csv':
       return {
-        header: columns === undefined ? '' : `${columns.map(csvField).join(',')}\r\n`,
-        newline: '\r\n',
+        header: columns === undefined ? '' : `${csvRow(columns, undefined)}${CSV_LINE_BREAK}`,
+        newline: CSV_LINE_BREAK,
         extension: 'csv',
         line: (r) => csvRow(r, columns),
       };

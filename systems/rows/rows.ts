@@ -4,7 +4,7 @@
  * Lines parser (`jsonl.ts`).
  */
 import { KindlingError } from '../../lib/index.js';
-import { CsvSyntaxError, csvObjects, parseCsv } from './csv.js';
+import { CSV_LINE_BREAK, CsvSyntaxError, csvObjects, csvRow, parseCsv } from './csv.js';
 import { jsonLines } from './jsonl.js';
 
 /** How the text of an object or file is laid out. */
@@ -52,10 +52,11 @@ export function parseRows(
 
 /**
  * The lines of a JSONL or CSV text to write: JSON per record, or CSV with a header of `columns`
- * (values quoted when they hold the delimiter, a quote or a newline; null and undefined empty).
+ * (default: the first record's keys), written by `csvRow` (RFC 4180 quoting, Dates as ISO 8601,
+ * null and undefined empty, CRLF line ends).
  *
  * @example
- * formatRows([{ id: 1 }], 'csv', { columns: ['id'] }) // 'id\n1\n'
+ * formatRows([{ id: 1 }], 'csv', { columns: ['id'] }) // 'id\r\n1\r\n'
  */
 export function formatRows(
   records: readonly unknown[],
@@ -65,12 +66,7 @@ export function formatRows(
   if (format === 'jsonl') return records.map((r) => `${JSON.stringify(r)}\n`).join('');
   const delimiter = csv.delimiter ?? ',';
   const columns = csv.columns ?? Object.keys((records[0] ?? {}) as object);
-  const cell = (v: unknown): string => {
-    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return s.includes(delimiter) || /["\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  const lines = [columns.map(cell).join(delimiter)];
-  for (const r of records)
-    lines.push(columns.map((c) => cell((r as Record<string, unknown>)[c])).join(delimiter));
-  return `${lines.join('\n')}\n`;
+  const lines = [csvRow(columns, undefined, delimiter)];
+  for (const r of records) lines.push(csvRow(r, columns, delimiter));
+  return lines.map((line) => `${line}${CSV_LINE_BREAK}`).join('');
 }

@@ -1,37 +1,7 @@
 /** Line encoding shared by the file, socket and console outputs: CSV as RFC 4180, JSON Lines, text. */
 import test from 'ava';
 import { ConfigurationError } from '../../../lib/index.js';
-import { csvField, csvRow } from '../../../outputs/lines/csv.js';
 import { encodeLines, lineEncoder } from '../../../outputs/lines/encode.js';
-
-test('CSV fields are quoted only when they hold a comma, a quote, CR or LF (RFC 4180)', (t) => {
-  const cases: [unknown, string][] = [
-    ['plain', 'plain'],
-    ['a,b', '"a,b"'],
-    ['say "hi"', '"say ""hi"""'],
-    ['"', '""""'],
-    ['two\nlines', '"two\nlines"'],
-    ['cr\r', '"cr\r"'],
-    [' padded ', ' padded '],
-    ['', ''],
-    [null, ''],
-    [undefined, ''],
-    [42, '42'],
-    [-0.5, '-0.5'],
-    [true, 'true'],
-    [10n, '10'],
-    [new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), '2024-01-02T03:04:05.000Z'],
-    [{ a: 'x,y' }, '"{""a"":""x,y""}"'],
-  ];
-  for (const [value, text] of cases) t.is(csvField(value), text, String(value));
-});
-
-test('CSV rows: objects by columns, arrays by position; an object without columns is refused', (t) => {
-  t.is(csvRow({ b: 2, a: 'x' }, ['a', 'b', 'c']), 'x,2,');
-  t.is(csvRow(['k', 3], undefined), 'k,3');
-  t.is(csvRow('solo', undefined), 'solo');
-  t.throws(() => csvRow({ a: 1 }, undefined), { message: /needs `columns`/ });
-});
 
 test('encoders: CSV has a header and CRLF, JSON Lines and text have LF', (t) => {
   const csv = lineEncoder<{ a: string }>('t', { format: 'csv', columns: ['a', 'b,c'] }, 'jsonl');

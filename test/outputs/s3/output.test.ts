@@ -165,7 +165,7 @@ test('CSV parts with a header, quoting, and chosen columns', async (t) => {
   await clock.advance(1000);
   await ssc.stop();
   await ssc.awaitTermination();
-  t.is(await text(bucket, 'csv/batch=1000/part-00000.csv'), 'word,count\n"a,b",2\n"say ""hi""",1\n');
+  t.is(await text(bucket, 'csv/batch=1000/part-00000.csv'), 'word,count\r\n"a,b",2\r\n"say ""hi""",1\r\n');
   const conn = connectS3('test', s3Options());
   t.deepEqual(await readS3Batch(conn, { bucket, prefix: 'csv/' }, 1000), [
     { word: 'a,b', count: '2' },

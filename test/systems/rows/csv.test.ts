@@ -1,11 +1,12 @@
 /**
  * The CSV parser of every connector (the file, S3 and HDFS lookups, the S3 batch reader):
  * quoting, doubled quotes, line ends, delimiters, empty lines and fields, and errors that name
- * the line.
+ * the line. And the one CSV writer (every output's CSV): RFC 4180 quoting for any delimiter,
+ * Dates as ISO 8601, and what it writes reads back.
  */
 import test from 'ava';
 import { ConfigurationError } from '../../../lib/index.js';
-import { CsvSyntaxError, csvObjects, parseCsv } from '../../../systems/rows/csv.js';
+import { CsvSyntaxError, csvField, csvObjects, csvRow, parseCsv } from '../../../systems/rows/csv.js';
 
 const fields = (text: string, delimiter?: string): string[][] =>
   parseCsv(text, delimiter).map((r) => r.fields);
@@ -93,4 +94,48 @@ test('csvObjects keys rows by the header or by given columns, and refuses a reco
   const error = t.throws(() => csvObjects(parseCsv('id,name\n1,Ada\n2\n')), { instanceOf: CsvSyntaxError });
   t.is(error?.line, 3);
   t.regex(error?.message ?? '', /1 fields where there are 2 columns/);
+});
+
+test('written CSV fields are quoted only when they hold the delimiter, a quote, CR or LF (RFC 4180)', (t) => {
+  const cases: [unknown, string][] = [
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['"', '""""'],
+    ['two\nlines', '"two\nlines"'],
+    ['cr\r', '"cr\r"'],
+    [' padded ', ' padded '],
+    ['', ''],
+    [null, ''],
+    [undefined, ''],
+    [42, '42'],
+    [-0.5, '-0.5'],
+    [true, 'true'],
+    [10n, '10'],
+    [new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), '2024-01-02T03:04:05.000Z'],
+    [{ a: 'x,y' }, '"{""a"":""x,y""}"'],
+  ];
+  for (const [value, text] of cases) t.is(csvField(value), text, String(value));
+  t.is(csvField('a;b', ';'), '"a;b"', 'the delimiter given is quoted');
+  t.is(csvField('a,b', ';'), 'a,b', 'a comma is plain text with another delimiter');
+  t.is(csvField('tab\there', '\t'), '"tab\there"');
+});
+
+test('CSV rows: objects by columns, arrays by position; an object without columns is refused', (t) => {
+  t.is(csvRow({ b: 2, a: 'x' }, ['a', 'b', 'c']), 'x,2,');
+  t.is(csvRow(['k', 3], undefined), 'k,3');
+  t.is(csvRow('solo', undefined), 'solo');
+  t.throws(() => csvRow({ a: 1 }, undefined), { message: /needs `columns`/ });
+  t.is(csvRow({ a: 'x;y', b: 1 }, ['a', 'b'], ';'), '"x;y";1');
+});
+
+test('what the writer writes, the parser reads back, for any delimiter', (t) => {
+  const rows = [
+    ['plain', 'a,b', 'say "hi"', 'two\r\nlines', ''],
+    [';', '\t', '"', 'x', 'y'],
+  ];
+  for (const delimiter of [',', ';', '\t', '|']) {
+    const text = rows.map((r) => `${csvRow(r, undefined, delimiter)}\r\n`).join('');
+    t.deepEqual(fields(text, delimiter), rows, JSON.stringify(delimiter));
+  }
 });

@@ -58,7 +58,7 @@ test('jsonLines parses line by line, so a check of one line comes before a later
   t.is((bad as Error & { line?: number }).line, 2);
 });
 
-test('formatRows writes JSONL, and CSV with a header, quoting what needs it', (t) => {
+test('formatRows writes JSONL, and CSV with a header through the one CSV writer', (t) => {
   t.is(formatRows([{ a: 1 }, 'x'], 'jsonl'), '{"a":1}\n"x"\n');
   t.is(
     formatRows(
@@ -68,7 +68,13 @@ test('formatRows writes JSONL, and CSV with a header, quoting what needs it', (t
       ],
       'csv',
     ),
-    'word,count\n"a,b",2\n"say ""hi""",\n',
+    'word,count\r\n"a,b",2\r\n"say ""hi""",\r\n',
+  );
+  const when = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
+  t.is(
+    formatRows([{ at: when, tags: ['a;b'] }], 'csv', { delimiter: ';' }),
+    'at;tags\r\n2024-01-02T03:04:05.000Z;"[""a;b""]"\r\n',
+    'Dates as ISO 8601, like every CSV output; the delimiter given is quoted',
   );
   const text = formatRows([{ id: '1', name: 'Ada' }], 'csv', { columns: ['id', 'name'] });
   t.deepEqual(parseRows(text, 'csv', 'f'), [{ id: '1', name: 'Ada' }]);
