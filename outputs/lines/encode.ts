@@ -1,7 +1,6 @@
 /**
- * Records as lines of text: JSON Lines, CSV (RFC 4180, through the one CSV writer of
- * `systems/rows/csv.ts`) or plain text, shared by the file, socket
- * and console outputs.
+ * Records as lines of text: JSON Lines, CSV (RFC 4180, written by the one CSV writer of
+ * `systems/rows/csv.ts`) or plain text, shared by the file, socket and console outputs.
  */
 import { ConfigurationError } from '../../lib/index.js';
 import { CSV_LINE_BREAK, csvRow } from '../../systems/rows/csv.js';
