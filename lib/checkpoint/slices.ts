@@ -68,12 +68,9 @@ export async function encodeInSlices(
 }
 
 /** Encodes `data` at once: {@link encodeInSlices} without yielding. */
-export function encodeCheckpointData(
-  data: CheckpointData,
-  deferred: readonly DeferredEncoding[] = [],
-): Uint8Array {
+export function encodeCheckpointData(data: CheckpointData): Uint8Array {
   const out: { bytes?: Uint8Array } = {};
-  const slices = encodeSlices(data, deferred, out);
+  const slices = encodeSlices(data, [], out);
   while (slices.next().done !== true);
   return out.bytes as Uint8Array;
 }
