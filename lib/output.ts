@@ -6,7 +6,7 @@
  */
 import type { StreamingContext } from './context.js';
 import type { DStream } from './dstream/dstream.js';
-import { ConfigurationError, KindlingError } from './errors.js';
+import { ConfigurationError, KindlingError, describe } from './errors.js';
 
 /**
  * What a reader of an output can count on: every record once (`exactly-once`, by idempotent
@@ -123,7 +123,7 @@ export class OutputSet {
       try {
         await output.open?.();
       } catch (error) {
-        throw new KindlingError(`output '${output.name}' could not open: ${messageOf(error)}`, {
+        throw new KindlingError(`output '${output.name}' could not open: ${describe(error)}`, {
           cause: error,
         });
       }
@@ -142,7 +142,7 @@ export class OutputSet {
         try {
           await output.close();
         } catch (error) {
-          const reported = new KindlingError(`output '${output.name}' failed to close: ${messageOf(error)}`, {
+          const reported = new KindlingError(`output '${output.name}' failed to close: ${describe(error)}`, {
             cause: error,
           });
           failed(output, reported);
@@ -150,8 +150,4 @@ export class OutputSet {
       }),
     );
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
