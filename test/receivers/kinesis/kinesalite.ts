@@ -49,6 +49,17 @@ export async function createStream(client: KinesisClient, shards: number): Promi
   throw new Error(`stream ${name} did not become ACTIVE`);
 }
 
+/** Resolves once `streamName` is ACTIVE with `count` shards (open and closed), as after a split. */
+export async function waitForShards(client: KinesisClient, streamName: string, count: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const d = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
+    if (d.StreamDescriptionSummary?.StreamStatus === 'ACTIVE' && Shards.length === count) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`stream ${streamName} did not reach ${count} shards`);
+}
+
 /** Puts `records` ([partition key, text]) in calls of 500; returns the shard of each, in order. */
 export async function put(
   client: KinesisClient,

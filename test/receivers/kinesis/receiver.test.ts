@@ -8,7 +8,15 @@ import { GetRecordsCommand, ListShardsCommand, SplitShardCommand } from '@aws-sd
 import { SystemClock, StreamingContext, type DeadLetter, type StreamingEvent } from '../../../lib/index.js';
 import { kinesisStream, type KinesisRecord } from '../../../receivers/kinesis/index.js';
 import { logServerOnFailure } from '../../helpers/servers.js';
-import { Collector, connection, createStream, increasing, put, testClient } from './kinesalite.js';
+import {
+  Collector,
+  connection,
+  createStream,
+  increasing,
+  put,
+  testClient,
+  waitForShards,
+} from './kinesalite.js';
 
 const fast = { pollIntervalMs: 50, shardDiscoveryIntervalMs: 200, requestTimeoutMs: 5000 };
 
@@ -103,6 +111,8 @@ test('a shard split mid-run is followed: the parent is read to its end before it
     }),
   );
   t.true(seen.records.length < 500, 'the split came while the parent still had records to read');
+  // kinesalite answers SplitShard before it applies it: put only once the children exist.
+  await waitForShards(client, stream, 3);
   const childShards = await put(client, stream, records(500, 500));
   await seen.reached(1000);
   await ssc.stop({ graceful: true });
