@@ -125,7 +125,10 @@ export function isBatchError(error: unknown): error is BatchError {
   return error instanceof BatchError;
 }
 
-/** The message of anything thrown, for error messages. */
+/**
+ * The message of anything thrown, for error messages: an `Error`'s message, or the thrown
+ * value as a string. Exported as `describeError`.
+ */
 export function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

@@ -27,6 +27,7 @@ export {
   TimeoutError,
   isRetriable,
   isBatchError,
+  describe as describeError,
 } from './errors.js';
 export { retry, backoffDelay } from './retry.js';
 export type { BackoffPolicy, RetryPolicy } from './retry.js';

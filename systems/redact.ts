@@ -3,6 +3,7 @@
  * of URLs) replaced by `***`, and copies of client errors that hold nothing else. Shared by the
  * RabbitMQ, MQTT, MongoDB and Twitter connectors.
  */
+import { describeError } from '../lib/index.js';
 
 /**
  * The error's message with every secret, and the user info of every URL, replaced by `***`.
@@ -11,7 +12,7 @@
  * redact(new Error('amqp://app:s3cret@mq refused'), ['s3cret']) // 'amqp://***@mq refused'
  */
 export function redact(error: unknown, secrets: readonly string[]): string {
-  let text = error instanceof Error ? error.message : String(error);
+  let text = describeError(error);
   for (const secret of secrets) if (secret.length > 0) text = text.split(secret).join('***');
   return text.replace(/\b([a-z][a-z0-9+.-]*):\/\/[^/@\s]*@/gi, '$1://***@');
 }

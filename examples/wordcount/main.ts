@@ -8,7 +8,7 @@
  *   npx tsx examples/wordcount/main.ts --help
  */
 import { parseArgs } from 'node:util';
-import { StreamingContext, seconds, type EventOf } from '../../lib/index.js';
+import { StreamingContext, describeError, seconds, type EventOf } from '../../lib/index.js';
 import { startLineServer } from './line-server.js';
 import { loadLines, topWords, words } from './text.js';
 import { stopGracefullyOn } from '../graceful-stop.js';
@@ -107,7 +107,7 @@ let parsed: DemoOptions | 'help';
 try {
   parsed = parseOptions(process.argv.slice(2));
 } catch (error) {
-  console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  console.error(`${describeError(error)}\n\n${USAGE}`);
   process.exit(2);
 }
 if (parsed === 'help') {

@@ -5,6 +5,7 @@
 import {
   KindlingError,
   SystemClock,
+  describeError,
   isRetriable,
   retry,
   type BackoffPolicy,
@@ -142,7 +143,7 @@ export function hbaseLookup<K, V = Record<string, unknown>>(
     const { adapter } = connection;
     const answer = await retry(() => adapter.multiGet(options.table, rows, columns), clock, policy).catch(
       (error: unknown) => {
-        throw new KindlingError(`${what}: ${error instanceof Error ? error.message : String(error)}`, {
+        throw new KindlingError(`${what}: ${describeError(error)}`, {
           cause: error,
           retriable: isRetriable(error),
         });

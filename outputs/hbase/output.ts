@@ -7,6 +7,7 @@ import {
   KindlingError,
   SystemClock,
   addOutput,
+  describeError,
   isRetriable,
   retry,
   type BackoffPolicy,
@@ -164,7 +165,7 @@ export function hbaseOutput<T>(stream: DStream<T>, options: HBaseOutputOptions<T
           (error: unknown) => {
             throw new KindlingError(
               `${what}: ${chunk.length} rows of the batch of time ${time} (first row ${JSON.stringify(chunk[0]?.row.toString())}) ` +
-                `were not written: ${error instanceof Error ? error.message : String(error)}`,
+                `were not written: ${describeError(error)}`,
               { cause: error, retriable: isRetriable(error) },
             );
           },

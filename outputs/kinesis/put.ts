@@ -4,8 +4,8 @@
  * failed entries are sent again, with back-off, until none is left or the attempts run out.
  */
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { KindlingError, retry, type BackoffPolicy, type Clock } from '../../lib/index.js';
-import { describe, errorName, isPermanent } from '../../systems/kinesis/client.js';
+import { KindlingError, describeError, retry, type BackoffPolicy, type Clock } from '../../lib/index.js';
+import { errorName, isPermanent } from '../../systems/kinesis/client.js';
 import type { KinesisEntry } from './entries.js';
 
 /** How {@link putWithRetries} calls the service and retries. */
@@ -64,7 +64,7 @@ export async function putWithRetries(entries: readonly KinesisEntry[], settings:
             { retriable: true },
           );
         }
-        const message = `PutRecords to stream '${streamName}' failed: ${errorName(error) ?? 'error'}: ${describe(error)}`;
+        const message = `PutRecords to stream '${streamName}' failed: ${errorName(error) ?? 'error'}: ${describeError(error)}`;
         return new KindlingError(`${message} (attempt ${attempts} of ${maxAttempts})`, { cause: error });
       },
     },

@@ -3,8 +3,7 @@
  * UTF-8 text, parsed as JSON, or by a function. A record that cannot be decoded becomes a
  * {@link RejectedRecord}, which the engine sends to the stream's dead letters.
  */
-import { KindlingError, RejectedRecord } from '../../lib/index.js';
-import { describe } from '../../systems/kinesis/client.js';
+import { KindlingError, RejectedRecord, describeError } from '../../lib/index.js';
 
 /**
  * How a record's bytes become its `data`: `'bytes'` (default, a `Uint8Array`), `'string'`
@@ -29,7 +28,7 @@ export function decodeData<T>(
     try {
       return { data: decoder(bytes) };
     } catch (error) {
-      const message = `the decoder threw on the record at ${where}: ${describe(error)}`;
+      const message = `the decoder threw on the record at ${where}: ${describeError(error)}`;
       return new RejectedRecord(
         Buffer.from(bytes),
         'userFunction',
@@ -54,7 +53,7 @@ export function decodeData<T>(
   try {
     return { data: JSON.parse(text) as T };
   } catch (error) {
-    const message = `the record at ${where} is not JSON: ${describe(error)}`;
+    const message = `the record at ${where} is not JSON: ${describeError(error)}`;
     return new RejectedRecord(text, 'malformedJson', new KindlingError(message, { cause: error }), where);
   }
 }

@@ -13,8 +13,8 @@ import {
   type Shard,
   type _Record,
 } from '@aws-sdk/client-kinesis';
-import { RejectedRecord, SystemClock, retry, type RetryPolicy } from '../../lib/index.js';
-import { callSignal, describe, errorName, isPermanent, isThrottling } from '../../systems/kinesis/client.js';
+import { RejectedRecord, SystemClock, describeError, retry, type RetryPolicy } from '../../lib/index.js';
+import { callSignal, errorName, isPermanent, isThrottling } from '../../systems/kinesis/client.js';
 import { decodeData } from './decode.js';
 import type { ResolvedKinesisOptions } from './options.js';
 import { Pauses } from './pause.js';
@@ -148,7 +148,7 @@ export class KinesisReading<T> {
    */
   private retryAfter(error: unknown, failures: number, call: string): boolean {
     if (isThrottling(error)) return true;
-    const what = `${call} on stream '${this.stream}' failed: ${errorName(error) ?? 'error'}: ${describe(error)}`;
+    const what = `${call} on stream '${this.stream}' failed: ${errorName(error) ?? 'error'}: ${describeError(error)}`;
     if (isPermanent(error) || failures >= this.options.maxConsecutiveErrors) {
       this.host.restart(`${what} (${failures} failure${failures === 1 ? '' : 's'} in a row)`, error);
       return false;

@@ -12,6 +12,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { describeError } from '../../lib/index.js';
 import { startReplayServer, type ReplayServer } from './replay/server.js';
 import type { TweetFormat } from './tweet.js';
 
@@ -140,7 +141,7 @@ function processIo(): CliIo {
 const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
   main(process.argv).catch((error: unknown) => {
-    process.stderr.write(`kindling: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`kindling: ${describeError(error)}\n`);
     process.exitCode = 1;
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import { ConfigurationError } from '../../lib/index.js';
+import { ConfigurationError, describeError } from '../../lib/index.js';
 
 /** How to reach a Kafka cluster. TLS and SASL options go to kafkajs as they are. */
 export interface KafkaConnectionOptions {
@@ -79,7 +79,7 @@ export function secretsOf(options: KafkaConnectionOptions): string[] {
 
 /** The message of `error` (and its causes), with every secret replaced by `***`. */
 export function describeKafkaError(error: unknown, secrets: readonly string[]): string {
-  let message = error instanceof Error ? error.message : String(error);
+  let message = describeError(error);
   const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
   if (cause instanceof Error && !message.includes(cause.message)) message += ` (${cause.message})`;
   for (const secret of secrets) message = message.split(secret).join('***');

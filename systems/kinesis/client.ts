@@ -102,8 +102,3 @@ const PERMANENT = new Set([
 export function isPermanent(error: unknown): boolean {
   return PERMANENT.has(errorName(error) ?? '');
 }
-
-/** The message of anything thrown, for error messages. */
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

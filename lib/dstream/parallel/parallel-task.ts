@@ -7,7 +7,7 @@
 import { isAbsolute } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigurationError } from '../../errors.js';
+import { ConfigurationError, describe } from '../../errors.js';
 import { KeyTable, combineInto, countInto, reducer } from '../operators/key-table.js';
 import type { Key } from '../operators/pairs.js';
 
@@ -218,10 +218,9 @@ export async function loadTaskFunction(
     const hint = task.module.endsWith('.ts')
       ? '; a TypeScript module loads only when the app runs under tsx (tsx job.ts, or node --import tsx)'
       : '';
-    throw new ConfigurationError(
-      `could not load worker module ${task.module}: ${error instanceof Error ? error.message : String(error)}${hint}`,
-      { cause: error },
-    );
+    throw new ConfigurationError(`could not load worker module ${task.module}: ${describe(error)}${hint}`, {
+      cause: error,
+    });
   }
   const fn = module[task.exportName];
   if (typeof fn !== 'function') {
