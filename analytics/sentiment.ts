@@ -85,6 +85,13 @@ interface LoadedLanguage {
 const MEMO_LIMIT = 100_000;
 
 /**
+ * How far apart two sums of scores must be to differ. Words' scores have at most three decimals
+ * (SentiCon's 0.354), but their binary sums do not cancel exactly: 0.354 + 0.583 - 0.937 is
+ * -1.1e-16, not 0. Remainders this small are rounding, never sentiment.
+ */
+const SCORE_TOLERANCE = 1e-9;
+
+/**
  * Scores the sentiment of tweets in the languages `natural` 8 has vocabularies for: English,
  * Spanish and Portuguese (AFINN), Dutch, French, German and Italian (Pattern), Catalan, Galician
  * and Basque (SentiCon). A text in another language is not scored as English: the result says
@@ -208,7 +215,9 @@ export class SentimentScorer {
         score += value;
       }
     }
-    const band = this.neutralBand;
+    // Scores that cancel leave a floating-point remainder: the text is neutral, its score 0.
+    if (Math.abs(score) < SCORE_TOLERANCE) score = 0;
+    const band = this.neutralBand + SCORE_TOLERANCE;
     return {
       scored: true,
       score,

@@ -73,6 +73,23 @@ test('the neutral band', (t) => {
   t.is(scored(banded.score('hate', 'en')).label, 'negative');
 });
 
+test('scores that cancel to a floating-point remainder are neutral, with score 0', (t) => {
+  // SentiCon: assure 0.354, golden 0.583, spitefulness -0.937; summed in binary, -1.1e-16.
+  const senticon = new SentimentScorer({ vocabularies: { en: 'senticon' } });
+  const words = ['assure', 'golden', 'spitefulness'].map((word) => scored(senticon.score(word, 'en')).score);
+  t.deepEqual(words, [0.354, 0.583, -0.937]);
+  t.not(
+    words[0]! + words[1]! + words[2]!,
+    0,
+    'the words must leave a remainder for this test to mean anything',
+  );
+  const cancelled = scored(senticon.score('assure golden spitefulness', 'en'));
+  t.is(cancelled.label, 'neutral');
+  t.is(cancelled.score, 0);
+  t.is(cancelled.hits, 3);
+  t.is(scored(senticon.score('assure golden', 'en')).label, 'positive');
+});
+
 test('emoticonWeight sets what an emoticon counts', (t) => {
   t.true(close(scored(new SentimentScorer({ emoticonWeight: 0 }).score(':) :(', 'en')).score, 0));
   t.true(close(scored(new SentimentScorer({ emoticonWeight: 1 }).score(':)', 'en')).score, 1));
