@@ -3,6 +3,8 @@
  * table. Output operations of a batch run in the order they were declared, so the report is
  * complete when the last declared one (the tweet count) has run.
  */
+import { filter, take } from 'rxjs';
+import type { DStream } from 'kindling';
 import type { ShowcaseStreams, SentimentSums, WindowReport } from './job.js';
 import { meanScore } from './job.js';
 import { topK } from 'kindling/analytics';
@@ -10,6 +12,44 @@ import { topK } from 'kindling/analytics';
 /** Orders `[key, sums]` pairs by tweets, most first, then by key. */
 export const byTweets = (a: readonly [string, SentimentSums], b: readonly [string, SentimentSums]): number =>
   b[1].tweets - a[1].tweets || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/**
+ * Records per second in the window that ends at `time`: `count` over the time the window has
+ * covered, from `jobStart` (the start of the job's first batch) to `time`, at most
+ * `windowDuration`. Five seconds into a job, a 30 s window holds 5 s of records, not 30.
+ *
+ * @example
+ * perSecond(250, 5_000, 0, 30_000); // 50, not 250 / 30
+ */
+export function perSecond(count: number, time: number, jobStart: number, windowDuration: number): number {
+  const covered = Math.min(windowDuration, time - jobStart);
+  return covered > 0 ? count / (covered / 1000) : 0;
+}
+
+/**
+ * The rate of a window of `windowDuration` over `stream`'s context, as {@link perSecond}: the
+ * job's start is taken from its first batch. Call before `ssc.start()`.
+ *
+ * @example
+ * const rate = windowRate(streams.tweetCount, seconds(30));
+ * streams.tweetCount.foreachBatch(([count = 0], time) => console.log(rate(count, time)));
+ */
+export function windowRate(
+  stream: DStream<unknown>,
+  windowDuration: number,
+): (count: number, time: number) => number {
+  const ssc = stream.context;
+  let jobStart: number | undefined;
+  ssc.events
+    .pipe(
+      filter((event) => event.type === 'batchSubmitted'),
+      take(1),
+    )
+    .subscribe((event) => {
+      jobStart = event.batchTime - ssc.batchInterval;
+    });
+  return (count, time) => perSecond(count, time, jobStart ?? time - windowDuration, windowDuration);
+}
 
 /** Calls `onReport` once per slide with that window's figures. Declare before `ssc.start()`. */
 export function windowReports(
@@ -29,12 +69,13 @@ export function windowReports(
   streams.hashtags.foreachBatch((pairs, time) => {
     part(time).hashtags = pairs;
   });
+  const rate = windowRate(streams.tweetCount, options.windowDuration);
   streams.tweetCount.foreachBatch(async (counts, time) => {
     const figures = part(time);
     pending.delete(time);
     await onReport({
       time,
-      tweetsPerSecond: (counts[0] ?? 0) / (options.windowDuration / 1000),
+      tweetsPerSecond: rate(counts[0] ?? 0, time),
       byTopic: figures.byTopic ?? [],
       byLocation: figures.byLocation ?? [],
       hashtags: figures.hashtags ?? [],
