@@ -73,11 +73,13 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
+      'dist/',
       '.cache/',
       'bench/results/',
       'bench/baselines/**/target/',
       'test-artifacts/',
       'notebooks/',
+      'docs/api/',
     ],
   },
   js.configs.recommended,

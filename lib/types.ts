@@ -57,11 +57,28 @@ export interface BatchTimings {
 
 /** One event on `StreamingContext.events`. */
 export type StreamingEvent =
-  | { readonly type: 'batchSubmitted'; readonly batchTime: number; readonly records: number }
-  | { readonly type: 'batchStarted'; readonly batchTime: number; readonly schedulingDelay: number }
-  | ({
-      readonly type: 'batchCompleted';
+  | {
+      /** The batch's jobs were generated and queued to run after the batches before it. */
+      readonly type: 'batchSubmitted';
+      /** The batch time, ms: when the batch's interval ended, a multiple of the batch interval. */
       readonly batchTime: number;
+      /** Records the batch's input streams hold for this batch time, all inputs summed. */
+      readonly records: number;
+    }
+  | {
+      /** The batch's processing started (its first output operation, or its stages run ahead). */
+      readonly type: 'batchStarted';
+      /** The batch time, ms: when the batch's interval ended, a multiple of the batch interval. */
+      readonly batchTime: number;
+      /** Ms from the batch time to the start of its processing (as in `BatchTimings`). */
+      readonly schedulingDelay: number;
+    }
+  | ({
+      /** Every output operation of the batch has run (some may have failed: see `error`). */
+      readonly type: 'batchCompleted';
+      /** The batch time, ms: when the batch's interval ended, a multiple of the batch interval. */
+      readonly batchTime: number;
+      /** Records the batch's input streams held for this batch time, all inputs summed. */
       readonly records: number;
       /**
        * Records rejected into dead letters (see `DStream.deadLetters()`) during this batch, each
@@ -69,36 +86,63 @@ export type StreamingEvent =
        * runs its upstream operators for older batches).
        */
       readonly deadLetters: number;
+      /** The error of the first output operation that failed; absent when all succeeded. */
       readonly error?: KindlingError;
     } & BatchTimings)
   | {
+      /** One output operation of the batch started. */
       readonly type: 'outputOperationStarted';
+      /** The batch time, ms: when the batch's interval ended, a multiple of the batch interval. */
       readonly batchTime: number;
+      /** The output operation's index among the context's outputs, in the order they were added (from 0). */
       readonly outputOperation: number;
+      /** The output operation's unique name in the graph (e.g. `words/count/print`, or the one given it). */
       readonly operator: string;
     }
   | {
+      /** One output operation of the batch ended, successfully or with `error`. */
       readonly type: 'outputOperationCompleted';
+      /** The batch time, ms: when the batch's interval ended, a multiple of the batch interval. */
       readonly batchTime: number;
+      /** The output operation's index among the context's outputs, in the order they were added (from 0). */
       readonly outputOperation: number;
+      /** The output operation's unique name in the graph (e.g. `words/count/print`, or the one given it). */
       readonly operator: string;
+      /** How long the output operation ran, ms on the context's clock. */
       readonly duration: number;
+      /** Why it failed (a non-Kindling error is wrapped, as its `cause`); absent when it succeeded. */
       readonly error?: KindlingError;
     }
-  | { readonly type: 'receiverStarted'; readonly receiver: string; readonly streamId: number }
   | {
-      readonly type: 'receiverError';
+      /** A receiver started (at the context's start, and again after each restart). */
+      readonly type: 'receiverStarted';
+      /** The receiver's `name`. */
       readonly receiver: string;
+      /** The receiver's input stream: its index among the context's input streams, in creation order. */
       readonly streamId: number;
+    }
+  | {
+      /** A receiver reported an error, or failed and will restart (`restartIn`) or stop. */
+      readonly type: 'receiverError';
+      /** The receiver's `name`. */
+      readonly receiver: string;
+      /** The receiver's input stream: its index among the context's input streams, in creation order. */
+      readonly streamId: number;
+      /** What went wrong, as the receiver or its supervisor says it. */
       readonly message: string;
+      /** What was thrown or reported with the message, if anything. */
       readonly error?: unknown;
       /** Set when the supervisor will start the receiver again after this many ms. */
       readonly restartIn?: number;
     }
   | {
+      /** A receiver stopped for good (the context stopped, or it gave up). */
       readonly type: 'receiverStopped';
+      /** The receiver's `name`. */
       readonly receiver: string;
+      /** The receiver's input stream: its index among the context's input streams, in creation order. */
       readonly streamId: number;
+      /** Why it stopped, as given to `stop(reason)`. */
       readonly reason: string;
     }
   | {
@@ -107,23 +151,37 @@ export type StreamingEvent =
        * connection it retries: reported through `ssc.reportError`, nothing stops.
        */
       readonly type: 'connectorError';
+      /** The connector's name (the batch source's or the output's `name`). */
       readonly connector: string;
+      /** What went wrong, without credentials. */
       readonly message: string;
+      /** What was thrown, if anything (redacted by the connector). */
       readonly error?: unknown;
       /** Set when the connector tries again after this many ms. */
       readonly retryIn?: number;
     }
   | {
+      /** The checkpoint of a batch time is in the checkpoint store. */
       readonly type: 'checkpointWritten';
+      /** The batch time the checkpoint was taken at, ms. */
       readonly batchTime: number;
+      /** Size of the encoded checkpoint written to the store, bytes. */
       readonly bytes: number;
       /** Main-thread ms taking the snapshot at the batch's completion: what a batch due then waits. */
       readonly snapshotMs: number;
       /** The longest slice of the encoding after it, ms: what a batch due meanwhile waits at most. */
       readonly longestSliceMs: number;
     }
-  | { readonly type: 'checkpointFailed'; readonly batchTime: number; readonly error: KindlingError }
   | {
+      /** A checkpoint could not be written; the job goes on, a restart resumes from an older one. */
+      readonly type: 'checkpointFailed';
+      /** The batch time of the checkpoint that failed, ms. */
+      readonly batchTime: number;
+      /** Why, naming the store (retriable; the store's error is its `cause`). */
+      readonly error: KindlingError;
+    }
+  | {
+      /** The context resumed from a checkpoint (`StreamingContext.getOrCreate`). */
       readonly type: 'checkpointRestored';
       /** The batch time of the checkpoint the job resumed from. */
       readonly batchTime: number;
@@ -139,34 +197,53 @@ export type StreamingEvent =
   | {
       /** Backpressure set a receiver's rate after a batch (records per second, capped at maxRate). */
       readonly type: 'rateUpdated';
+      /** The input stream: its index among the context's input streams, in creation order. */
       readonly streamId: number;
+      /** The rate now allowed, records per second. */
       readonly rate: number;
     }
   | {
+      /** A receiver's write-ahead log had a torn or corrupt record when read back at start. */
       readonly type: 'writeAheadLogDamaged';
+      /** The name of the receiver input stream whose log it is. */
       readonly stream: string;
       /** Where the damage is (segment and byte) and what it is; the records before it were kept. */
       readonly detail: string;
     }
-  | { readonly type: 'contextStopped'; readonly error?: KindlingError };
+  | {
+      /** The context stopped; the last event before the event stream completes. */
+      readonly type: 'contextStopped';
+      /** The batch error that stopped it; absent after a requested stop. */
+      readonly error?: KindlingError;
+    };
 
 /** The `type` of a {@link StreamingEvent}. */
 export type StreamingEventType = StreamingEvent['type'];
 
 /** The event of a given type. */
-export type EventOf<K extends StreamingEventType> = Extract<StreamingEvent, { type: K }>;
+export type EventOf<K extends StreamingEventType> = Extract<
+  StreamingEvent,
+  {
+    /** The event type to select. */
+    type: K;
+  }
+>;
 
 /** Where a checkpoint store found a checkpoint it could not use, and why. */
 export interface SkippedCheckpoint {
   /** The checkpoint's name in the store (a file name, an object key). */
   readonly name: string;
+  /** Why it was skipped: what was wrong with its bytes (truncated, bad checksum, unreadable). */
   readonly reason: string;
 }
 
 /** One checkpoint, or one batch's plans, as a store holds it: its batch time, its name and its bytes. */
 export interface StoredCheckpoint {
+  /** The batch time it was written for, ms. */
   readonly time: number;
+  /** Its name in the store (a file name, an object key; see `storedName`). */
   readonly name: string;
+  /** Its bytes as written, checksum verified. */
   readonly data: Uint8Array;
 }
 
@@ -194,7 +271,12 @@ export interface CheckpointStore {
    * The newest checkpoints that read back intact, newest first, with the ones skipped as corrupt
    * (truncated, bad checksum). Empty when there is none.
    */
-  readAll(): Promise<{ readonly checkpoints: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }>;
+  readAll(): Promise<{
+    /** The intact checkpoints, newest first. */
+    readonly checkpoints: StoredCheckpoint[];
+    /** Those that did not read back intact, and why. */
+    readonly skipped: SkippedCheckpoint[];
+  }>;
   /**
    * Writes the plans of the batch at `time` (what each replayable input reads for it, encoded
    * by the engine) durably and atomically, replacing plans of the same time. The engine waits
@@ -206,7 +288,12 @@ export interface CheckpointStore {
    * Every batch's plans the store holds, oldest first, with the ones that do not read back
    * intact (truncated, bad checksum) as skipped.
    */
-  readPlans(): Promise<{ readonly plans: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }>;
+  readPlans(): Promise<{
+    /** The intact batch plans, oldest first. */
+    readonly plans: StoredCheckpoint[];
+    /** Those that did not read back intact, and why. */
+    readonly skipped: SkippedCheckpoint[];
+  }>;
   /**
    * How many checkpoints the store keeps (default 1). The engine keeps what a restart from the
    * oldest of them needs (write-ahead log segments, batch plans).
@@ -218,8 +305,11 @@ export interface CheckpointStore {
 
 /** Where one record of a write-ahead log lies, to read it back. */
 export interface WalPointer {
+  /** The segment that holds the record (for `FileWriteAheadLog`, its file name). */
   readonly segment: string;
+  /** Where the record's frame starts in the segment, bytes from its start. */
   readonly offset: number;
+  /** The record's frame length, bytes, header included. */
   readonly length: number;
 }
 
@@ -228,7 +318,10 @@ export type FsyncPolicy =
   /** fsync before every append resolves (safest, slowest). */
   | 'always'
   /** fsync at most every `intervalMs`; appends resolve after the write, before the fsync. */
-  | { readonly intervalMs: number }
+  | {
+      /** The longest time between fsyncs, ms. */
+      readonly intervalMs: number;
+    }
   /** leave it to the operating system. */
   | 'never';
 
@@ -246,12 +339,16 @@ export interface WriteAheadLog {
    * records and is reported through `onCorrupt`, never thrown.
    */
   readAll(onCorrupt?: (segment: string, offset: number, reason: string) => void): AsyncIterable<{
+    /** Where the record lies, for `read`. */
     readonly pointer: WalPointer;
+    /** The batch-clock time it was appended with, ms. */
     readonly time: number;
+    /** The record's bytes, checksum verified. */
     readonly data: Uint8Array;
   }>;
   /** Deletes the segments whose every record is older than `time`. */
   clean(time: number): Promise<void>;
+  /** Finishes the appends under way (with their fsync, per the policy) and closes the log. */
   close(): Promise<void>;
 }
 
