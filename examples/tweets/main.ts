@@ -13,7 +13,7 @@ import { SentimentScorer, topK } from 'kindling/analytics';
 import { dashboard } from 'kindling/outputs';
 import { startReplayServer, twitterStream } from 'kindling/receivers';
 import { meanScore, showcase } from './job.js';
-import { byTweets, formatReport, windowReports } from './report.js';
+import { byTweets, formatReport, windowRate, windowReports } from './report.js';
 import { ADDRESS_FORMS, resultsOutput, usersLookup } from './stores.js';
 import { stopGracefullyOn } from '../graceful-stop.js';
 
@@ -90,6 +90,7 @@ async function main(options: DemoOptions): Promise<number> {
 
   const board = options.dashboard ? dashboard(ssc, { port: options.port }) : undefined;
   if (board) {
+    const rate = windowRate(streams.tweetCount, windowDuration);
     board.panel(streams.byTopic, 'sentiment', {
       kind: 'line',
       title: `Mean sentiment by topic, last ${options.window} s`,
@@ -99,7 +100,7 @@ async function main(options: DemoOptions): Promise<number> {
       kind: 'line',
       title: `Tweets/s over the last ${options.window} s`,
       unit: 'tweets/s',
-      value: (counts) => (counts[0] ?? 0) / options.window,
+      value: (counts, time) => rate(counts[0] ?? 0, time),
     });
     board.panel(streams.hashtags, 'hashtags', {
       kind: 'bar',
