@@ -20,6 +20,8 @@
  * const model = new StreamingLogisticRegression({ dimensions: hasher.dimensions });
  * model.trainOn(labeled.map((t) => ({ label: t.positive ? 1 : 0, features: tweetFeatures(t.text, hasher) })));
  * model.predictOn(tweets.map((t) => tweetFeatures(t.text, hasher))).countByValue().print();
+ *
+ * @module kindling/analytics
  */
 export { tokenize, DEFAULT_NEGATION_SCOPE } from './tokenizer.js';
 export type { Token, TokenKind, TextToken, EmoticonToken, TokenizeOptions } from './tokenizer.js';

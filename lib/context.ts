@@ -54,11 +54,15 @@ export type { ReceiverOptions, StreamingContextOptions } from './context-options
 export class StreamingContext {
   /** Every batch's and receiver's life, as typed events; one emission per event, never per record. */
   readonly events: Observable<StreamingEvent>;
+  /** The source of time of the job's batches: the `clock` option, or a `SystemClock`. */
   readonly clock: Clock;
+  /** The job's name in events, errors, logs and progress lines: the `name` option, or `kindling`. */
   readonly name: string;
+  /** The interval between batches, ms (the `batchInterval` option). */
   readonly batchInterval: number;
   /** How often receivers cut blocks, ms. */
   readonly blockInterval: number;
+  /** The directory checkpoints (and write-ahead logs) go to: the `checkpointDir` option, if given. */
   readonly checkpointDir: string | undefined;
   /** @internal */
   readonly graph: DStreamGraph;

@@ -51,7 +51,9 @@ export class IllegalStateError extends KindlingError {}
  * if (isBatchError(error)) console.error(error.operator, error.batchTime, error.cause);
  */
 export class BatchError extends KindlingError {
+  /** The name of the operator whose function or output failed (unique in the graph). */
   readonly operator: string;
+  /** The batch time of the batch that failed, ms. */
   readonly batchTime: number;
 
   constructor(operator: string, batchTime: number, cause: unknown) {
@@ -68,6 +70,7 @@ export class BatchError extends KindlingError {
  * this.restart('connection lost', new ReceiverError(this.name, 'socket closed by the server'));
  */
 export class ReceiverError extends KindlingError {
+  /** The failing receiver's `name`. */
   readonly receiver: string;
 
   constructor(receiver: string, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {

@@ -1,9 +1,14 @@
 /**
  * Kindling's core: the streaming context, DStreams and their operators, clocks, receivers,
  * errors and events. See README.md for a first job.
+ *
+ * @module kindling
  */
 export { StreamingContext } from './context.js';
 export type { StreamingContextOptions, ReceiverOptions } from './context.js';
+export type { ContextState } from './runtime.js';
+export type { RecoveryOptions } from './checkpoint/recovery.js';
+export type { WriteAheadLogOption } from './receiver/tracker.js';
 export { DStream } from './dstream/dstream.js';
 export type { TimedBatch } from './dstream/dstream.js';
 export type { QueueStreamOptions } from './dstream/inputs/queue-stream.js';
@@ -51,7 +56,7 @@ export type {
 export { DirectoryCheckpointStore } from './checkpoint/directory-store.js';
 export type { DirectoryCheckpointStoreOptions } from './checkpoint/directory-store.js';
 export { FileWriteAheadLog } from './wal/file-wal.js';
-export type { FileWalOptions } from './wal/file-wal.js';
+export type { FileWalOptions, FileWalStats } from './wal/file-wal.js';
 export type { Logger } from './logger.js';
 export { StateSpec } from './dstream/state/state-spec.js';
 export type { MappingFunction, TimedMappingFunction } from './dstream/state/state-spec.js';

@@ -4,8 +4,11 @@
  * Pass a `pino` logger, or anything with these three methods.
  */
 export interface Logger {
+  /** A fact for the record (a checkpoint interval widened to fit a window); the default drops it. */
   info(message: string): void;
+  /** What a person should know though the job goes on: a resume, a skipped checkpoint, a lost connection. */
   warn(message: string): void;
+  /** Something failed: a checkpoint write, an output's close, a worker thread. */
   error(message: string): void;
 }
 

@@ -17,6 +17,7 @@ export type DeliveryGuarantee = 'exactly-once' | 'at-least-once' | 'at-most-once
 
 /** An output's guarantee, and when it holds. */
 export interface Delivery {
+  /** What a reader of the output can count on: exactly, at least or at most once per record. */
   readonly guarantee: DeliveryGuarantee;
   /**
    * When the guarantee holds, in a sentence, e.g. `'with a replayable source and checkpoints: a
@@ -29,6 +30,7 @@ export interface Delivery {
 export interface OutputLifecycle {
   /** The output's name, in events and logs (e.g. `kafka output orders`). */
   readonly name: string;
+  /** The output's delivery guarantee, and when it holds. */
   readonly delivery: Delivery;
   /**
    * Called by `ssc.start()` before the first batch; a rejection fails the start. Leave it out

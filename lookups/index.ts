@@ -10,6 +10,8 @@
  * import { csvFileLookup, cachedLookup } from 'kindling/lookups';
  * const users = csvFileLookup('users.csv', { key: 'id', refresh: 'onChange' });
  * tweets.joinLookup(users, (t) => t.userId, { missing: 'deadLetter' });
+ *
+ * @module kindling/lookups
  */
 export type { Lookup } from '../lib/index.js';
 export { cachedLookup } from './cache.js';

@@ -12,6 +12,8 @@
  * import { kafkaOutput, fileOutput } from 'kindling/outputs';
  * kafkaOutput(alerts, { brokers: ['127.0.0.1:9092'], topic: 'alerts' });
  * fileOutput(counts, { dir: '/var/lib/job/counts', format: 'jsonl' });
+ *
+ * @module kindling/outputs
  */
 export * from './kinesis/index.js';
 export * from './rabbitmq/index.js';

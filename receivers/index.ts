@@ -16,6 +16,8 @@
  *   onStart() { let n = 0; this.timer = setInterval(() => void this.store([n++]), 10); }
  *   onStop() { clearInterval(this.timer); }
  * }
+ *
+ * @module kindling/receivers
  */
 export { Receiver } from '../lib/index.js';
 export type { ReceiverHost, ReceiverOptions, SocketTextStreamOptions } from '../lib/index.js';

@@ -86,7 +86,9 @@ export class DirectoryCheckpointStore implements CheckpointStore {
 
   /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
   async readAll(): Promise<{
+    /** The intact checkpoints, newest first. */
     readonly checkpoints: StoredCheckpoint[];
+    /** Those that did not read back intact, and why. */
     readonly skipped: SkippedCheckpoint[];
   }> {
     const files = (await this.#list()).checkpoints.sort((a, b) => b.time - a.time);
@@ -95,7 +97,12 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   }
 
   /** Every batch's plans that read back intact, oldest first, and the ones skipped with why. */
-  async readPlans(): Promise<{ readonly plans: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }> {
+  async readPlans(): Promise<{
+    /** The intact batch plans, oldest first. */
+    readonly plans: StoredCheckpoint[];
+    /** Those that did not read back intact, and why. */
+    readonly skipped: SkippedCheckpoint[];
+  }> {
     const files = (await this.#list()).plans.sort((a, b) => a.time - b.time);
     const { found, skipped } = await this.#readFiles(files);
     return { plans: found, skipped };

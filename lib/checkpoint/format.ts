@@ -46,9 +46,15 @@ export function encodeCheckpointHeader(payload: Uint8Array): Uint8Array {
  * const result = verifyCheckpoint(await readFile(path));
  * if ('reason' in result) skipped.push({ name, reason: result.reason });
  */
-export function verifyCheckpoint(
-  file: Uint8Array,
-): { readonly data: Uint8Array } | { readonly reason: string } {
+export function verifyCheckpoint(file: Uint8Array):
+  | {
+      /** The checkpoint's payload, after the header: a view of `file`, not a copy. */
+      readonly data: Uint8Array;
+    }
+  | {
+      /** Why the file is unusable (`truncated: ...`, `checksum mismatch ...`, ...). */
+      readonly reason: string;
+    } {
   const size = file.byteLength;
   if (size === 0) return { reason: 'truncated: the file is empty' };
   const short = `truncated: the file has ${size} bytes, less than the ${CHECKPOINT_HEADER_BYTES}-byte header`;

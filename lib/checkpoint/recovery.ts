@@ -82,9 +82,17 @@ export interface Recovery extends Restored {
   readonly replayed: number[];
 }
 
-/** Options of {@link recoverGraph}: those of `StreamingContext.getOrCreate`. */
+/** Options of `StreamingContext.getOrCreate`. */
 export interface RecoveryOptions {
+  /**
+   * Resume from a checkpoint of a different graph: stateful operators it has no state for start
+   * empty (listed in `checkpointRestored.missingState`). Default false: such a checkpoint is refused.
+   */
   readonly allowMissingState?: boolean;
+  /**
+   * When every checkpoint is unreadable, delete them all and start afresh (sources from their
+   * committed or starting offsets). Default false: the job refuses to start.
+   */
   readonly discardUnreadableCheckpoints?: boolean;
 }
 

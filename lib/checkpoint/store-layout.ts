@@ -11,7 +11,9 @@ export type StoredKind = 'checkpoint' | 'plans';
 
 /** A checkpoint or a batch's plans, as a store lists it. */
 export interface StoredFile {
+  /** Its name in the store, as {@link storedName} made it (a file name; an object key after the prefix). */
   readonly name: string;
+  /** The batch time it was written for, ms. */
   readonly time: number;
   /** For an incremental checkpoint, the time of the checkpoint it builds on. */
   readonly base?: number;
@@ -56,9 +58,16 @@ function digits(kind: StoredKind, time: number): string {
  * @example
  * parseStoredName('plans-0000000000005000'); // { kind: 'plans', time: 5000 }
  */
-export function parseStoredName(
-  name: string,
-): { readonly kind: StoredKind; readonly time: number; readonly base?: number } | undefined {
+export function parseStoredName(name: string):
+  | {
+      /** Whether the name is a checkpoint's or a batch's plans'. */
+      readonly kind: StoredKind;
+      /** The batch time in the name, ms. */
+      readonly time: number;
+      /** For an incremental checkpoint, the time of the checkpoint it builds on, ms. */
+      readonly base?: number;
+    }
+  | undefined {
   const match = STORED_NAME.exec(name);
   if (!match || (match[3] !== undefined && match[1] !== 'checkpoint')) return undefined;
   const kind = match[1] as StoredKind;
@@ -72,7 +81,12 @@ export function parseStoredName(
  * @example
  * const { checkpoints, plans } = sortStored(names);
  */
-export function sortStored(names: Iterable<string>): { checkpoints: StoredFile[]; plans: StoredFile[] } {
+export function sortStored(names: Iterable<string>): {
+  /** The checkpoints among `names`, in the order given. */
+  checkpoints: StoredFile[];
+  /** The batches' plans among `names`, in the order given. */
+  plans: StoredFile[];
+} {
   const checkpoints: StoredFile[] = [];
   const plans: StoredFile[] = [];
   for (const name of names) {

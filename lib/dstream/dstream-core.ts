@@ -18,7 +18,9 @@ import { saveAsTextFiles } from './output-operations/save-text.js';
 
 /** One batch as `asObservable()` emits it. */
 export interface TimedBatch<T> {
+  /** The batch time, ms. */
   readonly time: number;
+  /** The stream's records in that batch. */
   readonly records: T[];
 }
 
@@ -26,6 +28,7 @@ export interface TimedBatch<T> {
 export abstract class DStreamCore<T> {
   /** @internal */
   constructor(
+    /** The context this stream belongs to (streams of different contexts cannot be combined). */
     readonly context: StreamingContext,
     /** @internal */ readonly node: Node<T>,
   ) {}

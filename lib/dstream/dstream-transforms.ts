@@ -285,13 +285,13 @@ export abstract class DStreamTransforms<T> extends DStreamCore<T> {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  /** The narrow stage `stage` added after this stream (fused with its narrow neighbours). */
+  /** @internal The narrow stage `stage` added after this stream (fused with its narrow neighbours). */
   protected narrow<U>(stage: ConstructorParameters<typeof NarrowNode>[1]): DStream<U> {
     checkRecordErrorOptions(stage.label ?? stage.kind, stage);
     return this.derive(new NarrowNode<U>(this.node as Node<unknown>, stage));
   }
 
-  /** This stream's node when it is a parallel stage that a by-key operator can fuse with. */
+  /** @internal This stream's node when it is a parallel stage that a by-key operator can fuse with. */
   protected fusableStage(): ParallelNode<unknown, T> | undefined {
     const node = this.node;
     if (!(node instanceof ParallelNode) || node.combine !== undefined || node.cached) return undefined;

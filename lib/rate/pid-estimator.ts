@@ -4,7 +4,7 @@
  */
 import { ConfigurationError } from '../errors.js';
 
-/** Gains and floor of a {@link PidRateEstimator}. */
+/** Gains and floor of the PID rate estimator behind backpressure (Spark's `PIDRateEstimator`). */
 export interface PidGains {
   /** Weight of the current error (last rate minus the measured processing rate). Default 1, >= 0. */
   readonly proportional?: number;

@@ -16,7 +16,12 @@ import { FileWriteAheadLog } from '../wal/file-wal.js';
 import type { ReceiverEnvironment } from './supervisor.js';
 
 /** The `writeAheadLog` option of a context: on, or on with an fsync policy. */
-export type WriteAheadLogOption = boolean | { readonly fsync?: FsyncPolicy };
+export type WriteAheadLogOption =
+  | boolean
+  | {
+      /** When the log forces its writes to disk. Default `'always'`. */
+      readonly fsync?: FsyncPolicy;
+    };
 
 /** Where and how the receivers' write-ahead logs are kept. */
 export interface WriteAheadLogSettings {

@@ -26,10 +26,13 @@ export interface FileWalOptions {
 
 /** Counters of what a log has done since it was opened, for tests and benchmarks. */
 export interface FileWalStats {
+  /** Records appended since the log was opened. */
   readonly records: number;
   /** `write` calls: fewer than records when concurrent appends were batched. */
   readonly writes: number;
+  /** fsync calls made since the log was opened (on writes, on the timer, on closing a segment). */
   readonly fsyncs: number;
+  /** Segment files this log started since it was opened. */
   readonly segmentsCreated: number;
 }
 
@@ -140,7 +143,14 @@ export class FileWriteAheadLog implements WriteAheadLog {
 
   async *readAll(
     onCorrupt: (segment: string, offset: number, reason: string) => void = () => undefined,
-  ): AsyncIterable<{ readonly pointer: WalPointer; readonly time: number; readonly data: Uint8Array }> {
+  ): AsyncIterable<{
+    /** Where the record lies, for `read`. */
+    readonly pointer: WalPointer;
+    /** The batch-clock time it was appended with, ms. */
+    readonly time: number;
+    /** The record's bytes, checksum verified. */
+    readonly data: Uint8Array;
+  }> {
     for (const { name } of await listSegments(this.dir)) {
       // Only what has been written completely: an append in flight must not look like a torn tail.
       const limit = this.active?.name === name ? this.active.size : undefined;
@@ -175,6 +185,7 @@ export class FileWriteAheadLog implements WriteAheadLog {
     }
   }
 
+  /** Finishes the appends under way, closes the active segment (fsync'd unless `never`); idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -70,11 +70,13 @@ export interface DeadLetter<R = unknown> {
   readonly record: R;
   /** What went wrong: the thrown error (a thrown non-Error is wrapped, with it as `cause`). */
   readonly error: Error;
+  /** Why the record was rejected (see {@link DeadLetterReason}). */
   readonly reason: DeadLetterReason;
   /** The operator that rejected the record (the input stream's name for a source). */
   readonly operator: string;
   /** The batch the record belonged to. */
   readonly batchTime: number;
+  /** The input stream, and the source where known, that the record came from. */
   readonly origin: DeadLetterOrigin;
 }
 
@@ -119,6 +121,7 @@ export function isRejectedRecord(item: unknown): item is RejectedRecord {
 
 /** A receiver that may store {@link RejectedRecord}s among its records. */
 export interface RejectingReceiver {
+  /** Declares that `store` may be given {@link RejectedRecord}s: the input turns them into dead letters. */
   readonly storesRejectedRecords: true;
 }
 

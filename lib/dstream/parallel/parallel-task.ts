@@ -30,6 +30,7 @@ export interface WorkerTask<T, U> {
   readonly module: string;
   /** The name of the export to call. */
   readonly exportName: string;
+  /** How the export is applied to a batch slice (`map`, `flatMap`, `filter` or `mapPartitions`). */
   readonly kind: WorkerTaskKind;
   /** @internal Never set: carries `T` and `U`. */
   readonly types?: (record: T) => U;
