@@ -80,7 +80,8 @@ const served = new WeakSet<StreamingContext>();
 /**
  * The live web dashboard of a streaming context: Spark's Streaming tab (input rate, scheduling
  * delay, processing time and total delay per batch, receivers, recent batches, errors) and the
- * job's own panels ({@link panel}), updated over Server-Sent Events. Listens from construction.
+ * job's own panels ({@link panel}), updated over Server-Sent Events. Listens from construction;
+ * one that cannot listen (a port in use) fails `ssc.start()`.
  *
  * @example
  * const board = new Dashboard(ssc, { port: 0 });
@@ -151,19 +152,32 @@ export class Dashboard implements OutputLifecycle {
       }
     });
     this.server = createServer((req, res) => this.answer(req, res));
+    const madeAfterStart = ssc.state === 'active';
     this.listening = new Promise<AddressInfo>((resolve, reject) => {
       this.server.once('error', (error: NodeJS.ErrnoException) => {
         const message =
           error.code === 'EADDRINUSE'
             ? `dashboard: port ${port} on ${host} is in use; pass another { port }, or 0 for any free one`
             : `dashboard: cannot listen on ${host}:${port}: ${error.message}`;
-        this.ssc.reportError('dashboard', message.replace(/^dashboard: /, ''), error);
+        // Made before the start, ssc.start() fails with it (see open); made later, it is reported.
+        if (madeAfterStart) {
+          this.ssc.reportError('dashboard', message.replace(/^dashboard: /, ''), error);
+        }
         reject(new ConfigurationError(message, { cause: error }));
       });
       this.server.listen(port, host, () => resolve(this.server.address() as AddressInfo));
     });
-    this.listening.catch(() => undefined); // reported on ssc.events; awaiting `listening` rethrows
+    this.listening.catch(() => undefined); // ssc.start() and awaiting `listening` rethrow it
     addContextOutput(ssc, this); // ssc.stop() closes it, once the browsers were told it stopped
+  }
+
+  /**
+   * Called by `ssc.start()` (for a dashboard made before it): waits until the server listens, so
+   * that a port in use fails the start with the reason instead of leaving a job without its
+   * dashboard.
+   */
+  async open(): Promise<void> {
+    await this.listening;
   }
 
   /** The address to open once listening, e.g. `http://127.0.0.1:4040/` (without the token). */

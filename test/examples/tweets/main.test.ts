@@ -5,6 +5,7 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,20 @@ test('the demo prints window reports, serves the dashboard, writes --output, and
   t.true(records.length > 0 && records.length <= sent, `${records.length} records written of ${sent} sent`);
   t.is(new Set(records.map((r) => r.id)).size, records.length, 'no tweet written twice');
   t.true(records.every((r) => 'label' in r.sentiment || 'unscored' in r.sentiment));
+});
+
+test('a dashboard port in use ends the demo with status 2, saying once which port and to choose another with --port', async (t) => {
+  t.timeout(120_000); // the bound on "it exits": runDemo kills it after 90 s, and the code is then not 2
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+  const { port } = holder.address() as AddressInfo;
+  const run = await runDemo(['--port', String(port), '--duration', '5']);
+  t.is(run.code, 2, `exit code ${String(run.code)}; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  const output = run.stdout + run.stderr;
+  t.is(output.split(`port ${port}`).length - 1, 1, output);
+  t.regex(run.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use; choose another with --port`));
+  t.notRegex(run.stdout, /^window ending/m, 'no job ran');
 });
 
 test('an unknown --users store fails at start with the forms it takes', async (t) => {

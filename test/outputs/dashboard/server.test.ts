@@ -243,3 +243,27 @@ test('a second dashboard on one context, and a port in use, are refused with a c
     message: new RegExp(`port ${port} on 127.0.0.1 is in use`),
   });
 });
+
+test('a dashboard that cannot listen fails ssc.start() with the reason, reported once', async (t) => {
+  const { ssc: first } = context('dashboard-holds-port');
+  const board = dashboard(first, { port: 0 });
+  t.teardown(() => board.close());
+  const { port } = await board.listening;
+
+  const warnings: string[] = [];
+  const logger = {
+    info: () => undefined,
+    warn: (m: string) => void warnings.push(m),
+    error: (m: string) => void warnings.push(m),
+  };
+  const ssc = new StreamingContext({ batchInterval: 1000, clock: new ManualClock(), name: 'clash', logger });
+  const reported: string[] = [];
+  ssc.events.subscribe((event) => {
+    if (event.type === 'connectorError') reported.push(event.message);
+  });
+  ssc.queueStream([[1]]).foreachBatch(() => undefined);
+  dashboard(ssc, { port });
+  await t.throwsAsync(ssc.start(), { message: new RegExp(`dashboard: port ${port} on 127.0.0.1 is in use`) });
+  t.is(ssc.state, 'stopped');
+  t.deepEqual([reported, warnings], [[], []], 'the failed start says it; nothing else repeats it');
+});
