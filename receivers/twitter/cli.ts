@@ -1,18 +1,14 @@
-#!/usr/bin/env -S node --import tsx
 /**
  * `kindling replay <file>`: serves a file of v1.1 tweets as Twitter's streaming endpoints do (see
  * `startReplayServer`), prints the stream's URL on the first line of stdout, and runs until
- * Ctrl-C (SIGINT) or SIGTERM.
+ * Ctrl-C (SIGINT) or SIGTERM. The `kindling` program that holds this command is `bin/kindling.ts`.
  *
  * @example
  * kindling replay examples/tweets/data/sanders_tweets.jsonl --rate 50
  * # http://127.0.0.1:40123/2/tweets/search/stream
  * TWITTER_BEARER_TOKEN=dev kindling replay tweets.jsonl --speedup 600 --port 8080 --require-token
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { describeError } from '../../lib/index.js';
 import { startReplayServer, type ReplayServer } from './replay/server.js';
 import type { TweetFormat } from './tweet.js';
 
@@ -110,22 +106,8 @@ export function replayCommand(io: CliIo): Command {
     });
 }
 
-/**
- * Runs `kindling` with `argv` (as `process.argv`); resolves when the command has finished.
- *
- * @example
- * await main(['node', 'kindling', 'replay', 'tweets.jsonl', '--rate', '10']);
- */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<void> {
-  const program = new Command('kindling')
-    .description('Kindling command-line tools')
-    .showHelpAfterError()
-    .addCommand(replayCommand(io));
-  await program.parseAsync([...argv]);
-}
-
 /** The process's environment, stdout and stderr, and its SIGINT and SIGTERM. */
-function processIo(): CliIo {
+export function processIo(): CliIo {
   return {
     env: process.env,
     out: (line) => process.stdout.write(`${line}\n`),
@@ -136,12 +118,4 @@ function processIo(): CliIo {
         process.once('SIGTERM', () => resolve('SIGTERM'));
       }),
   };
-}
-
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
-  main(process.argv).catch((error: unknown) => {
-    process.stderr.write(`kindling: ${describeError(error)}\n`);
-    process.exitCode = 1;
-  });
 }

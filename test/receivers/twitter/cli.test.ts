@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { replayFile, sandersLines } from './data.js';
 import { StreamClient } from './stream-client.js';
 
-const CLI = fileURLToPath(new URL('../../../receivers/twitter/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../bin/kindling.ts', import.meta.url));
 
 function run(args: readonly string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
