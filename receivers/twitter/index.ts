@@ -5,7 +5,16 @@
 export { TwitterReceiver, twitterStream } from './receiver.js';
 export type { TwitterStreamOptions } from './options.js';
 export type { ReconnectPolicy } from './reconnect.js';
-export type { Tweet, TweetAuthor, TweetFormat, V2StreamMessage, V2Tweet, V2User } from './tweet.js';
+export type {
+  Tweet,
+  TweetAuthor,
+  TweetFormat,
+  V2MatchingRule,
+  V2Span,
+  V2StreamMessage,
+  V2Tweet,
+  V2User,
+} from './tweet.js';
 export { startReplayServer } from './replay/server.js';
 export type { ReplayServer, ReplayServerOptions } from './replay/server.js';
 export { SANDERS_RULES } from './replay/rules.js';

@@ -45,7 +45,13 @@ export interface ReplayServer {
   /** The URL of the stream of `format`, e.g. `http://127.0.0.1:40123/2/tweets/search/stream`. */
   readonly url: string;
   /** The URLs of both endpoints. */
-  readonly urls: { readonly v2: string; readonly 'v1.1': string };
+  readonly urls: {
+    /** The API v2 filtered stream, `/2/tweets/search/stream`. */
+    readonly v2: string;
+    /** The API v1.1 statuses filter, `/1.1/statuses/filter.json`. */
+    readonly 'v1.1': string;
+  };
+  /** The TCP port the server listens on (the free one picked when `port` was 0). */
   readonly port: number;
   /** Lines of the file sent so far (each once, whatever the number of clients). */
   readonly sent: number;

@@ -13,8 +13,9 @@ import type { RuleMatcher } from './rules.js';
 type Json = Record<string, unknown>;
 
 /**
- * The v2 stream line of the v1.1 `status`; `undefined` when it is not a status (no id, text or
- * `created_at`), which the replay server then sends as it is.
+ * @internal The v2 stream line of the v1.1 `status`; `undefined` when it is not a status (no id,
+ * text or `created_at`), which the replay server then sends as it is. Internal: it takes a
+ * `RuleMatcher`, which `kindling/receivers` does not export.
  *
  * @example
  * const line = toV2Message(JSON.parse(v1Line), new RuleMatcher(SANDERS_RULES));
