@@ -4,10 +4,12 @@
  * receiver reads them in 1 s batches, each tweet is joined with its author's profile (a lookup on
  * the bundled users file, or a store given with --users), scored for sentiment, and every 5 s the
  * last 30 s are summed up: sentiment by topic, tweets by location, top hashtags, tweets/s. The
- * summary is printed and shown live in the dashboard at http://127.0.0.1:4040/.
+ * summary is printed and shown live in the dashboard at http://127.0.0.1:4040/. The installed
+ * package's `kindling demo` (`bin/kindling.ts`) runs the same `main` on a small sample, `sample/`.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { fileURLToPath } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigurationError, StreamingContext, seconds, type EventOf } from 'kindling';
 import { SentimentScorer, topK } from 'kindling/analytics';
 import { dashboard } from 'kindling/outputs';
@@ -19,8 +21,11 @@ import { stopGracefullyOn } from '../graceful-stop.js';
 
 const data = (name: string): string => fileURLToPath(new URL(`./data/${name}`, import.meta.url));
 
-interface DemoOptions {
+/** The showcase's settings, as its flags give them. */
+export interface DemoOptions {
   readonly duration?: number;
+  /** The tweets the replay server sends (v1.1 JSON, one per line). */
+  readonly tweets: string;
   readonly rate: number;
   readonly users: string;
   readonly output?: string;
@@ -52,6 +57,7 @@ function parseOptions(argv: readonly string[]): DemoOptions {
       positive('--rate'),
       50,
     )
+    .option('--tweets <file>', 'the tweets to replay (v1.1 JSON, one per line)', data('sanders_tweets.jsonl'))
     .option('--users <address>', 'where the users table is (see below)', data('sanders_users.jsonl'))
     .option('--output <address>', 'also write each scored tweet there (see below)')
     .option('--no-dashboard', 'do not serve the dashboard')
@@ -71,10 +77,11 @@ function timingsLine(event: EventOf<'batchCompleted'>): string {
   return `  batch ${event.batchTime}: tweets=${event.records} scheduling=${event.schedulingDelay}ms processing=${event.processingDelay}ms total=${event.totalDelay}ms${status}`;
 }
 
-async function main(options: DemoOptions): Promise<number> {
+/** Runs the showcase until `options.duration` or Ctrl-C; resolves to the exit status. */
+export async function main(options: DemoOptions): Promise<number> {
   const users = usersLookup(options.users);
   const replay = await startReplayServer({
-    file: data('sanders_tweets.jsonl'),
+    file: options.tweets,
     rate: options.rate,
     loop: true,
   });
@@ -178,10 +185,13 @@ function dashboardFailed(error: unknown, options: DemoOptions): never {
   );
 }
 
-try {
-  process.exitCode = await main(parseOptions(process.argv.slice(2)));
-} catch (error) {
-  if (!(error instanceof ConfigurationError)) throw error;
-  console.error(error.message);
-  process.exitCode = 2;
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
+  try {
+    process.exitCode = await main(parseOptions(process.argv.slice(2)));
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    console.error(error.message);
+    process.exitCode = 2;
+  }
 }
