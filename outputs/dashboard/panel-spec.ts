@@ -1,6 +1,6 @@
 /**
  * What a job's panel shows: a line chart over batch time, a top-k bar chart, or a table. Specs
- * are plain objects; `panel-values.ts` turns a batch into what the browser draws.
+ * are plain objects; `panel.ts` turns a batch into what the browser draws.
  */
 
 /** A table cell as the browser shows it. */
@@ -14,6 +14,7 @@ export type Cell = string | number | boolean | null;
  * `countByWindow` and `reduceByKeyAndWindow` give.
  */
 export interface LinePanelSpec<T> {
+  /** A line chart. */
   readonly kind: 'line';
   /** The panel's heading; default its name. */
   readonly title?: string;
@@ -39,12 +40,17 @@ export interface LinePanelSpec<T> {
  * Without `label` and `value`, records are `[key, number]` pairs (what `reduceByKey` gives).
  */
 export interface BarPanelSpec<T> {
+  /** A top-k bar chart. */
   readonly kind: 'bar';
+  /** The panel's heading; default its name. */
   readonly title?: string;
+  /** The unit of the bars' values, e.g. `tweets`. */
   readonly unit?: string;
   /** How many bars; default 10. */
   readonly top?: number;
+  /** A record's bar label; default the key of a `[key, number]` pair. */
   readonly label?: (record: T) => string;
+  /** A record's bar length, a finite number; default the number of a `[key, number]` pair. */
   readonly value?: (record: T) => number;
 }
 
@@ -56,8 +62,11 @@ export interface BarPanelSpec<T> {
  * positions of array records (`0`, `1`, ...), or one `value` column for anything else.
  */
 export interface TablePanelSpec<T> {
+  /** A table. */
   readonly kind: 'table';
+  /** The panel's heading; default its name. */
   readonly title?: string;
+  /** The columns: names of properties of object records, or each column's name and how to read it. */
   readonly columns?: readonly string[] | Readonly<Record<string, (record: T) => unknown>>;
   /** How many rows; default 20. */
   readonly rows?: number;
