@@ -56,6 +56,8 @@ export interface MongoConnection {
   readonly backoff: BackoffPolicy;
   readonly clock: Pick<Clock, 'sleep'>;
   readonly onRetry: ((message: string, error: Error, retryIn: number) => void) | undefined;
+  /** The connect under way or made, shared by every call; cleared when it fails. */
+  connecting: Promise<void> | undefined;
 }
 
 /** Checks the connection options of `what` (a lookup's or output's name); throws ConfigurationError. */
@@ -101,7 +103,25 @@ export function createMongoConnection(options: MongoConnectionOptions): MongoCon
     backoff: { initialDelay: 100, maxDelay: 5000, ...options.backoff },
     clock: options.clock ?? new SystemClock(),
     onRetry: options.onRetry,
+    connecting: undefined,
   };
+}
+
+/**
+ * Connects the client, once for all the calls made meanwhile. A connect that fails closes the
+ * client's topology: calls left to connect on their own would then fail with
+ * MongoTopologyClosedError, which names no cause and is not retried; here each gets the
+ * connect's own error (ECONNREFUSED and the address), which is retried, and connects anew.
+ */
+function connect(connection: MongoConnection): Promise<void> {
+  connection.connecting ??= connection.client.connect().then(
+    () => undefined,
+    (error: unknown) => {
+      connection.connecting = undefined;
+      throw error;
+    },
+  );
+  return connection.connecting;
 }
 
 /** Server error codes that say "try again later": shutdown, step-down, network, time limits. */
@@ -115,10 +135,44 @@ export function isTransient(error: unknown): boolean {
   return typeof error.code === 'number' && TRANSIENT_CODES.has(error.code);
 }
 
-/** The error's name and message, without secrets. */
+/**
+ * The error's name and message, without secrets; for a failed server selection, what each server
+ * said (the driver's message names one at most), and a hint when connections were refused.
+ */
 export function describe(error: unknown, secrets: readonly string[]): string {
   const name = error instanceof Error ? error.name : 'error';
-  return `${name}: ${redact(error, secrets)}`;
+  let text = redact(error, secrets);
+  for (const [address, said] of serverErrors(error)) {
+    const message = redact(said, secrets);
+    if (!text.includes(message)) text += `; ${address}: ${message}`;
+  }
+  if (refused(error)) {
+    text += ' (connection refused: nothing listens there; start the server, or correct the host and port)';
+  }
+  return `${name}: ${text}`;
+}
+
+/** The errors of the servers a failed server selection tried, by address. */
+function serverErrors(error: unknown): [string, unknown][] {
+  const servers = (error as { reason?: { servers?: unknown } } | null)?.reason?.servers;
+  if (!(servers instanceof Map)) return [];
+  return [...(servers as Map<unknown, { error?: unknown } | null>)].flatMap(([address, server]) =>
+    server?.error ? [[String(address), server.error] as [string, unknown]] : [],
+  );
+}
+
+/** True when the error, its causes or a server it tried say ECONNREFUSED. */
+function refused(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending = [error];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
+    seen.add(next);
+    if ((next as { code?: unknown }).code === 'ECONNREFUSED') return true;
+    pending.push((next as { cause?: unknown }).cause, ...serverErrors(next).map(([, said]) => said));
+  }
+  return false;
 }
 
 /**
@@ -134,9 +188,8 @@ export function withRetries<T>(
   const { maxAttempts, secrets } = connection;
   const failed = (error: unknown): string => `${what} failed: ${describe(error, secrets)}`;
   return retry(
-    async (attempt) => {
-      // A client whose first connection failed closes itself: connect it again before a retry.
-      if (attempt > 1) await connection.client.connect();
+    async () => {
+      await connect(connection);
       return call();
     },
     connection.clock,

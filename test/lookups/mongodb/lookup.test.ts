@@ -158,6 +158,39 @@ test('with the server unreachable, the lookup retries with back-off, then fails 
   for (const text of [message, ...retries]) t.false(text.includes('s3cret-pw'), text);
 });
 
+test('calls at once against a refused port are each retried, and fail naming ECONNREFUSED, the address and the attempts', async (t) => {
+  // joinLookup asks several chunks at once; one failed connect must not close the client under
+  // the others (MongoTopologyClosedError: no cause, not retried).
+  t.timeout(60_000);
+  const port = await closedPort();
+  const delays: number[] = [];
+  const lookup = mongoLookup<string, Profile>({
+    url: `mongodb://127.0.0.1:${port}/`,
+    clientOptions: { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 },
+    db: 'social',
+    collection: 'profiles',
+    keyField: 'handle',
+    maxAttempts: 3,
+    backoff: { initialDelay: 10, factor: 2, jitter: 0 },
+    clock: { sleep: async (ms) => void delays.push(ms) },
+  });
+  t.teardown(() => lookup.close?.());
+  const results = await Promise.allSettled([
+    lookup.getAll(['u0']),
+    lookup.getAll(['u2']),
+    lookup.getAll(['u4']),
+  ]);
+  t.deepEqual(delays, [10, 10, 10, 20, 20, 20], 'each call waited twice, doubling');
+  for (const result of results) {
+    if (result.status !== 'rejected') return t.fail('a lookup against a closed port answered');
+    const message = (result.reason as Error).message;
+    t.regex(message, new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+    t.regex(message, /connection refused: nothing listens there/);
+    t.regex(message, /\(attempt 3 of 3\)$/);
+    t.notRegex(message, /TopologyClosed|not retried/);
+  }
+});
+
 test('mongoLookup checks its options when it is called', (t) => {
   const base = { url: 'mongodb://127.0.0.1:1', db: 'd', collection: 'c', keyField: 'k' };
   t.throws(() => mongoLookup({ ...base, url: 'http://x' }), { message: /url that starts with mongodb:\/\// });
