@@ -9,8 +9,11 @@ import { tokenize, type Token, type TokenizeOptions } from './tokenizer.js';
 
 /** A sparse vector: `values[j]` is the value at `indices[j]`; indices ascending, all < `size`. */
 export interface SparseVector {
+  /** The vector's dimension: the hasher's `dimensions`. */
   readonly size: number;
+  /** The positions of the non-zero values, ascending, each in [0, `size`). */
   readonly indices: readonly number[];
+  /** The value at each of `indices`: a feature count, negative for a feature hashed with sign -1. */
   readonly values: readonly number[];
 }
 
@@ -36,6 +39,7 @@ export interface FeatureHasherOptions {
  * hasher.transform(['good', 'phone', 'good']); // { size: 65536, indices: [...2], values: [±2, ±1] }
  */
 export class FeatureHasher {
+  /** The size of the vectors it makes (`dimensions` option; default 2^18). */
   readonly dimensions: number;
   private readonly seed: number;
   private readonly signed: boolean;

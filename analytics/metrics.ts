@@ -18,7 +18,9 @@ export interface ClassMetrics {
 
 /** The metrics of a set of predictions. */
 export interface ClassificationMetrics<L> {
+  /** The (predicted, actual) pairs measured, abstentions included. */
   readonly total: number;
+  /** The pairs whose prediction was the actual class. */
   readonly correct: number;
   /** Items the classifier gave no class (a sentiment score of exactly 0): counted as wrong. */
   readonly abstained: number;
@@ -26,6 +28,7 @@ export interface ClassificationMetrics<L> {
   readonly accuracy: number;
   /** The mean of the classes' F1. */
   readonly macroF1: number;
+  /** Precision, recall, F1 and support of each class given, in the order given. */
   readonly perClass: ReadonlyMap<L, ClassMetrics>;
   /** The accuracy of always predicting the most common class: the bar to beat. */
   readonly majorityAccuracy: number;

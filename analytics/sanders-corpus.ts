@@ -11,6 +11,7 @@ export type SandersLabel = 'positive' | 'negative' | 'neutral' | 'irrelevant';
 export interface SandersRow {
   /** The company the tweet was collected for: `apple`, `google`, `microsoft` or `twitter`. */
   readonly topic: string;
+  /** How the tweet feels about `topic`, as the corpus's annotators labeled it. */
   readonly label: SandersLabel;
   /** The tweet's id, as a string (it does not fit a JavaScript number). */
   readonly id: string;

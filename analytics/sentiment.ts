@@ -23,6 +23,7 @@ export type SentimentLabel = 'positive' | 'negative' | 'neutral';
 
 /** The sentiment of a text in a language natural scores. */
 export interface ScoredSentiment {
+  /** Always true: the text was scored. */
   readonly scored: true;
   /**
    * The sum of the scores of the text's words (each brought to [-1, 1] by its vocabulary's
@@ -36,6 +37,7 @@ export interface ScoredSentiment {
   readonly label: SentimentLabel;
   /** The ISO 639-1 code of the language scored: `en`. */
   readonly language: string;
+  /** The sentiment lexicon of natural the words were scored with (`afinn`, `senticon` or `pattern`). */
   readonly vocabulary: Vocabulary;
   /** How many tokens had a score (words found in the vocabulary, emoticons with a mood). */
   readonly hits: number;
@@ -43,9 +45,11 @@ export interface ScoredSentiment {
 
 /** A text that was not scored, and why: its language is one natural has no vocabulary for. */
 export interface UnscoredSentiment {
+  /** Always false: the text was not scored. */
   readonly scored: false;
   /** The language asked for, as given (undefined when the tweet had none). */
   readonly language: string | undefined;
+  /** Why not, for people: e.g. `no sentiment vocabulary for language 'ja' ...`. */
   readonly reason: string;
 }
 

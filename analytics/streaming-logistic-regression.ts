@@ -9,7 +9,9 @@ import { checkSize, LogisticRegressionModel, sigmoid, type BinaryLabel } from '.
 
 /** A training example: a class (0 or 1) and its features. */
 export interface LabeledPoint {
+  /** The class to learn: 1 (e.g. positive) or 0. */
   readonly label: BinaryLabel;
+  /** The example's features, of the model's `dimensions`. */
   readonly features: SparseVector;
 }
 
@@ -101,7 +103,12 @@ export class StreamingLogisticRegression {
   }
 
   /** How many batches and points the model has been trained on. */
-  get progress(): { readonly batches: number; readonly points: number } {
+  get progress(): {
+    /** Batches trained on so far (calls of `update`, one per batch of `trainOn`). */
+    readonly batches: number;
+    /** Points trained on so far, all batches summed. */
+    readonly points: number;
+  } {
     return this.trained;
   }
 

@@ -15,6 +15,7 @@ export type TokenKind =
 
 /** A token of any kind but an emoticon. */
 export interface TextToken {
+  /** What the token is: a word, negation, hashtag, mention, URL, number, punctuation or symbol. */
   readonly kind: Exclude<TokenKind, 'emoticon'>;
   /**
    * The token's text: words, negations, hashtags and mentions in lower case (hashtags and
@@ -28,6 +29,7 @@ export interface TextToken {
 
 /** An emoticon (`:)`, `:'(`, `<3`) or emoji, with the sentiment it carries. */
 export interface EmoticonToken {
+  /** Always `emoticon`. */
   readonly kind: 'emoticon';
   /** The emoticon as written. */
   readonly text: string;

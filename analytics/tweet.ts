@@ -5,6 +5,7 @@
 
 /** A hashtag entity of a v1.1 status: its text without the `#`. */
 export interface HashtagEntity {
+  /** The hashtag without `#`, as written (v1.1 `entities.hashtags[].text`). */
   readonly text: string;
 }
 
@@ -17,7 +18,19 @@ export interface TweetLike {
   /** The language Twitter detected: an ISO 639-1 code, `und` when undetermined. */
   readonly lang?: string | null | undefined;
   /** The hashtags Twitter found; when absent they are taken from the text. */
-  readonly entities?: { readonly hashtags?: readonly HashtagEntity[] | undefined } | null | undefined;
+  readonly entities?:
+    | {
+        /** The hashtags in the text, in order (v1.1 `entities.hashtags`). */
+        readonly hashtags?: readonly HashtagEntity[] | undefined;
+      }
+    | null
+    | undefined;
   /** The author; `location` is the free text of their profile. */
-  readonly user?: { readonly location?: string | null | undefined } | null | undefined;
+  readonly user?:
+    | {
+        /** The location the author typed on the profile (v1.1 `user.location`): free text, may be null. */
+        readonly location?: string | null | undefined;
+      }
+    | null
+    | undefined;
 }
