@@ -29,6 +29,7 @@ export interface CacheStats {
 
 /** A lookup with a cache in front; see {@link cachedLookup}. */
 export interface CachedLookup<K, V> extends Lookup<K, V> {
+  /** Hits, misses and store fetches since it was made, counted by key; reset it freely. */
   readonly stats: CacheStats;
   /** Forgets every cached key. */
   invalidate(): void;

@@ -11,7 +11,12 @@ import { ConfigurationError, KindlingError, type Lookup } from '../../lib/index.
  * `'onChange'` when the file's size, modification time or inode changed (a file replaced by a
  * rename counts). Checked in `refresh`, between batches. Without a policy the file is read once.
  */
-export type FileRefreshPolicy = { readonly everyMs: number } | 'onChange';
+export type FileRefreshPolicy =
+  | {
+      /** Batch time between reloads, ms. */
+      readonly everyMs: number;
+    }
+  | 'onChange';
 
 /** How a row's key is found: the name of a field, or a function of the row. */
 export type RowKey<R, K> = (R extends object ? keyof R & string : never) | ((row: R) => K);
@@ -30,7 +35,9 @@ export interface FileLookupOptions<R, K, V> {
 
 /** One parsed row and the line it came from. */
 export interface ParsedRow<R> {
+  /** The parsed row: a CSV record's object, or a JSON Lines value. */
   readonly row: R;
+  /** The (1-based) line of the file the row starts on, for messages. */
   readonly line: number;
 }
 
@@ -58,6 +65,7 @@ export class FileTableLookup<R, K, V> implements Lookup<K, V> {
   private readonly keyOf: (row: R) => K;
 
   constructor(
+    /** The file's path, as given. */
     readonly path: string,
     private readonly parse: (text: string) => ParsedRow<R>[],
     private readonly options: FileLookupOptions<R, K, V>,

@@ -8,3 +8,4 @@ export type { HBaseLookup, HBaseLookupOptions, HBaseLookupFields, HBaseCellDecod
 export type { HBaseConnection } from '../../systems/hbase/connection.js';
 export { HBaseAdapter } from '../../systems/hbase/adapter.js';
 export type { HBaseConnectionOptions, HBaseRoundTrips, HBasePut } from '../../systems/hbase/adapter.js';
+export type { LibraryRow, LibraryCell } from '../../systems/hbase/library.js';

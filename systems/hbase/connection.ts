@@ -9,7 +9,12 @@ import { HBaseAdapter, type HBaseConnectionOptions } from './adapter.js';
  * Where the lookup and the output connect: connection options (a new connection, closed with
  * them), or `{ adapter }`, a connection shared with others (closed by its owner).
  */
-export type HBaseConnection = HBaseConnectionOptions | { readonly adapter: HBaseAdapter };
+export type HBaseConnection =
+  | HBaseConnectionOptions
+  | {
+      /** An open adapter shared with other lookups and outputs; its owner closes it. */
+      readonly adapter: HBaseAdapter;
+    };
 
 /** The adapter of `connection`, and whether the caller owns it (must close it). */
 export function openConnection(connection: HBaseConnection): { adapter: HBaseAdapter; owned: boolean } {

@@ -11,13 +11,16 @@ import { ConfigurationError, KindlingError } from '../../lib/index.js';
 
 /** One CSV record: its fields and the (1-based) line it starts on. */
 export interface CsvRecord {
+  /** The record's fields, unquoted, in order. */
   readonly fields: string[];
+  /** The (1-based) line of the text the record starts on. */
   readonly line: number;
 }
 
 /** A CSV text that cannot be parsed; `line` is where the bad record starts. */
 export class CsvSyntaxError extends KindlingError {
   constructor(
+    /** The (1-based) line of the text the bad record starts on. */
     readonly line: number,
     message: string,
   ) {
@@ -113,7 +116,12 @@ export function parseCsv(text: string, delimiter = ','): CsvRecord[] {
 export function csvObjects(
   records: readonly CsvRecord[],
   columns?: readonly string[],
-): { row: Record<string, string>; line: number }[] {
+): {
+  /** The record's fields by column name. */
+  row: Record<string, string>;
+  /** The (1-based) line of the text the record starts on. */
+  line: number;
+}[] {
   const rest = columns ? records : records.slice(1);
   const names = columns ?? records[0]?.fields ?? [];
   return rest.map(({ fields, line }) => {
