@@ -52,7 +52,7 @@ export type HBaseLookupOptions<K> = HBaseConnection & HBaseLookupFields<K>;
 
 /** An HBase lookup, with its connection (whose `roundTrips` count the RPCs). */
 export interface HBaseLookup<K, V> extends Lookup<K, V> {
-  /** The connection it reads through: the one given as `{ adapter }`, or its own (made at the first read). */
+  /** The connection it reads through: the one given as `{ adapter }`, or its own (made when first needed). */
   readonly adapter: HBaseAdapter;
 }
 
