@@ -49,17 +49,25 @@ export interface HBaseConnectionOptions {
 
 /** RPCs sent to HBase, by method (`metaScans` are the `scan`s that located a region). */
 export interface HBaseRoundTrips {
+  /** Every RPC sent to a region server, whatever its method. */
   total: number;
+  /** `Get` RPCs (single-row reads). */
   get: number;
+  /** `Multi` RPCs: batched gets and puts, one per region server per call. */
   multi: number;
+  /** `Mutate` RPCs (single-row writes). */
   mutate: number;
+  /** `Scan` RPCs, the meta scans included. */
   scan: number;
+  /** The scans of `hbase:meta` that located a region (a region-cache miss). */
   metaScans: number;
 }
 
 /** One row to write: cells by `family:qualifier`. */
 export interface HBasePut {
+  /** The row key, as stored. */
   readonly row: Buffer;
+  /** The cells' values by column, `family:qualifier` (e.g. `p:name`). */
   readonly cells: ReadonlyMap<string, Buffer>;
 }
 
@@ -209,13 +217,13 @@ export class HBaseAdapter {
     for (const name of Object.keys(cache)) if (table === undefined || name === table) delete cache[name];
   }
 
-  /** The cached region holding `row` of `table`, if any (for tests and diagnostics). */
+  /** @internal The cached region holding `row` of `table`, if any (for tests and diagnostics). */
   cachedRegion(table: string, row: Buffer): LibraryRegion | undefined {
     const regions = Object.values(this.#client.cachedRegionLocations[table] ?? {});
     return regions.find((r) => regionHolds(r, row));
   }
 
-  /** The library client, patched (for what the adapter does not wrap). */
+  /** @internal The library client, patched (for what the adapter does not wrap). */
   get client(): LibraryClient {
     return this.#client;
   }

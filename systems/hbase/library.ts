@@ -10,13 +10,17 @@ const require = createRequire(import.meta.url);
 
 /** A cell as the library parses it: `{ value, timestamp }`. */
 export interface LibraryCell {
+  /** The cell's bytes. */
   readonly value: Buffer;
+  /** The cell's version, ms since the epoch, as the library's protobuf decoder gives it (a `Long`). */
   readonly timestamp?: unknown;
 }
 
 /** A row as the library's `_parseResponse` returns it. */
 export interface LibraryRow {
+  /** The row key. */
   readonly row: Buffer;
+  /** The cells by `family:qualifier`: one cell, or an array when HBase sent several versions. */
   readonly cols: Readonly<Record<string, LibraryCell | readonly LibraryCell[]>>;
 }
 
