@@ -14,6 +14,7 @@ import type { FileStore, StoredEntry } from '../store/store.js';
  * const out = new FolderOutput(new LocalFileStore('/data/out'), { format: 'jsonl' }, 1000);
  */
 export class LocalFileStore implements FileStore {
+  /** The directory written to: the `root` given, made absolute. */
   readonly root: string;
   readonly location: string;
 

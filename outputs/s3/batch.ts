@@ -12,11 +12,21 @@ export const MANIFEST = '_manifest';
 
 /** What a batch's `_manifest` object holds (JSON). */
 export interface S3BatchManifest {
+  /** The batch time of the batch, ms. */
   readonly batchTime: number;
+  /** How the parts are encoded: `jsonl` or `csv`. */
   readonly format: RowFormat;
+  /** Records of the batch, all parts summed. */
   readonly records: number;
   /** The part objects of the batch, full keys, in order. */
-  readonly parts: readonly { readonly key: string; readonly records: number; readonly bytes: number }[];
+  readonly parts: readonly {
+    /** The part's object key, prefix included. */
+    readonly key: string;
+    /** Records in the part. */
+    readonly records: number;
+    /** The part object's size, bytes. */
+    readonly bytes: number;
+  }[];
 }
 
 /** How a batch is laid out. */

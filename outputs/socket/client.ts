@@ -44,6 +44,7 @@ export interface SocketLineOutputOptions<T> extends LineFormatOptions<T>, Socket
  * alerts.foreachBatch(out.write);
  */
 export class SocketLineOutput<T> implements Output<T> {
+  /** The output as messages name it: `socket line output to host:port`. */
   readonly what: string;
   readonly delivery: Delivery = {
     guarantee: 'at-least-once',

@@ -32,7 +32,9 @@ export async function writeAtomically(
 
 /** One file of a folder to commit. */
 export interface PartFile {
+  /** The file's name in the folder, e.g. `part-00000.jsonl`. */
   readonly name: string;
+  /** The file's content, in order: strings (written as UTF-8) or bytes. */
   readonly chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 }
 

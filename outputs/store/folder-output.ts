@@ -14,7 +14,9 @@ import type { FileStore } from './store.js';
  * whichever comes first when both are given.
  */
 export interface RollPolicy {
+  /** Batch times per rolled file, a whole number: a file covers that many slides of the stream. */
   readonly batches?: number;
+  /** Size at which a rolled file is closed, bytes (it may end a little past it: a batch is never split). */
   readonly maxBytes?: number;
 }
 
@@ -64,6 +66,7 @@ export class FolderOutput<T> implements Output<T> {
    * @throws ConfigurationError when an option is wrong.
    */
   constructor(
+    /** Where the folders are written (a local directory, S3, HDFS). */
     readonly store: FileStore,
     private readonly options: FolderOutputOptions<T>,
     private readonly slide: number,

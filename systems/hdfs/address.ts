@@ -18,6 +18,7 @@ export interface HdfsConnectionOptions extends Omit<WebHdfsOptions, 'endpoint'> 
 
 /** A client and the absolute HDFS path an address names. */
 export interface HdfsLocation {
+  /** A WebHDFS client of the address's NameNode. */
   readonly client: WebHdfsClient;
   /** The absolute path, without a trailing `/` (except the root `/`). */
   readonly path: string;

@@ -19,6 +19,7 @@ import {
 export interface HdfsFileStatus {
   /** The entry's name inside its folder (empty for GETFILESTATUS of the path itself). */
   readonly pathSuffix: string;
+  /** What the entry is, as WebHDFS names it. */
   readonly type: 'FILE' | 'DIRECTORY' | 'SYMLINK';
   /** Bytes; 0 for a folder. */
   readonly length: number;
@@ -41,7 +42,10 @@ export interface WebHdfsOptions {
    * Extra `fetch` settings for every request: TLS through an undici `dispatcher`
    * (`new Agent({ connect: { ca } })`), headers (e.g. Kerberos/SPNEGO `Authorization`).
    */
-  readonly requestInit?: RequestInit & { readonly dispatcher?: unknown };
+  readonly requestInit?: RequestInit & {
+    /** An undici `Dispatcher` (an `Agent`) for the requests: TLS settings, connection pooling. */
+    readonly dispatcher?: unknown;
+  };
   /**
    * The `node:http`/`node:https` agent of writes to DataNodes (e.g. `new https.Agent({ ca })`),
    * which do not go through fetch (see {@link WebHdfsClient}). Headers of `requestInit` apply too.

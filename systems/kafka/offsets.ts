@@ -9,9 +9,13 @@
  * `untilOffset` (excluded), as Spark's `OffsetRange`. Empty when they are equal.
  */
 export interface OffsetRange {
+  /** The topic the records were read from. */
   readonly topic: string;
+  /** The partition of the topic, as Kafka numbers it (from 0). */
   readonly partition: number;
+  /** The offset of the range's first record (included). */
   readonly fromOffset: number;
+  /** The offset after the range's last record (excluded): where the next batch starts. */
   readonly untilOffset: number;
 }
 

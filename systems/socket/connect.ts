@@ -8,7 +8,9 @@ import { KindlingError } from '../../lib/index.js';
 
 /** Where to connect, and how. */
 export interface SocketEndpoint {
+  /** The server's host name or IP address. */
   readonly host: string;
+  /** The server's TCP port. */
   readonly port: number;
   /** TLS options (ca, cert, key, servername, ...); the connection uses TLS when given. */
   readonly tls?: ConnectionOptions;

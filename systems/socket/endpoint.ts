@@ -1,7 +1,10 @@
 /** What the socket line client and server share: option checks and the report callback. */
 import { ConfigurationError } from '../../lib/index.js';
 
-/** Where a socket output reports what it handles itself (`ssc.reportError` without the name). */
+/**
+ * Where a socket output reports what it handles itself, a lost connection or a resend
+ * (`ssc.reportError` without the name): the message, the error, and the ms before it retries.
+ */
 export type Report = (message: string, error?: unknown, retryIn?: number) => void;
 
 /**
