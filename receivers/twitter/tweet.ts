@@ -117,7 +117,7 @@ export interface V2Tweet {
       /** The hashtag without `#`, as written. */
       readonly tag: string;
     })[];
-    /** The users @mentioned in the text, in order. */
+    /** The users mentioned (`@handle`) in the text, in order. */
     readonly mentions?: readonly (V2Span & {
       /** The mentioned handle, without `@`. */
       readonly username: string;
