@@ -31,8 +31,17 @@ export interface StreamingContextOptions {
    * `awaitTermination()` has run. A second signal exits at once. Default false.
    */
   readonly stopGracefullyOnShutdown?: boolean;
-  /** Where warnings and errors go for people to read. Default: stderr. */
-  readonly logger?: Logger;
+  /**
+   * Where warnings and errors go for people to read: recoveries, failed checkpoints, and what
+   * receivers and connectors report (a connection refused, a reconnect), one line each with how
+   * to fix the usual network errors; a line that repeats (a reconnect loop) is logged once per
+   * 30 s with the count of repeats. `ssc.events` carries every one. Default: stderr, prefixed
+   * with the job's name. `false`: nothing is logged.
+   *
+   * @example
+   * new StreamingContext({ batchInterval: seconds(1), logger: pino() }); // or logger: false
+   */
+  readonly logger?: Logger | false;
   /**
    * Writes every receiver block to a write-ahead log under `checkpointDir` before it counts as
    * received, so a crash loses nothing a receiver stored (a reliable receiver's `store` resolves

@@ -24,7 +24,8 @@ import { printProgress } from './scheduler/progress.js';
 import type { BatchSource, Clock, StreamingEvent } from './types.js';
 import { SourceInputNode } from './dstream/inputs/source-stream.js';
 import type { RecoveryOptions } from './checkpoint/recovery.js';
-import { consoleLogger, type Logger } from './logger.js';
+import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { ErrorLog, receiverSource } from './error-log.js';
 import { ContextRuntime, type ContextState } from './runtime.js';
 import type { OutputSet } from './output.js';
 import type { WorkerPool } from './dstream/parallel/worker-pool.js';
@@ -68,6 +69,7 @@ export class StreamingContext {
   readonly graph: DStreamGraph;
   private readonly eventSubject = new Subject<StreamingEvent>();
   private readonly logger: Logger;
+  private readonly errorLog: ErrorLog;
   private readonly runtime: ContextRuntime;
 
   constructor(options: StreamingContextOptions) {
@@ -78,7 +80,14 @@ export class StreamingContext {
     this.blockInterval = options.blockInterval ?? 200;
     this.checkpointDir = options.checkpointDir;
     this.events = this.eventSubject.asObservable();
-    this.logger = options.logger ?? consoleLogger(this.name);
+    this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger(this.name));
+    this.errorLog = new ErrorLog(this.logger, this.clock);
+    this.events.subscribe((event) => {
+      if (event.type === 'receiverError') {
+        const { receiver, message, error, restartIn } = event;
+        this.errorLog.report(receiverSource(receiver), message, error, restartIn);
+      } else if (event.type === 'contextStopped') this.errorLog.flush();
+    });
     this.graph = new DStreamGraph(options.batchInterval, this.name);
     this.runtime = new ContextRuntime({
       options,
@@ -261,15 +270,16 @@ export class StreamingContext {
 
   /**
    * Reports an error that a connector handles itself (a lost connection it retries) on `events`
-   * as `connectorError`, and in the log; nothing stops. For connector authors: batch sources and
-   * outputs have no supervisor to report to. Keep credentials out of `message`.
+   * as `connectorError`, and in the log (a line that repeats, once per 30 s); nothing stops. For
+   * connector authors: batch sources and outputs have no supervisor to report to. Keep
+   * credentials out of `message`.
    *
    * @param retryIn ms until the connector tries again, when it does.
    * @example
    * ssc.reportError('kafka orders', `fetching offsets failed: ${e.message}; retrying`, e, 400);
    */
   reportError(connector: string, message: string, error?: unknown, retryIn?: number): void {
-    this.logger.warn(`${connector}: ${message}`);
+    this.errorLog.report(connector, message, error);
     if (this.runtime.state === 'stopped') return;
     this.eventSubject.next({
       type: 'connectorError',

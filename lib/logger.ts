@@ -12,6 +12,9 @@ export interface Logger {
   error(message: string): void;
 }
 
+/** A logger that drops everything: the context's `logger: false`. */
+export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
 /** The default logger: warnings and errors to stderr, prefixed with the job's name; info dropped. */
 export function consoleLogger(name: string): Logger {
   return {

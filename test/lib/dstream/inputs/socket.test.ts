@@ -169,6 +169,62 @@ test('a refused connection is reported and retried with growing back-off until t
   t.deepEqual(receiverLog(events), ['started', 'error:500', 'started', 'error:1000', 'started', 'stopped']);
 });
 
+test('a refused connection is logged, naming the port and the fix; repeats once per 30 s, with their count', async (t) => {
+  t.timeout(20_000);
+  const probe = await LineServer.listen();
+  const port = probe.port;
+  await probe.close();
+  const lines: string[] = [];
+  const logger = {
+    info: () => undefined,
+    warn: (line: string) => void lines.push(line),
+    error: () => undefined,
+  };
+  const { clock, ssc } = setup({ logger });
+  collect(ssc.socketTextStream('127.0.0.1', port));
+  let refused = nextEvent(ssc, 'receiverError');
+  await ssc.start();
+  let event = await refused;
+  const where = `127.0.0.1:${port}`;
+  t.deepEqual(lines, [
+    `receiver 'socket ${where}': restarting: connection to ${where} failed (connect ECONNREFUSED ${where}); ` +
+      'next try in 500 ms. Nothing accepts connections there: start the server, or correct the host and port',
+  ]);
+  // Refused again after 500, 1000, 2000, 4000, 8000 ms (not logged), then 16 000 ms: 31.5 s after the first.
+  for (let n = 0; n < 6; n++) {
+    refused = nextEvent(ssc, 'receiverError');
+    await clock.advance(event.restartIn ?? 0);
+    event = await refused;
+  }
+  await ssc.stop();
+  t.is(lines.length, 2, lines.join('\n'));
+  t.true(
+    lines[1]?.startsWith(`receiver 'socket ${where}': restarting: connection to ${where} failed`),
+    lines[1],
+  );
+  t.regex(lines[1] ?? '', / \(5 more like it in the last 32 s\)$/);
+});
+
+test.serial('with logger: false a refused connection is on the events only', async (t) => {
+  t.timeout(10_000);
+  const probe = await LineServer.listen();
+  const port = probe.port;
+  await probe.close();
+  const printed: unknown[] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => void printed.push(args);
+  t.teardown(() => {
+    console.error = consoleError;
+  });
+  const { ssc } = setup({ logger: false });
+  collect(ssc.socketTextStream('127.0.0.1', port));
+  const refused = nextEvent(ssc, 'receiverError');
+  await ssc.start();
+  t.regex((await refused).message, new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
+  await ssc.stop();
+  t.deepEqual(printed, []);
+});
+
 test.serial('stopping the context closes the connection, leaving no open socket', async (t) => {
   t.timeout(10_000);
   const server = await LineServer.listen();
