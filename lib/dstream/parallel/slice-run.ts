@@ -4,7 +4,6 @@
  * the batch's order, the first worker failure, and the slices a worker has not started yet,
  * which the main thread may take back. `slice-schedules.ts` decides which slices there are.
  */
-import type { Piscina } from 'piscina';
 import { KindlingError } from '../../errors.js';
 import {
   runSlice,
@@ -25,6 +24,11 @@ import {
 import { receiveRecords, sendRecords } from './record-transfer.js';
 import type { SliceTiming } from './slice-balance.js';
 
+/** What a run needs of the worker pool: piscina's `run`. */
+export interface SliceThreads {
+  run(request: unknown): Promise<unknown>;
+}
+
 /** A batch's results, slice by slice, in order, with where each slice starts in the batch. */
 export interface SlicedResults {
   readonly results: readonly SliceResult[];
@@ -33,7 +37,7 @@ export interface SlicedResults {
 
 /** What one `run` needs to hand slices out. */
 export interface SliceJob {
-  readonly piscina: Piscina;
+  readonly piscina: SliceThreads;
   readonly fn: (...args: never[]) => unknown;
   readonly task: WorkerTask<unknown, unknown>;
   readonly records: readonly unknown[];
