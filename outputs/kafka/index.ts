@@ -1,4 +1,5 @@
 /** The Kafka output: `kafkaOutput(stream, options)`; see `output.ts`. */
 export { kafkaOutput } from './output.js';
 export type { KafkaOutputOptions } from './output.js';
+export type { KafkaOffsetSource } from '../../systems/kafka/offsets.js';
 export type { KafkaMessageMapping } from './messages.js';

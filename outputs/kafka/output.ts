@@ -38,8 +38,15 @@ export interface KafkaOutputOptions<T> extends KafkaConnectionOptions, KafkaMess
    * (map, filter, flatMap, reduceByKey, ...: no windows, no other inputs).
    */
   readonly transactional?: {
+    /** The producer's `transactional.id`: Kafka fences an older producer of the same id (a zombie run). */
     readonly transactionalId: string;
-    readonly source: { readonly source: KafkaOffsetSource } | KafkaOffsetSource;
+    /** The direct stream the written stream is derived from (`kafkaDirectStream(...)`), or its `source`. */
+    readonly source:
+      | {
+          /** The direct stream's batch source: its offset ranges go in each batch's transaction. */
+          readonly source: KafkaOffsetSource;
+        }
+      | KafkaOffsetSource;
   };
   /** Bytes per produce request at most (estimated). Default 900 000 (brokers take 1 MiB per partition). */
   readonly maxRequestBytes?: number;

@@ -61,7 +61,9 @@ export interface MongoOutputOptions<T> extends MongoConnectionOptions {
  */
 export class MongoRejectedError extends KindlingError {
   constructor(
+    /** The collection written, `db.collection`. */
     readonly namespace: string,
+    /** Every refused document of the batch, with its key and the server's code and message. */
     readonly rejected: readonly RejectedDocument[],
   ) {
     const shown = rejected

@@ -96,7 +96,9 @@ export class S3CheckpointStore implements CheckpointStore {
 
   /** The checkpoints that read back intact, newest first, and the ones skipped with why. */
   async readAll(): Promise<{
+    /** The intact checkpoints, newest first. */
     readonly checkpoints: StoredCheckpoint[];
+    /** Those that did not read back intact, and why. */
     readonly skipped: SkippedCheckpoint[];
   }> {
     const objects = (await this.#list()).checkpoints.sort((a, b) => b.time - a.time);
@@ -105,7 +107,12 @@ export class S3CheckpointStore implements CheckpointStore {
   }
 
   /** Every batch's plans that read back intact, oldest first, and the ones skipped with why. */
-  async readPlans(): Promise<{ readonly plans: StoredCheckpoint[]; readonly skipped: SkippedCheckpoint[] }> {
+  async readPlans(): Promise<{
+    /** The intact batch plans, oldest first. */
+    readonly plans: StoredCheckpoint[];
+    /** Those that did not read back intact, and why. */
+    readonly skipped: SkippedCheckpoint[];
+  }> {
     const objects = (await this.#list()).plans.sort((a, b) => a.time - b.time);
     const { found, skipped } = await this.#readObjects(objects);
     return { plans: found, skipped };

@@ -2,7 +2,7 @@
 export { kafkaDirectStream } from './direct-stream.js';
 export type { KafkaDirectStream } from './direct-stream.js';
 export type { KafkaDirectStreamOptions, ExplicitOffsets } from './options.js';
-export type { KafkaRecord, KafkaDeserializer } from './records.js';
-export type { OffsetRange } from '../../systems/kafka/offsets.js';
+export type { KafkaRecord, KafkaDeserializer, AnyKafkaRecord } from './records.js';
+export type { OffsetRange, KafkaOffsetSource } from '../../systems/kafka/offsets.js';
 export type { KafkaConnectionOptions } from '../../systems/kafka/client.js';
 export type { KafkaDirectSource } from './source.js';

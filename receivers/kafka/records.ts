@@ -18,10 +18,13 @@ export type KafkaDeserializer = 'string' | 'json' | 'buffer';
  * - `H`: a header value's type (`string`, or `Buffer` with the `buffer` deserializer).
  */
 export interface KafkaRecord<V = string, K = string, H = string> {
+  /** The topic the record was read from. */
   readonly topic: string;
+  /** The record's partition of the topic, as Kafka numbers it (from 0). */
   readonly partition: number;
   /** The record's offset in its partition (a number: exact up to 2^53). */
   readonly offset: number;
+  /** The record's key, deserialized; `null` when the producer sent none. */
   readonly key: K | null;
   /** `null` for a tombstone (a record without a value). */
   readonly value: V | null;

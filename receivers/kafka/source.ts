@@ -196,6 +196,7 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
     return `${r.topic}/${r.partition}@${r.offset}`;
   }
 
+  /** @internal The checkpointed position: the next offset per partition, and the ranges of recent batches. */
   position(): SavedPosition {
     return { offsets: [...this.positions.values()], ranges: [...this.ranges] };
   }

@@ -8,7 +8,13 @@ import type { KinesisDecoder } from './decode.js';
  * (`'TRIM_HORIZON'`), only records written from now on (`'LATEST'`), or the first record written
  * at or after a time (`{ timestamp }`, a Date or ms since the epoch).
  */
-export type KinesisInitialPosition = 'TRIM_HORIZON' | 'LATEST' | { readonly timestamp: Date | number };
+export type KinesisInitialPosition =
+  | 'TRIM_HORIZON'
+  | 'LATEST'
+  | {
+      /** Start at the first record Kinesis took at or after this time (a Date, or ms since the epoch). */
+      readonly timestamp: Date | number;
+    };
 
 /** Options of {@link KinesisReceiver} and `kinesisStream`. */
 export interface KinesisReceiverOptions<T> extends KinesisConnectionOptions {

@@ -24,7 +24,9 @@ export interface ShardPosition {
  * shard it knows, by shard id. Plain data.
  */
 export interface KinesisPosition {
+  /** The stream the position is of. */
   readonly streamName: string;
+  /** Where each shard stands, by shard id as Kinesis gives it (`shardId-000000000001`). */
   readonly shards: Readonly<Record<string, ShardPosition>>;
 }
 

@@ -26,9 +26,11 @@ import {
 
 /** One message received from MQTT. */
 export interface MqttRecord<T = Uint8Array> {
+  /** The topic the message was published to (not the subscription's filter). */
   readonly topic: string;
   /** The payload, decoded by the receiver's `decoder` (bytes by default). */
   readonly payload: T;
+  /** True for a retained message the broker sent on subscribing (the topic's stored last message). */
   readonly retain: boolean;
   /** True when the broker sent it before without getting its PUBACK (a possible duplicate). */
   readonly dup: boolean;

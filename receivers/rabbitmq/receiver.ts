@@ -29,7 +29,9 @@ import { decodeContent, decoderProblem, type PayloadDecoder } from '../../system
 export interface RabbitMQRecord<T = Uint8Array> {
   /** The body, decoded by the receiver's `decoder` (bytes by default). */
   readonly content: T;
+  /** The routing key the message was published with. */
   readonly routingKey: string;
+  /** The exchange it was published to; empty for the default exchange. */
   readonly exchange: string;
   /** The AMQP properties: `headers`, `contentType`, `messageId`, `timestamp`, ... */
   readonly properties: MessageProperties;
