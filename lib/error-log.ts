@@ -54,7 +54,7 @@ export class ErrorLog {
    * log.report("receiver 'socket 127.0.0.1:9999'", 'connection failed (connect ECONNREFUSED 127.0.0.1:9999)', error, 100);
    */
   report(source: string, message: string, error?: unknown, retryIn?: number): void {
-    const hint = hintFor(error);
+    const hint = hintFor(error) ?? hintIn(message);
     const line = oneLine(
       `${source}: ${message}${retryIn === undefined ? '' : `; next try in ${retryIn} ms`}` +
         (hint === undefined ? '' : `. ${hint}`),
@@ -99,6 +99,15 @@ function hintFor(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The hint for the first network error code named in `message` (a cause kept as text only). */
+function hintIn(message: string): string | undefined {
+  const code = CODES.exec(message)?.[0];
+  return code === undefined ? undefined : HINTS[code];
+}
+
+/** The codes of {@link HINTS}, as words in a text. */
+const CODES = new RegExp(`\\b(?:${Object.keys(HINTS).join('|')})\\b`);
 
 /** `text` on one line, and with the user info of any URL (`amqp://user:password@`) replaced. */
 function oneLine(text: string): string {

@@ -46,7 +46,7 @@ test('a line that repeats (its numbers aside) is logged once per interval, then 
   t.is(lines.length, 5);
 });
 
-test('network errors, also as causes, say how to fix them; the retry delay is added when given', (t) => {
+test('network errors, as codes of the error or its causes or named in the message, say how to fix them; the retry delay is added when given', (t) => {
   const { lines, log } = setup();
   log.report("receiver 'socket 127.0.0.1:9'", 'connection failed', refused('127.0.0.1:9'), 500);
   const wrapped = new Error('could not reach the broker', {
@@ -54,11 +54,18 @@ test('network errors, also as causes, say how to fix them; the retry delay is ad
   });
   log.report('mqtt sensors', 'could not connect', wrapped);
   log.report('other', 'no code', new Error('boom'));
+  log.report(
+    'rabbitmq q',
+    'could not connect (connect ECONNREFUSED 127.0.0.1:5672)',
+    new Error('no code kept'),
+  );
   t.deepEqual(lines, [
     "receiver 'socket 127.0.0.1:9': connection failed; next try in 500 ms. " +
       'Nothing accepts connections there: start the server, or correct the host and port',
     'mqtt sensors: could not connect. The host name does not resolve: correct the host, or check DNS',
     'other: no code',
+    'rabbitmq q: could not connect (connect ECONNREFUSED 127.0.0.1:5672). ' +
+      'Nothing accepts connections there: start the server, or correct the host and port',
   ]);
 });
 
