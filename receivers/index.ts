@@ -1,13 +1,14 @@
 /**
- * `kindling/receivers`: streaming inputs. Each system will get its own folder here
- * (`receivers/kafka/`, `receivers/kinesis/`, `receivers/rabbitmq/`, `receivers/mqtt/`, ...); none
- * exists yet.
+ * `kindling/receivers`: streaming inputs, one folder per system: the Kafka direct stream
+ * (`kafkaDirectStream`), Kinesis (`kinesisStream`), RabbitMQ (`rabbitmqStream`), MQTT
+ * (`mqttStream`), new files in HDFS and S3 (`hdfsTextFileStream`, `s3TextFileStream`), and a
+ * Twitter-style stream (`twitterStream`) with a server that replays a file of tweets.
  *
- * What exists today lives in the core and is re-exported here so that connector code can import
- * it from one place: the {@link Receiver} base class (the receiver contract), and the options of
- * the TCP line receiver behind `ssc.socketTextStream`. The built-in inputs themselves are methods
- * of `StreamingContext`: `queueStream`, `socketTextStream`, `textFileStream`, `fromObservable`
- * and `receiverStream`.
+ * The core's part is re-exported here so that connector code can import it from one place: the
+ * {@link Receiver} base class (the receiver contract), and the options of the TCP line receiver
+ * behind `ssc.socketTextStream`. The built-in inputs themselves are methods of
+ * `StreamingContext`: `queueStream`, `socketTextStream`, `textFileStream`, `fromObservable` and
+ * `receiverStream`.
  *
  * @example
  * import { Receiver } from 'kindling/receivers';
