@@ -2,7 +2,7 @@
  * Which languages `natural` 8 scores, with which vocabularies, and their negation words. A
  * language is named by its ISO 639-1 code, as the `lang` field of a tweet names it.
  */
-import { createRequire } from 'node:module';
+import { naturalNegations as naturalNegationWords } from '../systems/natural/lexicon.js';
 import { negationsFrom, isEnglishNegation, type NegationTest } from './negation.js';
 
 /**
@@ -26,12 +26,13 @@ export interface SentimentLanguage {
 /** The largest absolute score of a word in each vocabulary, to bring all to [-1, 1]. */
 export const VOCABULARY_SCALE: Readonly<Record<Vocabulary, number>> = { afinn: 5, senticon: 1, pattern: 1 };
 
-const require = createRequire(import.meta.url);
-
-/** natural's own negation list for a language (it has them for en, es, pt, nl, de). */
-function naturalNegations(folder: string, file: string): NegationTest {
-  const list = require(`natural/lib/natural/sentiment/${folder}/${file}`) as { words: string[] };
-  return negationsFrom(list.words);
+/**
+ * natural's own negation list for a language (it has them for en, es, pt, nl, de), read from
+ * natural (an optional peer) on the first word tested, not when this module is imported.
+ */
+function naturalNegations(language: string): NegationTest {
+  let test: NegationTest | undefined;
+  return (word) => (test ??= negationsFrom(naturalNegationWords(language)))(word);
 }
 
 const NO_NEGATION: NegationTest = () => false;
@@ -47,25 +48,25 @@ const languages: readonly SentimentLanguage[] = [
     code: 'es',
     naturalName: 'Spanish',
     vocabularies: ['afinn', 'senticon'],
-    isNegation: naturalNegations('Spanish', 'negations_es.json'),
+    isNegation: naturalNegations('Spanish'),
   },
   {
     code: 'pt',
     naturalName: 'Portuguese',
     vocabularies: ['afinn'],
-    isNegation: naturalNegations('Portuguese', 'negations_pt.json'),
+    isNegation: naturalNegations('Portuguese'),
   },
   {
     code: 'nl',
     naturalName: 'Dutch',
     vocabularies: ['pattern'],
-    isNegation: naturalNegations('Dutch', 'negations_du.json'),
+    isNegation: naturalNegations('Dutch'),
   },
   {
     code: 'de',
     naturalName: 'German',
     vocabularies: ['pattern'],
-    isNegation: naturalNegations('German', 'negations_de.json'),
+    isNegation: naturalNegations('German'),
   },
   // natural has no negation list for these: their words are scored without negation.
   { code: 'fr', naturalName: 'French', vocabularies: ['pattern'], isNegation: NO_NEGATION },

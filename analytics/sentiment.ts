@@ -3,11 +3,10 @@
  * vocabulary natural has for the tweet's language (AFINN-165 for English), a word in the scope
  * of a negation counts with its sign flipped, and emoticons count too.
  */
-// natural's sentiment module alone (it loads all of natural's vocabularies, 0.3 to 0.7 s here):
-// `import 'natural'` loads every module of natural (2 to 4.5 s here), and its storage backends
-// call dotenv, which prints tips on stdout and reads a `.env` file from the working directory.
-import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
+// natural (an optional peer) is loaded on the first text of each language, and then only the
+// vocabulary and negation list that language uses (systems/natural/lexicon.ts says why).
 import { ConfigurationError, KindlingError } from '../lib/index.js';
+import { loadLexicon, type Lexicon } from '../systems/natural/lexicon.js';
 import {
   primaryLanguage,
   SENTIMENT_LANGUAGES,
@@ -41,6 +40,12 @@ export interface ScoredSentiment {
   readonly vocabulary: Vocabulary;
   /** How many tokens had a score (words found in the vocabulary, emoticons with a mood). */
   readonly hits: number;
+  /**
+   * Never set on a scored text. It is declared so that `r.scored ? r.label : r.reason` compiles
+   * without `strictNullChecks` too (in a tslab notebook, or JavaScript with `checkJs`), where
+   * TypeScript narrows `r` in the `true` branch but not in the `false` one.
+   */
+  readonly reason?: undefined;
 }
 
 /** A text that was not scored, and why: its language is one natural has no vocabulary for. */
@@ -79,7 +84,7 @@ export interface SentimentScorerOptions {
 interface LoadedLanguage {
   readonly language: SentimentLanguage;
   readonly vocabulary: Vocabulary;
-  readonly analyzer: SentimentAnalyzer;
+  readonly lexicon: Lexicon;
   readonly scale: number;
   /** Scores of words seen, so natural is asked once per word; cleared when it grows large. */
   readonly memo: Map<string, number>;
@@ -101,8 +106,9 @@ const SCORE_TOLERANCE = 1e-9;
  * and Basque (SentiCon). A text in another language is not scored as English: the result says
  * `scored: false` and why.
  *
- * Gotchas: natural's analyzers are built on first use of each language (a few ms; loading
- * natural's sentiment module, with all its vocabularies, takes about 0.3 s at import). A word
+ * Gotchas: natural is an optional peer dependency (`npm install natural@^8.1.1`); the first text
+ * of each language loads that language's vocabulary from it (6 ms for English AFINN, 60 ms for
+ * English SentiCon), and a missing natural fails that first `score` with a ConfigurationError. A word
  * is looked up as tokenized ("soo") and, if absent, with every repeated letter squeezed ("so").
  * Multi-word entries of a vocabulary ("no fun") are not matched.
  *
@@ -237,10 +243,10 @@ export class SentimentScorer {
   private wordScore(word: string, loaded: LoadedLanguage): number {
     const known = loaded.memo.get(word);
     if (known !== undefined) return known;
-    let value = loaded.analyzer.getSentiment([word]);
+    let value = loaded.lexicon.score(word);
     if (value === 0) {
       const squeezed = squeezeRuns(word);
-      if (squeezed !== word) value = loaded.analyzer.getSentiment([squeezed]);
+      if (squeezed !== word) value = loaded.lexicon.score(squeezed);
     }
     if (loaded.memo.size >= MEMO_LIMIT) loaded.memo.clear();
     loaded.memo.set(word, value);
@@ -253,11 +259,11 @@ export class SentimentScorer {
     const language = SENTIMENT_LANGUAGES.get(code);
     if (!language) return undefined;
     const vocabulary = this.vocabularies[code] ?? (language.vocabularies[0] as Vocabulary);
-    const analyzer = new SentimentAnalyzer(language.naturalName, undefined, vocabulary);
+    const lexicon = loadLexicon(language.naturalName, vocabulary);
     const loaded = {
       language,
       vocabulary,
-      analyzer,
+      lexicon,
       scale: VOCABULARY_SCALE[vocabulary],
       memo: new Map<string, number>(),
     };

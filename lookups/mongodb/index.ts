@@ -4,4 +4,9 @@
  */
 export { mongoLookup } from './lookup.js';
 export type { MongoLookupOptions } from './lookup.js';
-export type { MongoConnectionOptions } from '../../systems/mongodb/client.js';
+export type {
+  MongoConnectionOptions,
+  MongoDriverClient,
+  MongoClientSettings,
+  MongoDocument,
+} from '../../systems/mongodb/options.js';

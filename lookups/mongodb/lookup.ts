@@ -2,15 +2,15 @@
  * The MongoDB lookup: a batch's distinct keys answered by `find({ [keyField]: { $in: chunk } })`,
  * one query per chunk of keys, with a projection.
  */
-import type { Document } from 'mongodb';
 import { ConfigurationError, type Key, type Lookup } from '../../lib/index.js';
 import {
   checkConnectionOptions,
   createMongoConnection,
   withRetries,
   type MongoConnection,
-  type MongoConnectionOptions,
 } from '../../systems/mongodb/client.js';
+// Kindling's own types, not the driver's (an optional peer): `Document` is the driver's shape.
+import type { MongoConnectionOptions, MongoDocument as Document } from '../../systems/mongodb/options.js';
 
 /** Options of {@link mongoLookup}. */
 export interface MongoLookupOptions extends MongoConnectionOptions {
@@ -104,7 +104,7 @@ export function mongoLookup<K extends Key, V = Document>(options: MongoLookupOpt
   let connection: MongoConnection | undefined;
 
   async function findChunk(chunk: readonly K[], found: Map<K, V>): Promise<void> {
-    connection ??= createMongoConnection(options);
+    connection ??= createMongoConnection(options, 'the MongoDB lookup');
     const collection = connection.client.db(options.db).collection(options.collection);
     const docs = await withRetries(connection, `${what}: find of ${chunk.length} keys`, () =>
       collection

@@ -3,12 +3,8 @@
  * loaded whole into memory and reloaded between batches when an object changed.
  */
 import { ConfigurationError, KindlingError, type Lookup } from '../../lib/index.js';
-import {
-  connectS3,
-  parseS3Url,
-  type S3Connection,
-  type S3ConnectionOptions,
-} from '../../systems/s3/client.js';
+import { connectS3, parseS3Url, type S3Connection } from '../../systems/s3/client.js';
+import type { S3ConnectionOptions } from '../../systems/s3/options.js';
 import { getObject, listObjects } from '../../systems/s3/objects.js';
 import { parseRows, type CsvOptions, type RowFormat } from '../../systems/rows/rows.js';
 

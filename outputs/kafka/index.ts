@@ -2,4 +2,4 @@
 export { kafkaOutput } from './output.js';
 export type { KafkaOutputOptions } from './output.js';
 export type { KafkaOffsetSource } from '../../systems/kafka/offsets.js';
-export type { KafkaMessageMapping } from './messages.js';
+export type { KafkaMessageMapping, KafkaHeaders } from './messages.js';

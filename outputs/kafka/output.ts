@@ -11,12 +11,8 @@ import {
   type DStream,
   type Output,
 } from '../../lib/index.js';
-import {
-  checkConnectionOptions,
-  createKafka,
-  secretsOf,
-  type KafkaConnectionOptions,
-} from '../../systems/kafka/client.js';
+import { checkConnectionOptions, createKafka, secretsOf } from '../../systems/kafka/client.js';
+import type { KafkaConnectionOptions } from '../../systems/kafka/options.js';
 import type { KafkaOffsetSource } from '../../systems/kafka/offsets.js';
 import { Retrier } from '../../systems/kafka/retrier.js';
 import { chunkMessages, toMessages, type KafkaMessageMapping } from './messages.js';
@@ -112,7 +108,7 @@ export function kafkaOutput<T>(stream: DStream<T>, options: KafkaOutputOptions<T
     });
   }
   const idempotent = options.idempotent ?? true;
-  const kafka = createKafka(options);
+  const kafka = createKafka(options, 'the Kafka output');
   let producer: Producer | undefined;
   const connected = async (): Promise<Producer> => {
     if (producer) return producer;

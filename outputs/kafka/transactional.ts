@@ -11,7 +11,8 @@
  */
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { KindlingError } from '../../lib/index.js';
-import { createKafka, type KafkaConnectionOptions } from '../../systems/kafka/client.js';
+import { createKafka } from '../../systems/kafka/client.js';
+import type { KafkaConnectionOptions } from '../../systems/kafka/options.js';
 import { partitionKey, type KafkaOffsetSource, type OffsetRange } from '../../systems/kafka/offsets.js';
 import type { Retrier } from '../../systems/kafka/retrier.js';
 
@@ -27,7 +28,7 @@ export class TransactionalWriter {
     private readonly transactionalId: string,
     private readonly retrier: Retrier,
   ) {
-    this.kafka = createKafka(options);
+    this.kafka = createKafka(options, 'the transactional Kafka output');
   }
 
   /**

@@ -12,11 +12,8 @@ import {
   type OnRecordError,
   type OutputLifecycle,
 } from '../../lib/index.js';
-import {
-  checkConnectionOptions,
-  createKinesisClient,
-  type KinesisConnectionOptions,
-} from '../../systems/kinesis/client.js';
+import { checkConnectionOptions, createKinesisClient } from '../../systems/kinesis/client.js';
+import type { KinesisConnectionOptions } from '../../systems/kinesis/options.js';
 import { chunkEntries, toEntry, type KinesisEntry } from './entries.js';
 import { putWithRetries } from './put.js';
 
@@ -103,7 +100,7 @@ export function kinesisOutput<T>(stream: DStream<T>, options: KinesisOutputOptio
       when: 'always: a batch completes once every record was put, and a batch that runs again is put again',
     },
     write: async (batch) => {
-      connection ??= createKinesisClient(options);
+      connection ??= createKinesisClient(options, 'the Kinesis output');
       const settings = {
         client: connection.client,
         streamName: options.streamName,

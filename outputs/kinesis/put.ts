@@ -3,9 +3,9 @@
  * again, and of a call that partly fails (`FailedRecordCount`, an `ErrorCode` per entry) only the
  * failed entries are sent again, with back-off, until none is left or the attempts run out.
  */
-import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KindlingError, describeError, retry, type BackoffPolicy, type Clock } from '../../lib/index.js';
-import { errorName, isPermanent } from '../../systems/kinesis/client.js';
+import { errorName, isPermanent, kinesisSdk } from '../../systems/kinesis/client.js';
 import type { KinesisEntry } from './entries.js';
 
 /** How {@link putWithRetries} calls the service and retries. */
@@ -29,6 +29,7 @@ class PartlyFailed extends Error {}
  */
 export async function putWithRetries(entries: readonly KinesisEntry[], settings: PutSettings): Promise<void> {
   const { client, streamName, maxAttempts } = settings;
+  const { PutRecordsCommand } = kinesisSdk('the Kinesis output');
   let pending = entries;
   await retry(
     async (_attempt, signal) => {

@@ -1,5 +1,11 @@
 /** The MongoDB output: `mongoOutput(stream, options)`; see `output.ts`. */
 export { mongoOutput, MongoRejectedError } from './output.js';
 export type { MongoOutputOptions } from './output.js';
-export type { MongoId, RejectedDocument } from './upserts.js';
-export type { MongoConnectionOptions } from '../../systems/mongodb/client.js';
+export type { MongoId, RejectedDocument } from './documents.js';
+export type {
+  MongoConnectionOptions,
+  MongoDriverClient,
+  MongoClientSettings,
+  MongoDocument,
+  MongoObjectId,
+} from '../../systems/mongodb/options.js';

@@ -3,7 +3,7 @@
  * the server rejects go to the dead letters with the server's error (`onRecordError: 'deadLetter'`)
  * or fail the batch, named with the server's errors, after the others are written.
  */
-import type { Collection, Document } from 'mongodb';
+import type { Collection } from 'mongodb';
 import {
   ConfigurationError,
   KindlingError,
@@ -18,18 +18,10 @@ import {
   createMongoConnection,
   withRetries,
   type MongoConnection,
-  type MongoConnectionOptions,
 } from '../../systems/mongodb/client.js';
-import {
-  describeId,
-  lastPerKey,
-  operations,
-  rejectedOf,
-  toUpsert,
-  type MongoId,
-  type RejectedDocument,
-  type Upsert,
-} from './upserts.js';
+import type { MongoConnectionOptions, MongoDocument } from '../../systems/mongodb/options.js';
+import type { MongoId, RejectedDocument } from './documents.js';
+import { describeId, lastPerKey, operations, rejectedOf, toUpsert, type Upsert } from './upserts.js';
 
 /** Options of {@link mongoOutput}. */
 export interface MongoOutputOptions<T> extends MongoConnectionOptions {
@@ -40,7 +32,7 @@ export interface MongoOutputOptions<T> extends MongoConnectionOptions {
   /** The record's key: the document's `_id`, so a record written again replaces itself. */
   readonly key: (record: T) => MongoId;
   /** The document to store (an `_id` in it must equal the key; best left out). */
-  readonly document: (record: T) => Document;
+  readonly document: (record: T) => MongoDocument;
   /** Most upserts in one bulk write (one retry unit). Default 1000. */
   readonly chunkSize?: number;
   /**
@@ -169,7 +161,7 @@ export function mongoOutput<T>(stream: DStream<T>, options: MongoOutputOptions<T
 
   /** Writes a batch's distinct upserts; resolves with the documents the server refused. */
   async function writeBatch(batch: readonly Upsert[]): Promise<RejectedDocument[]> {
-    connection ??= createMongoConnection(options);
+    connection ??= createMongoConnection(options, 'the MongoDB output');
     const collection = connection.client.db(options.db).collection(options.collection);
     const distinct = lastPerKey(batch);
     const rejected: RejectedDocument[] = [];

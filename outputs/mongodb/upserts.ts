@@ -2,18 +2,15 @@
  * A batch's upserts: one `replaceOne` with `upsert: true` per distinct key (the last record of a
  * key wins), and the documents the server rejected, by key, read from a `MongoBulkWriteError`.
  */
-import {
-  BSON,
-  MongoBulkWriteError,
-  type AnyBulkWriteOperation,
-  type Document,
-  type Filter,
-  type ObjectId,
-} from 'mongodb';
-import { KindlingError, type Key } from '../../lib/index.js';
+import type { AnyBulkWriteOperation, BSON, Document, Filter } from 'mongodb';
+import { KindlingError } from '../../lib/index.js';
+import { mongodb } from '../../systems/mongodb/client.js';
+import type { MongoId, RejectedDocument } from './documents.js';
 
-/** What a record's key may be: it becomes the document's `_id`. */
-export type MongoId = Key | ObjectId | Date;
+export type { MongoId, RejectedDocument } from './documents.js';
+
+/** The driver's BSON codec (loaded with the driver; the output has made its client by then). */
+const bson = (): typeof BSON => mongodb('the MongoDB output').BSON;
 
 /** One record's upsert: its `_id` and the document to store under it (without `_id`). */
 export interface Upsert {
@@ -21,20 +18,11 @@ export interface Upsert {
   readonly document: Document;
 }
 
-/** A document the server refused, with its key and the server's error. */
-export interface RejectedDocument {
-  readonly id: MongoId;
-  /** The document that was refused (without `_id`). */
-  readonly document: Document;
-  /** The server's error code, e.g. 11000 for a duplicate key. */
-  readonly code: number;
-  /** The server's message. */
-  readonly message: string;
-}
-
 /** How `id` is told apart from other keys (a string, whatever its BSON type). */
 function identity(id: MongoId): string {
-  return typeof id === 'object' ? `o:${BSON.EJSON.stringify(id as Document)}` : `${typeof id}:${String(id)}`;
+  return typeof id === 'object'
+    ? `o:${bson().EJSON.stringify(id as Document)}`
+    : `${typeof id}:${String(id)}`;
 }
 
 /**
@@ -67,7 +55,7 @@ export function toUpsert(id: MongoId, document: unknown): Upsert {
 /** The key as people read it in messages. */
 export function describeId(id: MongoId): string {
   return typeof id === 'object'
-    ? BSON.EJSON.stringify(id as Document)
+    ? bson().EJSON.stringify(id as Document)
     : JSON.stringify(typeof id === 'bigint' ? String(id) : id);
 }
 
@@ -100,7 +88,7 @@ export function rejectedOf(
   error: unknown,
   chunk: readonly Upsert[],
 ): { readonly rejected: RejectedDocument[]; readonly whole: boolean } | undefined {
-  if (!(error instanceof MongoBulkWriteError)) return undefined;
+  if (!(error instanceof mongodb('the MongoDB output').MongoBulkWriteError)) return undefined;
   const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
   const rejected: RejectedDocument[] = [];
   for (const w of writeErrors) {

@@ -21,8 +21,8 @@ import {
   closeClient,
   describeTarget,
   openClient,
-  type MqttConnectionOptions,
 } from '../../systems/mqtt/client.js';
+import type { MqttConnectionOptions, MqttPublishProperties } from '../../systems/mqtt/options.js';
 
 /** One message to publish. */
 export interface MqttMessage {
@@ -33,7 +33,7 @@ export interface MqttMessage {
   /** Keep it as the topic's retained message. Default false. */
   readonly retain?: boolean;
   /** MQTT 5 properties (user properties, content type, message expiry). */
-  readonly properties?: IClientPublishOptions['properties'];
+  readonly properties?: MqttPublishProperties;
 }
 
 /** Options of {@link MqttOutput}. */
@@ -168,7 +168,7 @@ export class MqttOutput<T> implements Output<T> {
   /** The connected client, connecting first when there is none (or it was lost). */
   private async connectedClient(): Promise<MqttClient> {
     if (this.client) return this.client;
-    const client = await openClient(this.options, {
+    const client = await openClient('the MQTT output', this.options, {
       clean: true,
       ...(this.options.clientId === undefined ? {} : { clientId: this.options.clientId }),
     });

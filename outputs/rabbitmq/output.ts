@@ -3,7 +3,7 @@
  * once the broker confirmed every message, and fails when it refused (nacked) or could not route
  * one. A lost connection is opened again with back-off and the unconfirmed messages are sent again.
  */
-import type { ConfirmChannel, Options } from 'amqplib';
+import type { ConfirmChannel } from 'amqplib';
 import {
   ConfigurationError,
   KindlingError,
@@ -22,8 +22,8 @@ import {
   openConnection,
   secretsOf,
   type RabbitMQConnection,
-  type RabbitMQConnectionOptions,
 } from '../../systems/rabbitmq/client.js';
+import type { RabbitMQConnectionOptions, RabbitMQPublishProperties } from '../../systems/rabbitmq/options.js';
 import { redact, safeError } from '../../systems/redact.js';
 
 type Outcome = 'ok' | 'nack' | 'lost';
@@ -55,7 +55,7 @@ export interface RabbitMQMessage {
   /** Default: the output's `routingKey`. */
   readonly routingKey?: string;
   /** AMQP properties (`headers`, `messageId`, `contentType`, ...); merged over the output's. */
-  readonly properties?: Options.Publish;
+  readonly properties?: RabbitMQPublishProperties;
 }
 
 /** Options of {@link RabbitMQOutput}. */
@@ -70,7 +70,7 @@ export interface RabbitMQOutputOptions<T> extends RabbitMQConnectionOptions {
    */
   readonly message?: (record: T) => RabbitMQMessage;
   /** Properties of every message. Default `{ persistent: true }` (survives a broker restart in a durable queue). */
-  readonly properties?: Options.Publish;
+  readonly properties?: RabbitMQPublishProperties;
   /** Fail the batch when a message reaches no queue (publishes with `mandatory`). Default true. */
   readonly mandatory?: boolean;
   /** How reconnects back off within one batch; default 5 attempts from 200 ms. */
@@ -243,7 +243,7 @@ export class RabbitMQOutput<T> implements Output<T> {
     readonly channel: ConfirmChannel;
   }> {
     if (this.connection) return this.connection;
-    const connection = await openConnection(this.options);
+    const connection = await openConnection(this.options, 'the RabbitMQ output');
     try {
       const channel = await connection.model.createConfirmChannel();
       const open = { connection, channel };

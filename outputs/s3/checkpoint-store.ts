@@ -15,13 +15,8 @@ import {
   type StoredCheckpoint,
   type StoredFile,
 } from '../../lib/index.js';
-import {
-  connectS3,
-  describe,
-  parseS3Url,
-  type S3Connection,
-  type S3ConnectionOptions,
-} from '../../systems/s3/client.js';
+import { connectS3, describe, parseS3Url, type S3Connection } from '../../systems/s3/client.js';
+import type { S3ConnectionOptions } from '../../systems/s3/options.js';
 import { deleteObjects, getObject, listObjects, putObject } from '../../systems/s3/objects.js';
 
 /** Options of an {@link S3CheckpointStore}. */

@@ -10,12 +10,8 @@ import {
   type DStream,
   type OutputLifecycle,
 } from '../../lib/index.js';
-import {
-  connectS3,
-  parseS3Url,
-  type S3Connection,
-  type S3ConnectionOptions,
-} from '../../systems/s3/client.js';
+import { connectS3, parseS3Url, type S3Connection } from '../../systems/s3/client.js';
+import type { S3ConnectionOptions } from '../../systems/s3/options.js';
 import type { RowFormat } from '../../systems/rows/rows.js';
 import { FolderOutput, type RollPolicy } from '../store/folder-output.js';
 import { writeS3Batch } from './batch.js';

@@ -1,7 +1,7 @@
 /** S3FileStore: the {@link FileStore} of an S3 prefix, for the rolled S3 output. */
-import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { KindlingError } from '../../lib/index.js';
 import { s3Call, type S3Connection } from '../../systems/s3/client.js';
+import { s3Client, s3Sdk } from '../../systems/s3/sdk.js';
 import { deleteObjects, getObject, listObjects, putObject } from '../../systems/s3/objects.js';
 import type { FileStore, StoredEntry } from '../store/store.js';
 
@@ -57,9 +57,16 @@ export class S3FileStore implements FileStore {
     const target = this.key(to);
     const copySource = `${this.bucket}/${source.split('/').map(encodeURIComponent).join('/')}`;
     await s3Call(conn, `copying s3://${this.bucket}/${source} to ${target}`, (abortSignal) =>
-      conn.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: target, CopySource: copySource }), {
-        abortSignal,
-      }),
+      s3Client(conn).send(
+        new (s3Sdk('the S3 output').CopyObjectCommand)({
+          Bucket: this.bucket,
+          Key: target,
+          CopySource: copySource,
+        }),
+        {
+          abortSignal,
+        },
+      ),
     );
     await deleteObjects(conn, this.bucket, [source]);
   }

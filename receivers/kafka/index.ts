@@ -4,5 +4,11 @@ export type { KafkaDirectStream } from './direct-stream.js';
 export type { KafkaDirectStreamOptions, ExplicitOffsets } from './options.js';
 export type { KafkaRecord, KafkaDeserializer, AnyKafkaRecord } from './records.js';
 export type { OffsetRange, KafkaOffsetSource } from '../../systems/kafka/offsets.js';
-export type { KafkaConnectionOptions } from '../../systems/kafka/client.js';
+export type {
+  KafkaConnectionOptions,
+  KafkaSaslOptions,
+  KafkaClientSettings,
+  KafkaRetrySettings,
+  KafkaLogEntry,
+} from '../../systems/kafka/options.js';
 export type { KafkaDirectSource } from './source.js';

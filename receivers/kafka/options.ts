@@ -3,7 +3,8 @@
  * say how to fix them).
  */
 import { ConfigurationError, type BackoffPolicy } from '../../lib/index.js';
-import { checkConnectionOptions, type KafkaConnectionOptions } from '../../systems/kafka/client.js';
+import { checkConnectionOptions } from '../../systems/kafka/client.js';
+import type { KafkaConnectionOptions } from '../../systems/kafka/options.js';
 import type { KafkaDeserializer } from './records.js';
 
 /** Explicit starting offsets: `{ [topic]: { [partition]: offset } }`. */

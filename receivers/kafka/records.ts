@@ -4,8 +4,15 @@
  * becomes a {@link RejectedRecord}, which the engine turns into a dead letter.
  */
 import { isUtf8 } from 'node:buffer';
-import type { KafkaMessage } from 'kafkajs';
 import { KindlingError, RejectedRecord } from '../../lib/index.js';
+
+/** A message as kafkajs fetches it (the fields of its `KafkaMessage` that records are made of). */
+export interface KafkaMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestamp: string;
+  readonly headers?: { readonly [name: string]: Buffer | string | (Buffer | string)[] | undefined };
+}
 
 /** How record keys, values and headers are turned from bytes into values. */
 export type KafkaDeserializer = 'string' | 'json' | 'buffer';

@@ -61,10 +61,13 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
     this.name = options.name ?? `kafka ${options.topics.join(',')}`;
     this.storesRejectedRecords = (options.deserializer ?? 'string') !== 'buffer';
     this.groupId = options.groupId;
-    this.kafka = createKafka({
-      ...options,
-      clientConfig: { retry: { initialRetryTime: 200, retries: 3 }, ...options.clientConfig },
-    });
+    this.kafka = createKafka(
+      {
+        ...options,
+        clientConfig: { retry: { initialRetryTime: 200, retries: 3 }, ...options.clientConfig },
+      },
+      'the Kafka direct stream',
+    );
     this.retrier = new Retrier(ssc, this.name, secretsOf(options), {
       initialDelay: 200,
       maxDelay: 5000,

@@ -1,6 +1,7 @@
 /** The options of the Kinesis receiver, their defaults, and their checks. */
 import { ConfigurationError, type BackoffPolicy, type Clock } from '../../lib/index.js';
-import { checkConnectionOptions, type KinesisConnectionOptions } from '../../systems/kinesis/client.js';
+import { checkConnectionOptions } from '../../systems/kinesis/client.js';
+import type { KinesisConnectionOptions } from '../../systems/kinesis/options.js';
 import type { KinesisDecoder } from './decode.js';
 
 /**

@@ -3,35 +3,26 @@
  * then, reads each readable shard with GetShardIterator and GetRecords, and stores what it reads
  * with the position after it. A restart makes a new run from the last stored position.
  */
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  ListShardsCommand,
-  type GetRecordsCommandOutput,
-  type GetShardIteratorCommandInput,
-  type KinesisClient,
-  type Shard,
-  type _Record,
+import type {
+  GetRecordsCommandOutput,
+  GetShardIteratorCommandInput,
+  KinesisClient,
+  Shard,
+  _Record,
 } from '@aws-sdk/client-kinesis';
 import { RejectedRecord, SystemClock, describeError, retry, type RetryPolicy } from '../../lib/index.js';
-import { callSignal, errorName, isPermanent, isThrottling } from '../../systems/kinesis/client.js';
+import {
+  callSignal,
+  errorName,
+  isPermanent,
+  isThrottling,
+  kinesisSdk,
+} from '../../systems/kinesis/client.js';
 import { decodeData } from './decode.js';
 import type { ResolvedKinesisOptions } from './options.js';
+import type { KinesisRecord } from './record.js';
 import { Pauses } from './pause.js';
 import { ShardTracker, type KinesisPosition } from './shards.js';
-
-/** One record read from a Kinesis stream. */
-export interface KinesisRecord<T = Uint8Array> {
-  readonly streamName: string;
-  readonly shardId: string;
-  /** Unique within the shard; grows with each record of the shard. */
-  readonly sequenceNumber: string;
-  readonly partitionKey: string;
-  /** The record's bytes, or what the receiver's `decoder` made of them. */
-  readonly data: T;
-  /** When Kinesis took the record (set by the service). */
-  readonly approximateArrivalTimestamp: Date | undefined;
-}
 
 /** What a run needs of its receiver. */
 export interface ReadingHost<T> {
@@ -44,6 +35,8 @@ export interface ReadingHost<T> {
 export class KinesisReading<T> {
   private stopped = false;
   private readonly abort = new AbortController();
+  /** The SDK's command classes (loaded with the client, when the receiver starts). */
+  private readonly sdk = kinesisSdk('the Kinesis receiver');
   private readonly pauses: Pauses;
   /** Ended only by `stop`: a discovery pause that a shard's end cuts short. */
   private readonly discoveryPause: Pauses;
@@ -117,7 +110,7 @@ export class KinesisReading<T> {
     let token: string | undefined;
     do {
       const input = token === undefined ? { StreamName: this.stream } : { NextToken: token };
-      const page = await this.client.send(new ListShardsCommand(input), this.signal());
+      const page = await this.client.send(new this.sdk.ListShardsCommand(input), this.signal());
       shards.push(...(page.Shards ?? []));
       token = page.NextToken;
     } while (token !== undefined && !this.stopped);
@@ -165,7 +158,10 @@ export class KinesisReading<T> {
         try {
           iterator ??= await this.iterator(id);
           return await this.client.send(
-            new GetRecordsCommand({ ShardIterator: iterator, Limit: this.options.maxRecordsPerCall }),
+            new this.sdk.GetRecordsCommand({
+              ShardIterator: iterator,
+              Limit: this.options.maxRecordsPerCall,
+            }),
             this.signal(),
           );
         } catch (error) {
@@ -221,7 +217,7 @@ export class KinesisReading<T> {
     } else {
       input = { ...base, ShardIteratorType: initial };
     }
-    const answer = await this.client.send(new GetShardIteratorCommand(input), this.signal());
+    const answer = await this.client.send(new this.sdk.GetShardIteratorCommand(input), this.signal());
     if (!answer.ShardIterator) throw new Error(`no shard iterator for shard ${shardId}`);
     return answer.ShardIterator;
   }

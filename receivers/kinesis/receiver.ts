@@ -18,7 +18,8 @@ import {
   type KinesisReceiverOptions,
   type ResolvedKinesisOptions,
 } from './options.js';
-import { KinesisReading, type KinesisRecord } from './reading.js';
+import { KinesisReading } from './reading.js';
+import type { KinesisRecord } from './record.js';
 import { isPositionOf } from './shards.js';
 
 /**
@@ -46,7 +47,7 @@ export class KinesisReceiver<T = Uint8Array> extends Receiver<KinesisRecord<T>> 
   }
 
   onStart(): void {
-    this.client ??= createKinesisClient(this.options);
+    this.client ??= createKinesisClient(this.options, 'the Kinesis receiver');
     const last = this.lastPosition;
     const resumeFrom = isPositionOf(last, this.options.streamName) ? last : undefined;
     const host = {

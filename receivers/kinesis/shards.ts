@@ -3,7 +3,6 @@
  * a split or a merge) is read to its end before its children start, and where each shard stands
  * (the last sequence number stored, or its end) is the receiver's position.
  */
-import type { Shard } from '@aws-sdk/client-kinesis';
 
 /** Where one shard stands in the receiver's position. */
 export interface ShardPosition {
@@ -37,10 +36,17 @@ export function isPositionOf(value: unknown, streamName: string): value is Kines
   return p.streamName === streamName && typeof p.shards === 'object' && p.shards !== null;
 }
 
+/** A shard of a listing: the fields of the SDK's `Shard` that say when it may be read. */
+export interface ListedShard {
+  readonly ShardId?: string | undefined;
+  readonly ParentShardId?: string | undefined;
+  readonly AdjacentParentShardId?: string | undefined;
+}
+
 /** The shards of one stream, where each stands, and which may be read now. */
 export class ShardTracker {
   private readonly positions = new Map<string, ShardPosition>();
-  private listed = new Map<string, Shard>();
+  private listed = new Map<string, ListedShard>();
   private readonly reading = new Set<string>();
   private discovered: boolean;
 
@@ -58,8 +64,9 @@ export class ShardTracker {
    * not already being read, whose parents (both, after a merge) have ended or are gone from the
    * listing (past the retention period).
    */
-  update(shards: readonly Shard[]): Shard[] {
-    this.listed = new Map(shards.filter((s) => s.ShardId).map((s) => [s.ShardId as string, s]));
+  update<S extends ListedShard>(shards: readonly S[]): S[] {
+    const listed = new Map(shards.filter((s) => s.ShardId).map((s) => [s.ShardId as string, s]));
+    this.listed = listed;
     for (const id of this.listed.keys()) {
       if (!this.positions.has(id))
         this.positions.set(id, { from: this.discovered ? 'TRIM_HORIZON' : 'initial' });
@@ -69,10 +76,10 @@ export class ShardTracker {
     for (const [id, position] of this.positions) {
       if (position.ended && !this.listed.has(id)) this.positions.delete(id);
     }
-    return [...this.listed.values()].filter((shard) => this.readable(shard));
+    return [...listed.values()].filter((shard) => this.readable(shard));
   }
 
-  private readable(shard: Shard): boolean {
+  private readable(shard: ListedShard): boolean {
     const id = shard.ShardId as string;
     if (this.reading.has(id) || this.positions.get(id)?.ended) return false;
     return [shard.ParentShardId, shard.AdjacentParentShardId].every(

@@ -1,4 +1,8 @@
 /** The MQTT receiver: `mqttStream(ssc, options)`; see `receiver.ts`. */
 export { MqttReceiver, mqttStream } from './receiver.js';
 export type { MqttRecord, MqttReceiverOptions } from './receiver.js';
-export type { MqttConnectionOptions } from '../../systems/mqtt/client.js';
+export type {
+  MqttConnectionOptions,
+  MqttClientSettings,
+  MqttPublishProperties,
+} from '../../systems/mqtt/options.js';

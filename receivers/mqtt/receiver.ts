@@ -21,8 +21,8 @@ import {
   describeTarget,
   openClient,
   secretsOf,
-  type MqttConnectionOptions,
 } from '../../systems/mqtt/client.js';
+import type { MqttConnectionOptions, MqttPublishProperties } from '../../systems/mqtt/options.js';
 
 /** One message received from MQTT. */
 export interface MqttRecord<T = Uint8Array> {
@@ -35,7 +35,7 @@ export interface MqttRecord<T = Uint8Array> {
   /** True when the broker sent it before without getting its PUBACK (a possible duplicate). */
   readonly dup: boolean;
   /** MQTT 5 properties (user properties, content type, ...), when there are any. */
-  readonly properties?: IPublishPacket['properties'];
+  readonly properties?: MqttPublishProperties;
 }
 
 /** Options of {@link MqttReceiver} and {@link mqttStream}. */
@@ -139,7 +139,8 @@ export class MqttReceiver<T = Uint8Array> extends Receiver<MqttRecord<T>> {
       ...(v5
         ? {
             properties: {
-              ...this.options.clientOptions?.properties,
+              // clientOptions are mqtt's IClientOptions (MqttClientSettings is their loose type).
+              ...(this.options.clientOptions as IClientOptions | undefined)?.properties,
               sessionExpiryInterval: this.options.sessionExpirySeconds ?? 7 * 24 * 3600,
             },
           }
@@ -147,7 +148,7 @@ export class MqttReceiver<T = Uint8Array> extends Receiver<MqttRecord<T>> {
     };
     // The client calls handleMessage for each message and sends its PUBACK when the callback is
     // called (for every protocol version; `customHandleAcks` works with MQTT 5 only).
-    const client = await openClient(this.options, settings, (c) => {
+    const client = await openClient('the MQTT receiver', this.options, settings, (c) => {
       c.handleMessage = (packet, callback) => this.receive(session, packet, callback);
     });
     if (session.closed) {

@@ -4,7 +4,7 @@
  * consumer prefetch bounds what is unacknowledged, so a receiver that cannot store fast enough
  * makes the broker hold the rest (backpressure).
  */
-import type { Channel, ConsumeMessage, MessageProperties, Options } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import {
   ConfigurationError,
   KindlingError,
@@ -20,8 +20,12 @@ import {
   openConnection,
   secretsOf,
   type RabbitMQConnection,
-  type RabbitMQConnectionOptions,
 } from '../../systems/rabbitmq/client.js';
+import type {
+  RabbitMQConnectionOptions,
+  RabbitMQMessageProperties,
+  RabbitMQQueueSettings,
+} from '../../systems/rabbitmq/options.js';
 import { safeError } from '../../systems/redact.js';
 import { decodeContent, decoderProblem, type PayloadDecoder } from '../../systems/rows/payload.js';
 
@@ -34,7 +38,7 @@ export interface RabbitMQRecord<T = Uint8Array> {
   /** The exchange it was published to; empty for the default exchange. */
   readonly exchange: string;
   /** The AMQP properties: `headers`, `contentType`, `messageId`, `timestamp`, ... */
-  readonly properties: MessageProperties;
+  readonly properties: RabbitMQMessageProperties;
   /** True when the broker delivered it before, to a consumer that did not ack it (a possible duplicate). */
   readonly redelivered: boolean;
 }
@@ -47,7 +51,7 @@ export interface RabbitMQReceiverOptions<T> extends RabbitMQConnectionOptions {
    * Declare the queue before consuming (`true`, or amqplib's `assertQueue` options such as
    * `{ durable: true }`). Default: the queue must exist; a missing one is reported and retried.
    */
-  readonly declareQueue?: boolean | Options.AssertQueue;
+  readonly declareQueue?: boolean | RabbitMQQueueSettings;
   /** Most messages delivered and not yet acknowledged (the consumer prefetch). Default 1000. */
   readonly prefetch?: number;
   /** How the body becomes `content`; default `'bytes'`. See {@link PayloadDecoder}. */
@@ -129,7 +133,7 @@ export class RabbitMQReceiver<T = Uint8Array> extends Receiver<RabbitMQRecord<T>
   }
 
   private async consume(session: Session): Promise<void> {
-    const connection = await openConnection(this.options);
+    const connection = await openConnection(this.options, 'the RabbitMQ receiver');
     if (session.closed) {
       await connection.model.close().catch(() => undefined);
       return;

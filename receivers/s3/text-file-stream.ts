@@ -8,12 +8,8 @@ import {
   type DStream,
   type StreamingContext,
 } from '../../lib/index.js';
-import {
-  connectS3,
-  parseS3Url,
-  type S3Connection,
-  type S3ConnectionOptions,
-} from '../../systems/s3/client.js';
+import { connectS3, parseS3Url, type S3Connection } from '../../systems/s3/client.js';
+import type { S3ConnectionOptions } from '../../systems/s3/options.js';
 import { getObject, listObjects } from '../../systems/s3/objects.js';
 
 /** Options of {@link s3TextFileStream}. */

@@ -27,6 +27,7 @@ import { KindlingError } from '../../lib/index.js';
 import { doNotRetry, isServerException, splitColumn, toKindlingError } from './errors.js';
 import {
   hbaseLibrary,
+  type HBaseLibrary,
   type LibraryClient,
   type LibraryError,
   type LibraryRegion,
@@ -87,6 +88,7 @@ const rpcMethods = { Get: 'get', Multi: 'multi', Mutate: 'mutate', Scan: 'scan' 
 export class HBaseAdapter {
   /** RPCs sent so far, by method; reset it freely. */
   readonly roundTrips: HBaseRoundTrips = { total: 0, get: 0, multi: 0, mutate: 0, scan: 0, metaScans: 0 };
+  readonly #library: HBaseLibrary;
   readonly #client: LibraryClient;
   readonly #timeoutMs: number;
   readonly #locating = new Map<string, Promise<LibraryRegion>>();
@@ -95,7 +97,8 @@ export class HBaseAdapter {
 
   constructor(options: HBaseConnectionOptions) {
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.#client = hbaseLibrary({
+    this.#library = hbaseLibrary('the HBase connection');
+    this.#client = this.#library.client({
       zookeeperHosts: options.zookeeper.split(','),
       zookeeperRoot: options.zookeeperRoot ?? '/hbase',
       rpcTimeout: this.#timeoutMs,
@@ -239,7 +242,7 @@ export class HBaseAdapter {
   ): Promise<Map<string, LibraryRow>> {
     if (rows.length === 0) return new Map();
     const gets = rows.map((row) => {
-      const get = new hbaseLibrary.Get(row);
+      const get = new this.#library.client.Get(row);
       for (const column of columns) {
         const [family, qualifier] = splitColumn(column);
         get.addColumn(family, qualifier);
@@ -263,7 +266,7 @@ export class HBaseAdapter {
   async multiPut(table: string, puts: readonly HBasePut[], timestamp?: number): Promise<void> {
     if (puts.length === 0) return;
     const mutations = puts.map(({ row, cells }) => {
-      const put = new hbaseLibrary.Put(row, timestamp);
+      const put = new this.#library.client.Put(row, timestamp);
       for (const [column, value] of cells) {
         const [family, qualifier] = splitColumn(column);
         put.add(family, qualifier, value);

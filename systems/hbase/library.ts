@@ -1,12 +1,11 @@
 /**
- * The parts of `hbase-rpc-client` (CommonJS, untyped) that the adapter uses, with types: the
- * client factory, `Get`/`Put`, and the library's own protobuf classes (its `RegionInfo` message
- * decodes the `info:regioninfo` cells of `hbase:meta`).
+ * The parts of `hbase-rpc-client` (CommonJS, untyped; an optional peer, loaded on first use) that
+ * the adapter uses, with types: the client factory, `Get`/`Put`, and the library's own protobuf
+ * classes (its `RegionInfo` message decodes the `info:regioninfo` cells of `hbase:meta`).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-
-const require = createRequire(import.meta.url);
+import { loadOptional } from '../optional.js';
 
 /** A cell as the library parses it: `{ value, timestamp }`. */
 export interface LibraryCell {
@@ -98,9 +97,6 @@ interface LibraryModule {
   };
 }
 
-/** The `hbase-rpc-client` module. */
-export const hbaseLibrary = require('hbase-rpc-client') as LibraryModule;
-
 interface ProtoLong {
   toString(): string;
 }
@@ -120,22 +116,43 @@ interface ProtoClass<T> {
   decode(bytes: Buffer): T;
 }
 
-const libraryRequire = createRequire(require.resolve('hbase-rpc-client'));
-const protobuf = libraryRequire('protobufjs') as {
-  loadProtoFile(path: string): { build(): Record<string, unknown> };
-};
-// Loaded after the library (above), which sets protobufjs's camel-case field names globally.
-const protoDir = join(dirname(require.resolve('hbase-rpc-client')), 'proto');
-const hbaseProto = protobuf.loadProtoFile(join(protoDir, 'HBase.proto')).build();
-const clientProto = protobuf.loadProtoFile(join(protoDir, 'Client.proto')).build();
+/** What the adapter uses of the library: its client factory and `Get`/`Put`, and its protobuf classes. */
+export interface HBaseLibrary {
+  /** The `hbase-rpc-client` module: a client factory, with `Get` and `Put`. */
+  readonly client: LibraryModule;
+  /** The library's `RegionInfo` message class (protobufjs 2). */
+  readonly RegionInfo: ProtoClass<RegionInfoMessage>;
+  /** The library's `ScanRequest` message class: what a meta scan puts on the wire. */
+  readonly ScanRequest: ProtoClass<{
+    scan: { reversed: boolean; startRow: { toBuffer(): Buffer }; stopRow: { toBuffer(): Buffer } };
+    closeScanner: boolean;
+    numberOfRows: number;
+    region: { value: { toBuffer(): Buffer } };
+  }>;
+}
 
-/** The library's `RegionInfo` message class (protobufjs 2). */
-export const RegionInfo = hbaseProto.RegionInfo as ProtoClass<RegionInfoMessage>;
+let loaded: HBaseLibrary | undefined;
 
-/** The library's `ScanRequest` message class: what a meta scan puts on the wire. */
-export const ScanRequest = clientProto.ScanRequest as ProtoClass<{
-  scan: { reversed: boolean; startRow: { toBuffer(): Buffer }; stopRow: { toBuffer(): Buffer } };
-  closeScanner: boolean;
-  numberOfRows: number;
-  region: { value: { toBuffer(): Buffer } };
-}>;
+/**
+ * The library, loaded on the first call (a ConfigurationError naming `forWhat` and the install
+ * command when `hbase-rpc-client` is missing), with its protobuf classes built once.
+ */
+export function hbaseLibrary(forWhat: string): HBaseLibrary {
+  if (loaded) return loaded;
+  const client = loadOptional<LibraryModule>('hbase-rpc-client', forWhat);
+  // protobufjs as the library has it (its own dependency), loaded after the library, which sets
+  // protobufjs's camel-case field names globally.
+  const main = createRequire(import.meta.url).resolve('hbase-rpc-client');
+  const protobuf = createRequire(main)('protobufjs') as {
+    loadProtoFile(path: string): { build(): Record<string, unknown> };
+  };
+  const protoDir = join(dirname(main), 'proto');
+  const hbaseProto = protobuf.loadProtoFile(join(protoDir, 'HBase.proto')).build();
+  const clientProto = protobuf.loadProtoFile(join(protoDir, 'Client.proto')).build();
+  loaded = {
+    client,
+    RegionInfo: hbaseProto.RegionInfo as HBaseLibrary['RegionInfo'],
+    ScanRequest: clientProto.ScanRequest as HBaseLibrary['ScanRequest'],
+  };
+  return loaded;
+}

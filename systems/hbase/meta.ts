@@ -5,7 +5,7 @@
  * row. HBase 2 removed the `closest_row_before` Get that `hbase-rpc-client` sends instead.
  */
 import { KindlingError } from '../../lib/index.js';
-import { RegionInfo, type LibraryCell, type LibraryRegion, type LibraryRow } from './library.js';
+import { hbaseLibrary, type LibraryCell, type LibraryRegion, type LibraryRow } from './library.js';
 
 /** The region id that sorts after every real one (HBase's `HConstants.NINES`). */
 const NINES = '99999999999999';
@@ -71,7 +71,9 @@ export function pickRegion(rows: readonly LibraryRow[], table: Buffer, row: Buff
     const raw = cell(metaRow, 'info:regioninfo');
     if (!raw) continue;
     // The cell is "PBUF" then a RegionInfo message.
-    const info = RegionInfo.decode(raw.subarray(raw.indexOf('PBUF') + 4));
+    const info = hbaseLibrary('the HBase connection').RegionInfo.decode(
+      raw.subarray(raw.indexOf('PBUF') + 4),
+    );
     const namespace = info.tableName.namespace.toBuffer().toString();
     const qualifier = info.tableName.qualifier.toBuffer().toString();
     const name = namespace === 'default' ? qualifier : `${namespace}:${qualifier}`;

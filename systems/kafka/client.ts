@@ -2,30 +2,24 @@
  * What the Kafka direct stream and the Kafka output share: the connection options, how a kafkajs
  * client is made from them, their validation, and error messages that never carry a credential.
  */
-import type { ConnectionOptions } from 'node:tls';
-import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import type * as KafkaJS from 'kafkajs';
 import { ConfigurationError, describeError } from '../../lib/index.js';
+import { loadOptional } from '../optional.js';
+import type { KafkaConnectionOptions } from './options.js';
 
-/** How to reach a Kafka cluster. TLS and SASL options go to kafkajs as they are. */
-export interface KafkaConnectionOptions {
-  /** Bootstrap brokers, `host:port`; write `127.0.0.1`, not `localhost` (Node may try ::1). */
-  readonly brokers: readonly string[];
-  /** The client id brokers see in their logs and quotas. Default `kindling`. */
-  readonly clientId?: string;
-  /** TLS: `true`, or Node's `tls.connect` options (ca, cert, key, servername, ...). */
-  readonly ssl?: ConnectionOptions | boolean;
-  /** SASL: `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }`, or aws/oauthbearer. */
-  readonly sasl?: SASLOptions;
-  /**
-   * Any other kafkajs client setting (`connectionTimeout`, `requestTimeout`, `retry`, `logLevel`,
-   * `logCreator`, `socketFactory`). kafkajs logs nothing by default here: Kindling reports the
-   * errors that matter on `ssc.events`; pass `logLevel` to see kafkajs's own lines.
-   */
-  readonly clientConfig?: Partial<Omit<KafkaConfig, 'brokers' | 'ssl' | 'sasl' | 'clientId'>>;
+export type { KafkaConnectionOptions } from './options.js';
+
+/** The kafkajs library, loaded on the first call; `forWhat` names who needs it in the error. */
+export function kafkajs(forWhat: string): typeof KafkaJS {
+  return loadOptional<typeof KafkaJS>('kafkajs', forWhat);
 }
 
-/** The kafkajs client the options describe. */
-export function createKafka(options: KafkaConnectionOptions): Kafka {
+/**
+ * The kafkajs client the options describe, for `forWhat` (`the Kafka receiver`): the first call
+ * loads kafkajs, and throws a ConfigurationError with the install command when it is missing.
+ */
+export function createKafka(options: KafkaConnectionOptions, forWhat: string): KafkaJS.Kafka {
+  const { Kafka, logLevel } = kafkajs(forWhat);
   // kafkajs 2 prints a warning about its default partitioner on every producer otherwise.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   return new Kafka({
@@ -35,8 +29,9 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     brokers: [...options.brokers],
     clientId: options.clientId ?? 'kindling',
     ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
-    ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
-  });
+    // Kindling's own shapes of kafkajs's types (options.ts): the same fields.
+    ...(options.sasl === undefined ? {} : { sasl: options.sasl as KafkaJS.SASLOptions }),
+  } as KafkaJS.KafkaConfig);
 }
 
 /** Checks the connection options of `what` (a stream's or output's name); throws ConfigurationError. */

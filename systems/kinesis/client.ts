@@ -2,43 +2,36 @@
  * What the Kinesis receiver and the Kinesis output share: how a client is made from options, how
  * each call gets a time limit, and which errors of the service are worth trying again.
  */
-import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type * as KinesisSdk from '@aws-sdk/client-kinesis';
 import { ConfigurationError } from '../../lib/index.js';
+import { nodeHttpHandler } from '../aws/http-handler.js';
+import { loadOptional } from '../optional.js';
+import type { KinesisConnectionOptions } from './options.js';
 
-/**
- * How to reach Kinesis. Give a ready `client`, or the settings to make one. Credentials are
- * never logged by Kindling; leave them out to use the AWS SDK's default provider chain
- * (environment, profile, instance role).
- */
-export interface KinesisConnectionOptions {
-  /** A client to use as it is (its settings win over every other field here). */
-  readonly client?: KinesisClient;
-  /** The AWS region, e.g. `eu-west-1`. Default: the SDK's (`AWS_REGION`, profile). */
-  readonly region?: string;
-  /** Another endpoint, e.g. `http://127.0.0.1:4567` for kinesalite or a VPC endpoint. */
-  readonly endpoint?: string;
-  /** Access key and secret (and session token); default: the SDK's provider chain. */
-  readonly credentials?: KinesisClientConfig['credentials'];
-  /**
-   * Any other client setting (TLS: `requestHandler: new NodeHttpHandler({ httpsAgent })`; retries,
-   * logger). Without a `requestHandler`, an HTTP/1.1 `NodeHttpHandler` is used: kinesalite and
-   * some proxies do not speak HTTP/2.
-   */
-  readonly clientConfig?: KinesisClientConfig;
-  /** Time limit of one call, ms (calls that hang, as an AT_TIMESTAMP iterator may). Default 10 000. */
-  readonly requestTimeoutMs?: number;
+export type { KinesisConnectionOptions } from './options.js';
+
+/** `@aws-sdk/client-kinesis`, loaded on the first call; `forWhat` names who needs it in the error. */
+export function kinesisSdk(forWhat: string): typeof KinesisSdk {
+  return loadOptional<typeof KinesisSdk>('@aws-sdk/client-kinesis', forWhat);
 }
 
-/** The client the options describe, and whether it is ours to destroy. */
-export function createKinesisClient(options: KinesisConnectionOptions): {
-  readonly client: KinesisClient;
+/**
+ * The client the options describe, and whether it is ours to destroy; the first call loads the
+ * SDK for `forWhat` (a ConfigurationError with the install command when it is missing).
+ */
+export function createKinesisClient(
+  options: KinesisConnectionOptions,
+  forWhat: string,
+): {
+  readonly client: KinesisSdk.KinesisClient;
   readonly owned: boolean;
 } {
-  if (options.client) return { client: options.client, owned: false };
-  const config: KinesisClientConfig = {
-    requestHandler: new NodeHttpHandler(),
-    ...options.clientConfig,
+  // A given client is an SDK KinesisClient (AwsSdkClient is its shape, without the SDK's types).
+  if (options.client) return { client: options.client as KinesisSdk.KinesisClient, owned: false };
+  const { KinesisClient } = kinesisSdk(forWhat);
+  const config: KinesisSdk.KinesisClientConfig = {
+    requestHandler: nodeHttpHandler(forWhat),
+    ...(options.clientConfig as KinesisSdk.KinesisClientConfig | undefined),
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),

@@ -2,13 +2,7 @@
  * What the MongoDB lookup and the MongoDB output share: how a client is made from options, which
  * errors are worth trying again, calls retried with back-off, and messages without secrets.
  */
-import {
-  MongoClient,
-  MongoError,
-  MongoNetworkError,
-  MongoServerSelectionError,
-  type MongoClientOptions,
-} from 'mongodb';
+import type * as MongoDB from 'mongodb';
 import {
   ConfigurationError,
   KindlingError,
@@ -17,37 +11,20 @@ import {
   type BackoffPolicy,
   type Clock,
 } from '../../lib/index.js';
+import { loadOptional } from '../optional.js';
 import { redact, safeError } from '../redact.js';
+import type { MongoConnectionOptions } from './options.js';
 
-/**
- * How to reach MongoDB (or FerretDB, DocumentDB, Cosmos DB's Mongo API). Give a ready `client`, or
- * a `url` and client options. Credentials (in the URL or in `clientOptions.auth`) are never logged.
- */
-export interface MongoConnectionOptions {
-  /** A client to use as it is (it is not closed by Kindling); wins over `url` and `clientOptions`. */
-  readonly client?: MongoClient;
-  /** A connection string, e.g. `mongodb://user:pass@db1:27017,db2:27017/?replicaSet=rs0`. */
-  readonly url?: string;
-  /**
-   * Any other client setting, passed through: TLS (`tls`, `tlsCAFile`, `tlsCertificateKeyFile`),
-   * `auth`, `authMechanism` (SCRAM, X.509, AWS), pool sizes, `monitorCommands`. Default
-   * `serverSelectionTimeoutMS` here is 10 000 (the driver's is 30 000) so a lost server is
-   * noticed, and retried with `backoff`, sooner.
-   */
-  readonly clientOptions?: MongoClientOptions;
-  /** Attempts in all for one call, the first included. Default 5. */
-  readonly maxAttempts?: number;
-  /** How retries back off. Default: 100 ms doubling up to 5 s, with jitter. */
-  readonly backoff?: BackoffPolicy;
-  /** The clock retries wait on. Default: system time (the wait is for the server, not for batches). */
-  readonly clock?: Pick<Clock, 'sleep'>;
-  /** Told of each failed attempt that will be tried again (the message has no secrets). */
-  readonly onRetry?: (message: string, error: Error, retryIn: number) => void;
+export type { MongoConnectionOptions } from './options.js';
+
+/** The mongodb driver, loaded on the first call; `forWhat` names who needs it in the error. */
+export function mongodb(forWhat: string): typeof MongoDB {
+  return loadOptional<typeof MongoDB>('mongodb', forWhat);
 }
 
 /** A client and how to call it: what the lookup and the output hold. */
 export interface MongoConnection {
-  readonly client: MongoClient;
+  readonly client: MongoDB.MongoClient;
   /** Whether the connector made the client (and closes it). */
   readonly owned: boolean;
   /** Passwords to keep out of messages. */
@@ -69,7 +46,7 @@ export function checkConnectionOptions(what: string, options: MongoConnectionOpt
           `(e.g. mongodb://127.0.0.1:27017), got ${options.url === undefined ? 'none' : 'another value'}`,
       );
     }
-  } else if (!(options.client instanceof MongoClient)) {
+  } else if (!(options.client instanceof mongodb(what).MongoClient)) {
     throw new ConfigurationError(`${what}: client must be a MongoClient of the 'mongodb' package`);
   }
   const attempts = options.maxAttempts;
@@ -83,7 +60,7 @@ export function checkConnectionOptions(what: string, options: MongoConnectionOpt
 /** The passwords of the options: the URL's and `clientOptions.auth`'s. */
 function secretsOf(options: MongoConnectionOptions): string[] {
   const secrets: string[] = [];
-  const password = options.clientOptions?.auth?.password;
+  const password = (options.clientOptions as MongoDB.MongoClientOptions | undefined)?.auth?.password;
   if (password) secrets.push(password);
   const match = options.url === undefined ? null : /^[^:]+:\/\/[^:@/]*:([^@/]*)@/.exec(options.url);
   if (match?.[1]) secrets.push(match[1], decodeURIComponent(match[1]));
@@ -91,10 +68,14 @@ function secretsOf(options: MongoConnectionOptions): string[] {
 }
 
 /** The connection the (checked) options describe; the client connects on its first call. */
-export function createMongoConnection(options: MongoConnectionOptions): MongoConnection {
+export function createMongoConnection(options: MongoConnectionOptions, forWhat: string): MongoConnection {
+  // A given client is a MongoClient (checkConnectionOptions checked it; MongoDriverClient is its shape).
   const client =
-    options.client ??
-    new MongoClient(options.url as string, { serverSelectionTimeoutMS: 10_000, ...options.clientOptions });
+    (options.client as MongoDB.MongoClient | undefined) ??
+    new (mongodb(forWhat).MongoClient)(options.url as string, {
+      serverSelectionTimeoutMS: 10_000,
+      ...(options.clientOptions as MongoDB.MongoClientOptions | undefined),
+    });
   return {
     client,
     owned: options.client === undefined,
@@ -129,6 +110,7 @@ const TRANSIENT_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 116
 
 /** True when trying the same call again may succeed (a lost connection, no server, a step-down). */
 export function isTransient(error: unknown): boolean {
+  const { MongoError, MongoNetworkError, MongoServerSelectionError } = mongodb('MongoDB connectors');
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
   if (!(error instanceof MongoError)) return false;
   if (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool')) return true;

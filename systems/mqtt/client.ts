@@ -2,41 +2,14 @@
  * What the MQTT receiver and the MQTT output share: connection options, their checks, and a
  * connect (one attempt; the caller retries with back-off) whose errors never carry the password.
  */
-import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type * as Mqtt from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { ConfigurationError, KindlingError } from '../../lib/index.js';
+import { loadOptional } from '../optional.js';
 import { redact, safeError } from '../redact.js';
+import type { MqttConnectionOptions } from './options.js';
 
-/**
- * How to reach an MQTT broker: a `url` (`mqtt://host:1883`, `mqtts://` for TLS, `ws://`) or its
- * parts. The password (in `password` or the URL) never appears in Kindling's messages or events.
- */
-export interface MqttConnectionOptions {
-  /** The broker's URL; `hostname` and `port`, when also given, win. */
-  readonly url?: string;
-  /** Default `127.0.0.1`. */
-  readonly hostname?: string;
-  /** Default 1883 (8883 with `tls`). */
-  readonly port?: number;
-  readonly username?: string;
-  readonly password?: string;
-  /**
-   * TLS settings (`ca`, `cert`, `key`, `servername`, `rejectUnauthorized`, ...); giving them
-   * connects with `mqtts`. A client certificate is how most brokers authenticate without a password.
-   */
-  readonly tls?: TlsOptions;
-  /** 4 (MQTT 3.1.1, default), 5 (MQTT 5) or 3 (MQTT 3.1). */
-  readonly protocolVersion?: 3 | 4 | 5;
-  /** Keep-alive interval, seconds. Default 60. */
-  readonly keepalive?: number;
-  /** Time limit of the connect (until CONNACK), ms. Default 10 000. */
-  readonly connectTimeoutMs?: number;
-  /**
-   * Any other option of the `mqtt` client (MQTT 5 `properties`, enhanced authentication with
-   * `authPacket`, `will`, `wsOptions`); Kindling's own settings win where both are given.
-   */
-  readonly clientOptions?: IClientOptions;
-}
+export type { MqttConnectionOptions } from './options.js';
 
 /** Checks the connection options of `what` (a receiver's or output's name); throws ConfigurationError. */
 export function checkConnectionOptions(what: string, options: MqttConnectionOptions): void {
@@ -98,15 +71,18 @@ export function secretsOf(options: MqttConnectionOptions): string[] {
  * broker accepted the connection. A failure rejects with a retriable KindlingError naming the
  * target, whose message and cause hold no secret.
  *
+ * @param forWhat who connects (`the MQTT receiver`): named when `mqtt`, loaded here, is missing.
  * @param settings the caller's own client settings (client id, session).
  * @param prepare called with the client before it connects (to set `handleMessage` in time for
  *   the messages a persistent session delivers right after the broker accepts it).
  */
 export function openClient(
+  forWhat: string,
   options: MqttConnectionOptions,
   settings: IClientOptions,
   prepare?: (client: MqttClient) => void,
 ): Promise<MqttClient> {
+  const { connect } = loadOptional<typeof Mqtt>('mqtt', forWhat);
   const { url, secrets } = resolve(options);
   const given = options.url === undefined ? undefined : new URL(options.url);
   const username = options.username ?? (given?.username ? decodeURIComponent(given.username) : undefined);

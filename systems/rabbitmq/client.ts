@@ -2,45 +2,14 @@
  * What the RabbitMQ receiver and the RabbitMQ output share: connection options, their checks, and
  * a connect whose errors never carry the password.
  */
-import type { ConnectionOptions as TlsOptions } from 'node:tls';
-import { connect, credentials, type ChannelModel, type Options, type SocketOptions } from 'amqplib';
+import type * as Amqp from 'amqplib';
+import type { ChannelModel, Options, SocketOptions } from 'amqplib';
 import { ConfigurationError, KindlingError } from '../../lib/index.js';
+import { loadOptional } from '../optional.js';
 import { redact, safeError } from '../redact.js';
+import type { RabbitMQConnectionOptions } from './options.js';
 
-/**
- * How to reach RabbitMQ: a `url` (`amqp://user:password@host:5672/vhost`, `amqps://` for TLS) or
- * its parts. The password (in `password` or the URL) never appears in Kindling's messages or
- * events.
- */
-export interface RabbitMQConnectionOptions {
-  /** The broker's URL; its parts below, when also given, win. */
-  readonly url?: string;
-  /** Default `127.0.0.1`. */
-  readonly hostname?: string;
-  /** Default 5672 (5671 with `tls`). */
-  readonly port?: number;
-  /** Default `/`. */
-  readonly vhost?: string;
-  /** Default `guest` (which RabbitMQ accepts only from the same machine). */
-  readonly username?: string;
-  readonly password?: string;
-  /**
-   * TLS settings (`ca`, `cert`, `key`, `servername`, `rejectUnauthorized`, ...), passed to Node's
-   * `tls.connect`; giving them connects with `amqps`.
-   */
-  readonly tls?: TlsOptions;
-  /**
-   * The SASL mechanism: `PLAIN` (default), `AMQPLAIN`, or `EXTERNAL` (the TLS client certificate
-   * says who connects; give `tls.cert` and `tls.key`).
-   */
-  readonly sasl?: 'PLAIN' | 'AMQPLAIN' | 'EXTERNAL';
-  /** Heartbeat interval the client asks for, seconds. Default: the broker's (60). */
-  readonly heartbeat?: number;
-  /** Time limit of the TCP (and TLS) connect, ms. Default 10 000. */
-  readonly connectTimeoutMs?: number;
-  /** Any other socket option of amqplib (`keepAlive`, `clientProperties`, ...). */
-  readonly socketOptions?: SocketOptions;
-}
+export type { RabbitMQConnectionOptions } from './options.js';
 
 /** An open connection and a description of where it goes (without credentials), for messages. */
 export interface RabbitMQConnection {
@@ -121,10 +90,15 @@ export function describeTarget(options: RabbitMQConnectionOptions): string {
 }
 
 /**
- * Connects; a failure rejects with a KindlingError that names the target and whose message and
+ * Connects (the first call loads amqplib for `forWhat`, which is named with the install command
+ * when it is missing); a failure rejects with a KindlingError that names the target and whose message and
  * cause hold no secret (retriable, except a refused login).
  */
-export async function openConnection(options: RabbitMQConnectionOptions): Promise<RabbitMQConnection> {
+export async function openConnection(
+  options: RabbitMQConnectionOptions,
+  forWhat: string,
+): Promise<RabbitMQConnection> {
+  const { connect, credentials } = loadOptional<typeof Amqp>('amqplib', forWhat);
   const { connect: settings, target, secrets } = resolve(options);
   const sasl = options.sasl ?? 'PLAIN';
   const user = settings.username ?? 'guest';

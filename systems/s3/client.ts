@@ -2,63 +2,18 @@
  * What the S3 lookup, the S3 output, the S3 text stream and the S3 checkpoint store share: how a
  * client is made from options, `s3://` addresses, and calls retried with back-off.
  */
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import {
-  ConfigurationError,
-  KindlingError,
-  SystemClock,
-  retry,
-  type BackoffPolicy,
-  type Clock,
-} from '../../lib/index.js';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import { ConfigurationError, KindlingError, SystemClock, retry } from '../../lib/index.js';
+import { nodeHttpHandler } from '../aws/http-handler.js';
+import type { S3Connection, S3ConnectionOptions } from './options.js';
+import { s3Sdk } from './sdk.js';
+
+export type { S3Connection, S3ConnectionOptions } from './options.js';
 
 /**
- * How to reach S3 (or MinIO, Ceph, R2...). Give a ready `client`, or the settings to make one.
- * Credentials are never logged by Kindling; leave them out to use the AWS SDK's default provider
- * chain (environment, profile, instance role).
+ * Checks the options and makes the connection they describe; throws ConfigurationError (also
+ * when the SDK, loaded by the first call, is not installed: `what` is named with the command).
  */
-export interface S3ConnectionOptions {
-  /** A client to use as it is (its settings win over every other connection field). */
-  readonly client?: S3Client;
-  /** The region, e.g. `eu-west-1`. Default: the SDK's (`AWS_REGION`, profile). */
-  readonly region?: string;
-  /** Another endpoint, e.g. `http://127.0.0.1:9000` for MinIO. */
-  readonly endpoint?: string;
-  /** Address buckets as `endpoint/bucket/key` (needed by MinIO). Default true. */
-  readonly forcePathStyle?: boolean;
-  /** Access key and secret (and session token); default: the SDK's provider chain. */
-  readonly credentials?: S3ClientConfig['credentials'];
-  /**
-   * Any other client setting (TLS: `requestHandler: new NodeHttpHandler({ httpsAgent })`,
-   * checksums, a logger). The SDK's own retries are off (`maxAttempts: 1`) unless set here:
-   * Kindling retries with `backoff`/`maxAttempts` below.
-   */
-  readonly clientConfig?: S3ClientConfig;
-  /** Time limit of one call, ms. Default 30 000. */
-  readonly requestTimeoutMs?: number;
-  /** Attempts in all for a call, the first included. Default 5. */
-  readonly maxAttempts?: number;
-  /** How retries back off. Default: 100 ms doubling up to 5 s, with jitter. */
-  readonly backoff?: BackoffPolicy;
-  /** The clock retries wait on. Default: system time (the wait is for the server, not for batches). */
-  readonly clock?: Pick<Clock, 'sleep'>;
-}
-
-/** A client and how to call it: what every S3 connector holds. */
-export interface S3Connection {
-  readonly client: S3Client;
-  /** Whether the connector made the client (and destroys it on close). */
-  readonly owned: boolean;
-  readonly requestTimeoutMs: number;
-  readonly maxAttempts: number;
-  readonly backoff: BackoffPolicy;
-  readonly clock: Pick<Clock, 'sleep'>;
-  /** Told of each failed attempt that will be tried again (for `connectorError` events). */
-  onRetry?: (message: string, error: unknown, retryIn: number) => void;
-}
-
-/** Checks the options and makes the connection they describe; throws ConfigurationError. */
 export function connectS3(what: string, options: S3ConnectionOptions): S3Connection {
   checkConnectionOptions(what, options);
   const backoff = { initialDelay: 100, maxDelay: 5000, ...options.backoff };
@@ -69,11 +24,12 @@ export function connectS3(what: string, options: S3ConnectionOptions): S3Connect
     clock: options.clock ?? new SystemClock(),
   };
   if (options.client) return { client: options.client, owned: false, ...common };
-  const config: S3ClientConfig = {
-    requestHandler: new NodeHttpHandler(),
+  const { S3Client } = s3Sdk(what);
+  const config: S3Sdk.S3ClientConfig = {
+    requestHandler: nodeHttpHandler(what),
     maxAttempts: 1,
     forcePathStyle: options.forcePathStyle ?? true,
-    ...options.clientConfig,
+    ...(options.clientConfig as S3Sdk.S3ClientConfig | undefined),
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),

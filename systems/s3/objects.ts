@@ -2,14 +2,12 @@
  * The few S3 calls the connectors make, each retried through `s3Call`: list a prefix, read an
  * object, write one, delete some.
  */
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
 import { KindlingError } from '../../lib/index.js';
 import { s3Call, type S3Connection } from './client.js';
+import { s3Client, s3Sdk } from './sdk.js';
+
+/** The SDK's command classes (already loaded: a connection was made with the SDK). */
+const commands = (): ReturnType<typeof s3Sdk> => s3Sdk('the S3 connectors');
 
 /** One object of a listing. */
 export interface S3ObjectInfo {
@@ -33,8 +31,8 @@ export async function listObjects(
   let token: string | undefined;
   do {
     const page = await s3Call(conn, `listing s3://${bucket}/${prefix}`, (abortSignal) =>
-      conn.client.send(
-        new ListObjectsV2Command({
+      s3Client(conn).send(
+        new (commands().ListObjectsV2Command)({
           Bucket: bucket,
           Prefix: prefix,
           ...(token === undefined ? {} : { ContinuationToken: token }),
@@ -64,7 +62,9 @@ export async function getObject(
 ): Promise<{ readonly data: Uint8Array; readonly etag: string } | undefined> {
   try {
     return await s3Call(conn, `reading s3://${bucket}/${key}`, async (abortSignal) => {
-      const out = await conn.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
+      const out = await s3Client(conn).send(new (commands().GetObjectCommand)({ Bucket: bucket, Key: key }), {
+        abortSignal,
+      });
       if (!out.Body) throw new KindlingError(`s3://${bucket}/${key} has no body`);
       return { data: await out.Body.transformToByteArray(), etag: out.ETag ?? '' };
     });
@@ -89,8 +89,8 @@ export async function putObject(
   contentType = 'application/octet-stream',
 ): Promise<void> {
   await s3Call(conn, `writing s3://${bucket}/${key}`, (abortSignal) =>
-    conn.client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    s3Client(conn).send(
+      new (commands().PutObjectCommand)({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
       { abortSignal },
     ),
   );
@@ -110,8 +110,8 @@ export async function deleteObjects(
   for (let i = 0; i < keys.length; i += 1000) {
     const chunk = keys.slice(i, i + 1000);
     const out = await s3Call(conn, `deleting ${chunk.length} objects in s3://${bucket}`, (abortSignal) =>
-      conn.client.send(
-        new DeleteObjectsCommand({
+      s3Client(conn).send(
+        new (commands().DeleteObjectsCommand)({
           Bucket: bucket,
           Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
         }),

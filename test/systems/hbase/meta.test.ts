@@ -6,8 +6,10 @@
 import test from 'ava';
 import { KindlingError } from '../../../lib/index.js';
 import { toKindlingError } from '../../../systems/hbase/errors.js';
-import { RegionInfo, ScanRequest, type LibraryRow } from '../../../systems/hbase/library.js';
+import { hbaseLibrary, type LibraryRow } from '../../../systems/hbase/library.js';
 import { metaScanRequest, pickRegion } from '../../../systems/hbase/meta.js';
+
+const { RegionInfo, ScanRequest } = hbaseLibrary('the test');
 
 interface RegionFields {
   table?: string;
