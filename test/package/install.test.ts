@@ -241,11 +241,23 @@ test.serial('npx kindling: --help, replay --help, and a demo that ends by itself
   t.is(replay.code, 0, shown(replay));
   t.regex(replay.stdout, /^Usage: kindling replay \[options\] <file>/m);
   // Port 0: a free port, as other jobs on this machine may hold the default 4040.
-  const demo = await run(
-    'npx',
-    ['--no-install', 'kindling', 'demo', '--duration', '5', '--port', '0'],
-    project,
-  );
+  const demoArgs = ['--no-install', 'kindling', 'demo', '--duration', '5', '--port', '0'];
+  // The demo scores sentiment with natural. Where natural is an optional peer dependency, a
+  // project without it is told how to install it; installed, the demo runs.
+  const manifest = JSON.parse(
+    await readFile(join(project, 'node_modules/kindling/package.json'), 'utf8'),
+  ) as {
+    peerDependencies?: Record<string, string>;
+  };
+  const natural = manifest.peerDependencies?.['natural'];
+  if (natural !== undefined) {
+    const without = await run('npx', demoArgs, project);
+    t.not(without.code, 0, shown(without));
+    t.regex(`${without.stdout}${without.stderr}`, /npm install natural@/, shown(without));
+    const install = await run('npm', ['install', `natural@${natural}`, ...npmFlags], project, 300_000);
+    t.is(install.code, 0, shown(install));
+  }
+  const demo = await run('npx', demoArgs, project);
   t.is(demo.code, 0, shown(demo));
   t.regex(demo.stdout, /^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/m);
   t.true(
