@@ -161,16 +161,28 @@ function received({ out, failures, finishedAt: _, ...rest }: SentSliceResult): S
 }
 
 /**
+ * An error's name and message. A DOMException sent from a worker (the `DataCloneError` of a
+ * result that cannot be cloned, on Node 22 and later) arrives as an Error whose name and message
+ * are only in the first line of its stack (`DataCloneError: () => 1 could not be cloned.`).
+ */
+function nameAndMessage(error: Error): { name: string; message: string } {
+  const first = /^(\w+): (.*)/.exec(error.stack ?? '');
+  return error.message === '' && first
+    ? { name: first[1] as string, message: first[2] as string }
+    : { name: error.name, message: error.message };
+}
+
+/**
  * A slice that a worker could not run: a record could not be cloned to it, or the thread died.
- * A result that cannot be cloned kills the thread with an error that cannot be sent either, so
- * a failure without an Error is most often that.
+ * A result that cannot be cloned kills the thread with an error that cannot be sent either on
+ * Node 20, so a failure without an Error is most often that.
  */
 function workerFailure(error: unknown, which: string): KindlingError {
   const CLONE = 'records and results cross threads by structured clone: no functions, symbols or streams';
-  const why =
-    error instanceof Error
-      ? `${error.message}${error.name === 'DataCloneError' ? `; ${CLONE}` : ''}`
-      : `the thread ended without an error it could send, most often over a result that cannot be cloned (${CLONE})`;
+  const sent = error instanceof Error ? nameAndMessage(error) : undefined;
+  const why = sent
+    ? `${sent.message}${sent.name === 'DataCloneError' ? `; ${CLONE}` : ''}`
+    : `the thread ended without an error it could send, most often over a result that cannot be cloned (${CLONE})`;
   return new KindlingError(`${which} failed on a worker thread: ${why}`, {
     cause: error,
   });
