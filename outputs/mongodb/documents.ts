@@ -10,6 +10,7 @@ export type MongoId = Key | MongoObjectId | Date;
 
 /** A document the server refused, with its key and the server's error. */
 export interface RejectedDocument {
+  /** The document's key: its `_id`, the record's key as the output wrote it. */
   readonly id: MongoId;
   /** The document that was refused (without `_id`). */
   readonly document: MongoDocument;

@@ -6,8 +6,11 @@
 
 /** Access keys, as the SDK's `AwsCredentialIdentity`. */
 export interface AwsCredentials {
+  /** The access key id (`AKIA...`, or `ASIA...` for temporary credentials). */
   readonly accessKeyId: string;
+  /** The secret access key; never in Kindling's messages or events. */
   readonly secretAccessKey: string;
+  /** The session token of temporary credentials (STS); absent for long-term keys. */
   readonly sessionToken?: string;
   /** When temporary credentials expire (the SDK then asks the provider again). */
   readonly expiration?: Date;
@@ -18,10 +21,12 @@ export type AwsCredentialsOption = AwsCredentials | (() => Promise<AwsCredential
 
 /**
  * A client of the AWS SDK v3 (an `S3Client`, a `KinesisClient`) given ready-made: Kindling sends
- * its commands with `send` and leaves it open.
+ * its commands with `send` and leaves it open (it destroys only the clients it made).
  */
 export interface AwsSdkClient {
+  /** Sends one command (`GetObjectCommand`, `PutRecordsCommand`, ...) and resolves with its output. */
   send(command: never, options?: never): Promise<unknown>;
+  /** Closes the client's connections; Kindling calls it only on a client it made itself. */
   destroy(): void;
 }
 

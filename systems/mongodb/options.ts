@@ -9,8 +9,11 @@ import type { BackoffPolicy, Clock } from '../../lib/index.js';
  * so that its declarations need no driver; the connectors check that it is a MongoClient).
  */
 export interface MongoDriverClient {
+  /** Connects (the driver's `MongoClient.connect`): before the first call, and after a failed connect. */
   connect(): Promise<unknown>;
+  /** Closes the client's connections; Kindling calls it only on a client it made itself. */
   close(): Promise<void>;
+  /** The driver's `Db` of that name, from which the connector takes its collection. */
   db(name: string): unknown;
 }
 
@@ -55,6 +58,8 @@ export interface MongoDocument {
 
 /** A BSON `ObjectId` of the `mongodb` package (the shape of it Kindling names). */
 export interface MongoObjectId {
+  /** The BSON type tag the driver sets on every ObjectId. */
   readonly _bsontype: 'ObjectId';
+  /** The id as 24 hexadecimal characters. */
   toHexString(): string;
 }

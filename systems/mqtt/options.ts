@@ -12,13 +12,21 @@ export type MqttClientSettings = object;
 
 /** MQTT 5 properties of a published message (mqtt's `IPublishPacket['properties']`). */
 export interface MqttPublishProperties {
+  /** True when the publisher says the payload is UTF-8 text (Payload Format Indicator 1). */
   payloadFormatIndicator?: boolean;
+  /** Seconds the broker keeps the message for subscribers before dropping it (Message Expiry Interval). */
   messageExpiryInterval?: number;
+  /** A number standing for the topic on this connection, instead of its name (Topic Alias). */
   topicAlias?: number;
+  /** The topic a reply should be published to, in request/response (Response Topic). */
   responseTopic?: string;
+  /** Bytes the requester set to match a reply to its request (Correlation Data). */
   correlationData?: Buffer;
+  /** The publisher's own name/value pairs (User Property); a name sent several times has an array. */
   userProperties?: { [name: string]: string | string[] };
+  /** The identifiers of the subscriptions the message matched, for subscriptions made with one. */
   subscriptionIdentifier?: number | number[];
+  /** The payload's MIME type, as the publisher gave it (Content Type), e.g. `application/json`. */
   contentType?: string;
 }
 
@@ -33,7 +41,9 @@ export interface MqttConnectionOptions {
   readonly hostname?: string;
   /** Default 1883 (8883 with `tls`). */
   readonly port?: number;
+  /** The user name sent in CONNECT; default none (or the URL's). */
   readonly username?: string;
+  /** The password sent in CONNECT (or the URL's); never in Kindling's messages or events. */
   readonly password?: string;
   /**
    * TLS settings (`ca`, `cert`, `key`, `servername`, `rejectUnauthorized`, ...); giving them

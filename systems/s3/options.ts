@@ -43,9 +43,13 @@ export interface S3Connection {
   readonly client: AwsSdkClient;
   /** Whether the connector made the client (and destroys it on close). */
   readonly owned: boolean;
+  /** Time limit of one call, ms (the option's value, or 30 000). */
   readonly requestTimeoutMs: number;
+  /** Attempts in all for a call, the first included (the option's value, or 5). */
   readonly maxAttempts: number;
+  /** How retries back off: the option's policy over 100 ms doubling up to 5 s. */
   readonly backoff: BackoffPolicy;
+  /** The clock retries wait on. */
   readonly clock: Pick<Clock, 'sleep'>;
   /** Told of each failed attempt that will be tried again (for `connectorError` events). */
   onRetry?: (message: string, error: unknown, retryIn: number) => void;
