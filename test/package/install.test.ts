@@ -1,9 +1,10 @@
 /**
  * Kindling as a new user gets it: `npm pack` (its prepack builds dist/), then `npm install` of the
  * tarball in a fresh project under the system's temporary folder, with no TypeScript tooling, and
- * there: a plain-node ES module job on a ManualClock, `require('kindling')`, a TypeScript consumer
- * checked with `tsc --init`'s settings and `skipLibCheck: false`, the `kindling` bin, and a
- * connector whose client is not installed. One pack and one install serve every test (they run
+ * there: a plain-node ES module job on a ManualClock, worker threads and the dashboard's files
+ * loaded from dist, `require('kindling')`, a TypeScript consumer checked with `tsc --init`'s
+ * settings and `skipLibCheck: false`, the `kindling` bin, and a connector whose client is not
+ * installed. One pack and one install serve every test (they run
  * serially); the sizes measured are in the test log. The demo runs in real time by nature; no
  * test asserts a duration.
  */
@@ -128,6 +129,57 @@ await ssc.stop();
   t.is(job.code, 0, shown(job));
   t.is(job.stdout, 'batch 1000: [["a",1],["b",2]]\nbatch 2000: [["c",1]]\n', shown(job));
 });
+
+test.serial(
+  'files the package loads at run time are found from dist: worker threads, the dashboard',
+  async (t) => {
+    await writeFile(join(project, 'words.mjs'), "export const words = (line) => line.split(' ');\n");
+    await writeFile(
+      join(project, 'parallel.mjs'),
+      `import { ManualClock, StreamingContext, seconds, workerTask } from 'kindling';
+
+const clock = new ManualClock();
+const ssc = new StreamingContext({ batchInterval: seconds(1), clock, workers: 2 });
+ssc
+  .queueStream([['a b', 'b c', 'c c']])
+  .parallel(workerTask(new URL('./words.mjs', import.meta.url), 'words', { kind: 'flatMap' }))
+  .countByValue()
+  .foreachBatch((pairs, time) => console.log(\`batch \${time}: \${JSON.stringify([...pairs].sort())}\`));
+await ssc.start();
+await clock.advance(seconds(1));
+await ssc.stop();
+`,
+    );
+    const parallel = await run(process.execPath, ['parallel.mjs'], project);
+    t.is(parallel.code, 0, shown(parallel));
+    t.is(parallel.stdout, 'batch 1000: [["a",1],["b",2],["c",3]]\n', shown(parallel));
+
+    await writeFile(
+      join(project, 'dashboard.mjs'),
+      `import { ManualClock, StreamingContext, seconds } from 'kindling';
+import { dashboard } from 'kindling/outputs';
+
+const ssc = new StreamingContext({ batchInterval: seconds(1), clock: new ManualClock() });
+const board = dashboard(ssc, { port: 0 });
+board.panel(ssc.queueStream([[1]]).count(), 'count');
+await ssc.start();
+const url = await board.url();
+for (const path of ['', 'dashboard.js', 'vendor/uPlot.iife.min.js']) {
+  const response = await fetch(new URL(path, url));
+  console.log(\`/\${path} \${response.status} \${(await response.text()).length > 0 ? 'with a body' : 'empty'}\`);
+}
+await ssc.stop();
+`,
+    );
+    const served = await run(process.execPath, ['dashboard.mjs'], project);
+    t.is(served.code, 0, shown(served));
+    t.is(
+      served.stdout,
+      '/ 200 with a body\n/dashboard.js 200 with a body\n/vendor/uPlot.iife.min.js 200 with a body\n',
+      shown(served),
+    );
+  },
+);
 
 test.serial("require('kindling') and its subpaths work from CommonJS", async (t) => {
   await writeFile(
