@@ -1,24 +1,29 @@
 /**
- * Runs a Jupyter notebook's TypeScript code cells the way the tslab kernel would, top to bottom
- * in one module, and splits what they print back into one text per cell. The notebook test
- * compares those texts with the outputs saved in the notebook, so a notebook's shown outputs are
- * always what its code prints today.
+ * Runs a Jupyter notebook in Jupyter with the TypeScript kernel tslab (`scripts/jupyter.ts`:
+ * nbconvert, pinned, with the project's kernelspec) and gives back what each code cell printed.
+ * The notebook test compares those texts with the outputs saved in the notebook, so a notebook's
+ * shown outputs are always what its code prints today, in the kernel its users run.
  *
  *   npx tsx test/helpers/notebook.ts notebooks/NAME.ipynb           prints each cell's output
  *   npx tsx test/helpers/notebook.ts --write notebooks/NAME.ipynb   saves them into the notebook
  */
-import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { executeNotebook, installJupyterKernel } from '../../scripts/jupyter.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MARK = '\u241ecell\u241e';
+
+interface NotebookOutput {
+  output_type?: string;
+  name?: string;
+  text?: string | string[];
+}
 
 interface NotebookCell {
   cell_type: 'code' | 'markdown' | 'raw';
   source: string | string[];
-  outputs?: unknown[];
+  outputs?: NotebookOutput[];
   execution_count?: number | null;
   metadata?: Record<string, unknown>;
 }
@@ -41,10 +46,9 @@ export interface CellRun {
 
 const text = (source: string | string[]): string => (Array.isArray(source) ? source.join('') : source);
 
-/** The stdout text saved in a cell's outputs (stream outputs to stdout only). */
-function savedOutput(cell: NotebookCell): string {
+/** What a cell printed on stdout, as its outputs hold it (Jupyter splits it into several). */
+function stdoutOf(cell: NotebookCell): string {
   return (cell.outputs ?? [])
-    .map((output) => output as { output_type?: string; name?: string; text?: string | string[] })
     .filter((output) => output.output_type === 'stream' && output.name === 'stdout')
     .map((output) => text(output.text ?? ''))
     .join('');
@@ -55,46 +59,28 @@ export async function readNotebook(path: string): Promise<Notebook> {
 }
 
 /**
- * Runs the notebook's code cells in one child process (`node --import tsx`), from a module placed
- * inside the package so that `import ... from 'kindling'` resolves as it does for a user.
+ * Runs every cell of the notebook in Jupyter (tslab), as `jupyter nbconvert --execute` does
+ * (installing what it needs on first use, and building `dist/` when stale); rejects with the
+ * failing cell and its error.
  */
-export async function runNotebook(path: string, timeoutMs = 90_000): Promise<CellRun[]> {
-  const notebook = await readNotebook(path);
-  const code = notebook.cells
-    .map((cell, index) => ({ cell, index }))
-    .filter(({ cell }) => cell.cell_type === 'code');
-  const module = code
-    .map(({ cell }) => `console.log(${JSON.stringify(MARK)});\n${text(cell.source)}\n`)
-    .join('');
-  const dir = join(root, 'test-artifacts', 'notebooks');
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${relative(join(root, 'notebooks'), path).replace(/[\\/]/g, '_')}.ts`);
-  await writeFile(file, module);
-  try {
-    const stdout = await new Promise<string>((done, fail) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', file],
-        { cwd: dirname(path), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
-        (error, out, err) => {
-          if (error) fail(new Error(`${path} failed: ${error.message}\n${err}`));
-          else done(out);
-        },
-      );
-    });
-    const parts = stdout.split(`${MARK}\n`).slice(1);
-    if (parts.length !== code.length) {
-      throw new Error(`${path}: expected output of ${code.length} cells, got ${parts.length}`);
-    }
-    return code.map(({ cell, index }, i) => ({
-      index,
-      source: text(cell.source),
-      printed: parts[i] as string,
-      saved: savedOutput(cell),
-    }));
-  } finally {
-    await rm(file, { force: true });
-  }
+export async function runNotebook(path: string): Promise<CellRun[]> {
+  await installJupyterKernel();
+  const out = join(root, 'test-artifacts', 'notebooks', basename(path));
+  await rm(out, { force: true });
+  await executeNotebook(path, out);
+  const [saved, executed] = await Promise.all([readNotebook(path), readNotebook(out)]);
+  return saved.cells.flatMap((cell, index) =>
+    cell.cell_type === 'code'
+      ? [
+          {
+            index,
+            source: text(cell.source),
+            printed: stdoutOf(executed.cells[index] as NotebookCell),
+            saved: stdoutOf(cell),
+          },
+        ]
+      : [],
+  );
 }
 
 /** Saves each code cell's printed text as its output, numbering the cells as a kernel would. */

@@ -1,15 +1,24 @@
 /**
- * Every notebook under `notebooks/` runs top to bottom, uses only the public API, and shows the
- * outputs its code prints today (refresh them with `npx tsx test/helpers/notebook.ts --write FILE`).
+ * Every notebook under `notebooks/` runs top to bottom in Jupyter with the tslab kernel (as its
+ * users run it: `kindling` imported as an installed package, compiled by tslab's own TypeScript
+ * settings), uses only the public API, and shows the outputs its code prints today (refresh them
+ * with `npm run notebooks`). The first run installs Jupyter and tslab under `.cache/` (see
+ * `scripts/jupyter.ts`) and builds `dist/` when a source is newer than it.
  */
 import test from 'ava';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installJupyterKernel } from '../../scripts/jupyter.js';
 import { readNotebook, runNotebook } from '../helpers/notebook.js';
 
 const dir = fileURLToPath(new URL('../../notebooks/', import.meta.url));
 const notebooks = readdirSync(dir).filter((name) => name.endsWith('.ipynb'));
+
+test.before('Jupyter, tslab and a built kindling', async (t) => {
+  t.timeout(10 * 60_000, 'a first install of Jupyter and tslab, and a build');
+  await installJupyterKernel();
+});
 
 test('there are notebooks to check', (t) => {
   t.true(notebooks.length >= 2, `notebooks found: ${notebooks.join(', ')}`);
@@ -35,7 +44,7 @@ for (const name of notebooks) {
     }
   });
 
-  test(`${name} runs and prints the outputs saved in it`, async (t) => {
+  test(`${name} runs in Jupyter (tslab) and prints the outputs saved in it`, async (t) => {
     const runs = await runNotebook(path);
     t.true(
       runs.some((run) => run.saved.trim() !== ''),
