@@ -11,10 +11,12 @@
  * @example
  * npx kindling demo --duration 30 --port 4041
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { describeError } from '../lib/index.js';
 import { processIo, replayCommand, type CliIo } from '../receivers/twitter/cli.js';
+import { installCommand } from '../systems/optional.js';
 
 /** The flags of `kindling demo`, as commander parses them. */
 interface DemoFlags {
@@ -40,6 +42,16 @@ function port(value: string): number {
   return n;
 }
 
+/** Whether `name` resolves from here (an optional peer dependency the user may not have installed). */
+function installed(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The `demo` command: the showcase on the bundled sample, with windows short enough to report
  * within seconds (10 s, sliding every 2 s). The showcase and its connectors load only when it runs.
@@ -57,6 +69,14 @@ function demoCommand(): Command {
     .option('--port <port>', 'the dashboard port on 127.0.0.1 (0: any free port)', port, 4040)
     .option('--no-dashboard', 'do not serve the dashboard')
     .action(async (flags: DemoFlags) => {
+      if (!installed('natural')) {
+        // Said before anything starts, rather than as the first batch's failure.
+        console.error(
+          `kindling demo scores sentiment with the package 'natural', which is not installed: install it with \`${installCommand('natural')}\``,
+        );
+        process.exitCode = 2;
+        return;
+      }
       const { main } = await import('../examples/tweets/main.js');
       process.exitCode = await main({
         ...(flags.duration === undefined ? {} : { duration: flags.duration }),
