@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from '../../lib/index.js';
 import { HBaseAdapter, type HBaseConnectionOptions } from './adapter.js';
+import { hbaseLibrary } from './library.js';
 
 /**
  * Where the lookup and the output connect: connection options (a new connection, closed with
@@ -24,11 +25,17 @@ export function openConnection(connection: HBaseConnection): { adapter: HBaseAda
 
 const TABLE = /^([a-zA-Z0-9_.-]+:)?[a-zA-Z0-9_.-]+$/;
 
-/** Checks what the HBase lookup and output share; throws a ConfigurationError naming the fix. */
+/**
+ * Checks what the HBase lookup and output share, and loads hbase-rpc-client; throws a
+ * ConfigurationError naming the fix.
+ */
 export function checkHBaseOptions(
   what: string,
   options: HBaseConnection & { table: string; columns: Readonly<Record<string, string>> },
 ): void {
+  // The connector's first use: its client library is loaded now, so that a missing one fails
+  // where the connector is made, with the install command.
+  hbaseLibrary(what);
   if (!('adapter' in options)) {
     if (typeof options.zookeeper !== 'string' || !/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/.test(options.zookeeper)) {
       throw new ConfigurationError(

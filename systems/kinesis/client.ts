@@ -4,7 +4,7 @@
  */
 import type * as KinesisSdk from '@aws-sdk/client-kinesis';
 import { ConfigurationError } from '../../lib/index.js';
-import { nodeHttpHandler } from '../aws/http-handler.js';
+import { httpHandlerLibrary, nodeHttpHandler } from '../aws/http-handler.js';
 import { loadOptional } from '../optional.js';
 import type { KinesisConnectionOptions } from './options.js';
 
@@ -39,8 +39,15 @@ export function createKinesisClient(
   return { client: new KinesisClient(config), owned: true };
 }
 
-/** Checks the connection options of `what` (a receiver's or output's name); throws ConfigurationError. */
+/**
+ * Checks the connection options of `what` (a receiver's or output's name), and loads the SDK;
+ * throws ConfigurationError.
+ */
 export function checkConnectionOptions(what: string, options: KinesisConnectionOptions): void {
+  // The connector's first use: its client library is loaded now, so that a missing one fails
+  // where the connector is made, with the install command.
+  kinesisSdk(what);
+  httpHandlerLibrary(what);
   const timeout = options.requestTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new ConfigurationError(`${what}: requestTimeoutMs must be a positive number of ms, got ${timeout}`);

@@ -37,8 +37,14 @@ export interface MongoConnection {
   connecting: Promise<void> | undefined;
 }
 
-/** Checks the connection options of `what` (a lookup's or output's name); throws ConfigurationError. */
+/**
+ * Checks the connection options of `what` (a lookup's or output's name), and loads the driver;
+ * throws ConfigurationError.
+ */
 export function checkConnectionOptions(what: string, options: MongoConnectionOptions): void {
+  // The connector's first use: its client library is loaded now, so that a missing one fails
+  // where the connector is made, with the install command.
+  mongodb(what);
   if (options.client === undefined) {
     if (typeof options.url !== 'string' || !/^mongodb(\+srv)?:\/\//.test(options.url)) {
       throw new ConfigurationError(

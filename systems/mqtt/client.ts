@@ -11,8 +11,19 @@ import type { MqttConnectionOptions } from './options.js';
 
 export type { MqttConnectionOptions } from './options.js';
 
-/** Checks the connection options of `what` (a receiver's or output's name); throws ConfigurationError. */
+/** The `mqtt` library, loaded on the first call; `forWhat` names who needs it in the error. */
+export function mqttLibrary(forWhat: string): typeof Mqtt {
+  return loadOptional<typeof Mqtt>('mqtt', forWhat);
+}
+
+/**
+ * Checks the connection options of `what` (a receiver's or output's name), and loads `mqtt`;
+ * throws ConfigurationError.
+ */
 export function checkConnectionOptions(what: string, options: MqttConnectionOptions): void {
+  // The connector's first use: its client library is loaded now, so that a missing one fails
+  // where the connector is made, with the install command.
+  mqttLibrary(what);
   if (options.url !== undefined) {
     let url: URL;
     try {
@@ -82,7 +93,7 @@ export function openClient(
   settings: IClientOptions,
   prepare?: (client: MqttClient) => void,
 ): Promise<MqttClient> {
-  const { connect } = loadOptional<typeof Mqtt>('mqtt', forWhat);
+  const { connect } = mqttLibrary(forWhat);
   const { url, secrets } = resolve(options);
   const given = options.url === undefined ? undefined : new URL(options.url);
   const username = options.username ?? (given?.username ? decodeURIComponent(given.username) : undefined);

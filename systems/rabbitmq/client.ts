@@ -11,14 +11,25 @@ import type { RabbitMQConnectionOptions } from './options.js';
 
 export type { RabbitMQConnectionOptions } from './options.js';
 
+/** amqplib, loaded on the first call; `forWhat` names who needs it in the error. */
+export function amqplib(forWhat: string): typeof Amqp {
+  return loadOptional<typeof Amqp>('amqplib', forWhat);
+}
+
 /** An open connection and a description of where it goes (without credentials), for messages. */
 export interface RabbitMQConnection {
   readonly model: ChannelModel;
   readonly target: string;
 }
 
-/** Checks the connection options of `what` (a receiver's or output's name); throws ConfigurationError. */
+/**
+ * Checks the connection options of `what` (a receiver's or output's name), and loads amqplib;
+ * throws ConfigurationError.
+ */
 export function checkConnectionOptions(what: string, options: RabbitMQConnectionOptions): void {
+  // The connector's first use: its client library is loaded now, so that a missing one fails
+  // where the connector is made, with the install command.
+  amqplib(what);
   if (options.url !== undefined) {
     let url: URL;
     try {
@@ -98,7 +109,7 @@ export async function openConnection(
   options: RabbitMQConnectionOptions,
   forWhat: string,
 ): Promise<RabbitMQConnection> {
-  const { connect, credentials } = loadOptional<typeof Amqp>('amqplib', forWhat);
+  const { connect, credentials } = amqplib(forWhat);
   const { connect: settings, target, secrets } = resolve(options);
   const sasl = options.sasl ?? 'PLAIN';
   const user = settings.username ?? 'guest';
