@@ -69,12 +69,30 @@ async function once(stamp: string, inputs: readonly string[], install: () => Pro
   writeFileSync(stamp, digest);
 }
 
+/**
+ * `python3 -m venv`. Debian's own python3 has the module only with its package python3-venv,
+ * which is installed then (as root, as on the project's machines) and the venv made again.
+ */
+async function makeVenv(): Promise<void> {
+  try {
+    await run('python3', ['-m', 'venv', venv]);
+  } catch (error) {
+    if (!existsSync('/usr/bin/apt-get')) throw error;
+    console.log('[jupyter] python3 -m venv failed: installing the Debian package python3-venv');
+    rmSync(venv, { recursive: true, force: true });
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    await exec('apt-get', ['update'], { env });
+    await exec('apt-get', ['install', '-y', '--no-install-recommends', 'python3-venv'], { env });
+    await run('python3', ['-m', 'venv', venv]);
+  }
+}
+
 /** nbconvert (with jupyter_client and nbclient) in `.cache/jupyter/venv`. */
 async function installJupyter(): Promise<void> {
   const requirements = join(pins, 'requirements.txt');
   await once(join(venv, '.kindling-installed'), [requirements], async () => {
     rmSync(venv, { recursive: true, force: true });
-    await run('python3', ['-m', 'venv', venv]);
+    await makeVenv();
     await run(join(venv, 'bin', 'pip'), [
       'install',
       '--quiet',
