@@ -4,8 +4,12 @@
  */
 import { Node, asBatchError } from '../node.js';
 
-/** The user's function of an output operation. */
-export type BatchFunction<T> = (records: T[], time: number) => void | Promise<void>;
+/**
+ * The user's function of an output operation, given a batch's records and its time (ms). A
+ * promise it returns is awaited before the batch counts as output; any other value it returns is
+ * ignored, so an arrow whose body is an expression (`(b) => report.set(k, b)`) fits.
+ */
+export type BatchFunction<T> = (records: T[], time: number) => unknown;
 
 /** An output operation: one job per batch time at which its parent has a batch. */
 export class OutputNode<T> extends Node<never> {
