@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import type { BackpressureOptions } from './rate/rate-controller.js';
 import type { WriteAheadLogOption } from './receiver/tracker.js';
 import type { BackoffPolicy } from './retry.js';
+import type { SqlEngineOptions } from './sql/engine.js';
 import type { CheckpointStore, Clock } from './types.js';
 
 /** Options of a {@link StreamingContext}. */
@@ -106,6 +107,16 @@ export interface StreamingContextOptions {
    * stage, closed by `stop()`. Default: none; parallel stages then run inline, with the same results.
    */
   readonly workers?: WorkersOption;
+  /**
+   * The SQL engine of `stream.sql` and `ssc.sql`, one in-process DuckDB per context, opened at
+   * `start()` when the graph has a sql operator and closed by `stop()`: `memoryLimit` (DuckDB's
+   * `memory_limit`, e.g. `'512MB'`; default 80 % of RAM), `threads`, `tempDirectory` (where it
+   * spills), `bigint` (how BIGINT and HUGEINT come back: `'number'`, the default, or `'bigint'`).
+   *
+   * @example
+   * new StreamingContext({ batchInterval: seconds(1), sql: { memoryLimit: '512MB', threads: 2 } });
+   */
+  readonly sql?: SqlEngineOptions;
 }
 
 /** Options shared by receiver-based inputs. */

@@ -10,12 +10,15 @@ import { ConfigurationError } from './errors.js';
 import { DStreamGraph } from './graph.js';
 import { wrap, type DStream } from './dstream/dstream.js';
 import type { InputNode } from './dstream/inputs/input.js';
+import type { Node } from './dstream/node.js';
 import { QueueNode, type QueueStreamOptions } from './dstream/inputs/queue-stream.js';
 import { ReceiverInputNode } from './dstream/inputs/receiver-stream.js';
 import { RejectingReceiverInputNode } from './dstream/inputs/rejecting-receiver-stream.js';
 import { isRejectingReceiver, type DeadLetter } from './dstream/dead-letters/dead-letter-log.js';
 import { ContextDeadLettersNode } from './dstream/dead-letters/dead-letters.js';
 import { UnionNode } from './dstream/operators/union.js';
+import { SqlNode } from './dstream/operators/sql.js';
+import type { SqlQueryOptions } from './sql/engine.js';
 import { ObservableReceiver } from './receiver/observable-receiver.js';
 import type { Receiver } from './receiver/receiver.js';
 import { SocketReceiver, type SocketTextStreamOptions } from './receiver/socket-receiver.js';
@@ -255,6 +258,35 @@ export class StreamingContext {
     if (streams.length === 0) throw new ConfigurationError('union() needs at least one stream');
     for (const s of streams) s.assertContext(this, 'union');
     return wrap(this, new UnionNode<T>(streams.map((s) => s.node)));
+  }
+
+  /**
+   * Runs a SQL query over several streams' batches of the same batch time, each a table named
+   * as in `options.streams` (Spark's `transformWith`, in SQL): see `DStream.sql` for the tables,
+   * schemas, types and errors. The streams must belong to this context and slide alike.
+   *
+   * @example
+   * ssc.sql('SELECT c.user, count(*) AS n FROM clicks c JOIN views v USING (user) GROUP BY c.user', {
+   *   streams: { clicks, views },
+   *   schemas: { clicks: { user: 'VARCHAR' } },
+   * })
+   */
+  sql(query: string, options: SqlQueryOptions): DStream<Record<string, unknown>> {
+    const entries = Object.entries(options?.streams ?? {});
+    if (entries.length === 0) {
+      throw new ConfigurationError('ssc.sql: give at least one stream in options.streams, by table name');
+    }
+    const inputs = entries.map(([table, stream]) => {
+      stream.assertContext(this, 'ssc.sql');
+      const schema = options.schemas?.[table];
+      return { node: stream.node as Node<unknown>, table, ...(schema ? { schema } : {}) };
+    });
+    for (const name of Object.keys(options.schemas ?? {})) {
+      if (!options.streams[name]) {
+        throw new ConfigurationError(`ssc.sql: schemas.${name} names no stream of options.streams`);
+      }
+    }
+    return wrap(this, new SqlNode(inputs, query, options.tables ?? {}));
   }
 
   /**

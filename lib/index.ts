@@ -84,3 +84,17 @@ export { workerTask } from './dstream/parallel/parallel-task.js';
 export type { WorkerTask, WorkerTaskKind } from './dstream/parallel/parallel-task.js';
 export type { ParallelOptions } from './dstream/parallel/parallel.js';
 export type { WorkerPoolOptions, WorkersOption } from './dstream/parallel/worker-pool.js';
+export type {
+  SqlSchema,
+  SqlTable,
+  SqlStreamOptions,
+  SqlQueryOptions,
+  SqlEngineOptions,
+  SqlEngine,
+  SqlEngineModule,
+  SqlSession,
+  SqlSessionSpec,
+  SqlStreamTable,
+  SqlMisfit,
+  SqlBatchResult,
+} from './sql/engine.js';

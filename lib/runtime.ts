@@ -24,6 +24,7 @@ import { ReceiverTracker } from './receiver/tracker.js';
 import { JobGenerator } from './scheduler/job-generator.js';
 import { JobScheduler } from './scheduler/job-scheduler.js';
 import { stopGracefullyOnSignals, stopInOrder } from './shutdown.js';
+import { SqlRuntime } from './sql/sql-runtime.js';
 import type { Clock, StreamingEvent } from './types.js';
 
 /** What a runtime is built from: the context's options, graph, clock, events and logger. */
@@ -49,6 +50,8 @@ export class ContextRuntime {
   readonly waiter: ContextWaiter;
   /** The outputs (see `output.ts`): opened at start, closed at stop. */
   readonly outputs = new OutputSet();
+  /** The SQL engine and sessions of the sql operators (see `sql/sql-runtime.ts`): opened at start, closed at stop. */
+  readonly sql: SqlRuntime;
   private readonly scheduler: JobScheduler;
   private readonly generator: JobGenerator;
   private lifecycle: ContextState = 'initialized';
@@ -64,6 +67,7 @@ export class ContextRuntime {
     this.rateController = new RateController(clock, graph.batchInterval, options.backpressure);
     this.checkpoints = new CheckpointCoordinator(options, { graph, clock, events, logger });
     this.workers = new WorkerPool(options.workers, (message) => logger.error(message));
+    this.sql = new SqlRuntime(options.sql);
     const onBatchDone = (time: number, error: KindlingError | undefined): void => this.batchDone(time, error);
     this.scheduler = new JobScheduler(clock, events, onBatchDone, this.workers.lookahead);
     this.generator = new JobGenerator(clock, graph, this.scheduler, (time, error) =>
@@ -125,6 +129,7 @@ export class ContextRuntime {
       if (this.workers.lookahead > 0) graph.runStagesAhead(stagesThatRunAhead(graph.allNodes()));
       const wal = { option: options.writeAheadLog, checkpointDir: options.checkpointDir };
       await receivers.openLogs({ ...wal, checkpointInterval: this.checkpoints.interval }, recovered?.time);
+      await this.sql.start(graph.allNodes());
       await this.outputs.open();
       for (const input of graph.inputs) {
         await input.start();
@@ -138,6 +143,7 @@ export class ContextRuntime {
         ...started.map((input) => input.stop()),
         this.workers.close(),
         this.closeOutputs('stream'),
+        this.sql.close(),
       ]);
       this.lifecycle = 'stopped';
       this.scheduler.close();
@@ -195,6 +201,11 @@ export class ContextRuntime {
     } else {
       await this.closeOutputs('stream'); // never opened: those that listen from construction stop
     }
+    await this.sql.close().catch((error: unknown) => {
+      const message = `closing the SQL engine failed: ${String(error)}`;
+      this.settings.logger.error(message);
+      this.settings.events.next({ type: 'connectorError', connector: 'sql', message, error });
+    });
     this.lifecycle = 'stopped';
     await this.finish();
   }

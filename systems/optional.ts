@@ -1,8 +1,9 @@
 /**
  * The loader of the optional peer dependencies: each external system's client library (kafkajs,
- * the AWS SDK clients, mongodb, mqtt, amqplib, hbase-rpc-client, natural) is loaded the first time
- * a connector of that system is made, never when `kindling/receivers` (or any entry point) is
- * imported. A library that is not installed fails there with the command that installs it.
+ * the AWS SDK clients, mongodb, mqtt, amqplib, hbase-rpc-client, natural, DuckDB's Node API) is
+ * loaded the first time a connector of that system is made (DuckDB: when a context with SQL
+ * streams starts), never when `kindling/receivers` (or any entry point) is imported. A library
+ * that is not installed fails there with the command that installs it.
  *
  * Loading is synchronous (`require` from Kindling's own location): every one of these libraries
  * ships CommonJS, Node 20.19+ can `require` an ES module without top-level await, and some first
@@ -18,6 +19,7 @@ import { ConfigurationError, KindlingError, describeError } from '../lib/index.j
 export const OPTIONAL_PACKAGES: Readonly<Record<string, string>> = {
   '@aws-sdk/client-kinesis': '^3.1143.0',
   '@aws-sdk/client-s3': '^3.1169.0',
+  '@duckdb/node-api': '^1.5.6-r.1',
   '@smithy/node-http-handler': '^4.14.2',
   amqplib: '^2.3.1',
   'hbase-rpc-client': '^0.1.15',

@@ -16,6 +16,8 @@ import { NarrowNode } from './operators/narrow.js';
 import type { Key } from './operators/pairs.js';
 import { CombineByKeyNode } from './operators/reduce-by-key.js';
 import { UnionNode } from './operators/union.js';
+import { SqlNode } from './operators/sql.js';
+import type { SqlStreamOptions } from '../sql/engine.js';
 import { ParallelNode, type ParallelOptions } from './parallel/parallel.js';
 import type { WorkerTask } from './parallel/parallel-task.js';
 
@@ -182,6 +184,38 @@ export abstract class DStreamTransforms<T> extends DStreamCore<T> {
         records.length === 0 ? [] : [records.reduce(f)],
       ),
     );
+  }
+
+  // ---- SQL (see operators/sql.ts and lib/sql/) ----
+
+  /**
+   * Runs a SQL query over each batch (each window, after `window(...)`) in the context's
+   * in-process DuckDB: the records are a table named `batch` (or `options.table`), moved in as
+   * columns; the result rows, plain objects keyed by column name, are the next stream's batch.
+   * A record that is not a plain object is the row `{ value: record }`. Needs the optional peer
+   * `@duckdb/node-api` (loaded at start); the context's `sql` option bounds its memory.
+   * @param options `schema`: the table's columns (`{ user: 'VARCHAR', likes: 'INTEGER' }`);
+   *   without it they are inferred from the first batch that holds a record. `tables`: static
+   *   tables beside the batch (CSV, JSON Lines or Parquet files, arrays, lookups with `load()`),
+   *   read once at start.
+   *
+   * @example
+   * words.sql('SELECT value AS word, count(*) AS n FROM batch GROUP BY word ORDER BY n DESC LIMIT 10')
+   * tweets.window(minutes(1), seconds(10)).sql(
+   *   'SELECT p.country, avg(t.score) AS mood FROM batch t JOIN profiles p ON p.id = t.user GROUP BY 1',
+   *   { tables: { profiles: { parquet: 'profiles.parquet' } } },
+   * )
+   *
+   * Gotchas: a record that does not fit the columns (a string in an INTEGER column) is a dead
+   * letter (`schemaMismatch`) with the column and why; fields that are not columns are left out.
+   * A query that does not parse fails `start()`; one naming a missing column fails it too when
+   * the schema is given, else the first batch with records fails. Until then, without a schema,
+   * batches are empty. Each batch is a table of its own: no state across batches (use windows).
+   */
+  sql(query: string, options: SqlStreamOptions = {}): DStream<Record<string, unknown>> {
+    const input = { node: this.node as Node<unknown>, table: options.table ?? 'batch' };
+    const withSchema = options.schema ? { ...input, schema: options.schema } : input;
+    return this.derive(new SqlNode([withSchema], query, options.tables ?? {}));
   }
 
   // ---- parallel stages (see parallel/parallel.ts) ----

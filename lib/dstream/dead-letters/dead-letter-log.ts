@@ -31,10 +31,17 @@ export function checkRecordErrorOptions(operator: string, options: RecordErrorOp
 /**
  * Why a record became a dead letter: a user function threw (`userFunction`), a line was not JSON
  * (`malformedJson`) or not UTF-8 (`invalidUtf8`), it was longer than `maxRecordBytes`
- * (`oversized`), or its key was not in the lookup it was joined with (`missingKey`, from
- * `joinLookup` and `enrich` with `missing: 'deadLetter'`).
+ * (`oversized`), its key was not in the lookup it was joined with (`missingKey`, from
+ * `joinLookup` and `enrich` with `missing: 'deadLetter'`), or it did not fit the columns of a
+ * SQL table (`schemaMismatch`, from `sql`: the error says which column and why).
  */
-export type DeadLetterReason = 'userFunction' | 'malformedJson' | 'invalidUtf8' | 'oversized' | 'missingKey';
+export type DeadLetterReason =
+  | 'userFunction'
+  | 'malformedJson'
+  | 'invalidUtf8'
+  | 'oversized'
+  | 'missingKey'
+  | 'schemaMismatch';
 
 /** Where a dead letter's record came from. */
 export interface DeadLetterOrigin {

@@ -1,0 +1,213 @@
+/**
+ * One sql operator's DuckDB connection: its static tables (created once, at start), its stream
+ * tables (temporary tables emptied and filled again each batch, in data chunks through an
+ * appender, never a row at a time), and its query.
+ *
+ * The query is prepared at start only to check it (when every stream table's columns are
+ * declared), and planned again for each batch: a statement prepared over one batch's table is
+ * optimized with that table's statistics (an empty table at start), and DuckDB 1.5 then gives
+ * wrong strings for a GROUP BY over a later batch (its compressed materialization of strings).
+ */
+import type { DuckDBConnection, DuckDBType, DuckDBValueConverter, JS } from '@duckdb/node-api';
+import {
+  ConfigurationError,
+  KindlingError,
+  type SqlBatchResult,
+  type SqlMisfit,
+  type SqlSession,
+  type SqlSessionSpec,
+} from '../../lib/index.js';
+import { quoteIdentifier, quoteLiteral, type DuckApi } from './api.js';
+import { Misfit, columnsOf, inferColumns, rowOf, type ChunkValue, type Column } from './columns.js';
+
+/** Rows per data chunk: DuckDB's vector size. */
+const CHUNK_ROWS = 2048;
+
+/** A stream table: its name, and its columns once declared or inferred. */
+interface StreamTable {
+  readonly name: string;
+  columns: Column[] | undefined;
+}
+
+/** The DuckDB side of one sql operator; see the file summary. */
+export class DuckDbSession implements SqlSession {
+  private readonly tables: StreamTable[];
+  /** Runs one at a time: a window over this stream may ask for several batch times at once. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly api: DuckApi,
+    private readonly connection: DuckDBConnection,
+    private readonly spec: SqlSessionSpec,
+    private readonly converter: DuckDBValueConverter<JS>,
+  ) {
+    this.tables = spec.streams.map((s) => ({ name: s.name, columns: undefined }));
+  }
+
+  /** Opens the session: static tables, declared stream tables, and the query prepared or parsed. */
+  static async open(
+    api: DuckApi,
+    connection: DuckDBConnection,
+    spec: SqlSessionSpec,
+    converter: DuckDBValueConverter<JS>,
+  ): Promise<DuckDbSession> {
+    const session = new DuckDbSession(api, connection, spec, converter);
+    try {
+      await session.createStaticTables();
+      for (const [i, stream] of spec.streams.entries()) {
+        if (stream.schema) await session.createStreamTable(i, Object.entries(stream.schema));
+      }
+      if (session.tables.every((t) => t.columns)) await connection.prepare(spec.query);
+      else await session.checkSyntax();
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+    return session;
+  }
+
+  run(batches: readonly (readonly unknown[])[]): Promise<SqlBatchResult> {
+    const next = this.queue.then(() => this.runNow(batches));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.connection.closeSync();
+  }
+
+  private async runNow(batches: readonly (readonly unknown[])[]): Promise<SqlBatchResult> {
+    for (const [i, table] of this.tables.entries()) {
+      if (table.columns) continue;
+      const inferred = inferColumns(this.api, batches[i] ?? []);
+      if (!inferred) return { rows: [], misfits: [] }; // nothing to infer the columns from yet
+      await this.createStreamTable(
+        i,
+        inferred.map(([name, type]) => [name, type.toString()]),
+      );
+    }
+    const misfits: SqlMisfit[] = [];
+    for (const [i, table] of this.tables.entries()) {
+      await this.load(table, batches[i] ?? [], (record, reason) =>
+        misfits.push({ table: i, record, reason }),
+      );
+    }
+    const reader = await this.connection.runAndReadAll(this.spec.query);
+    const rows = reader.convertRowObjects(this.converter) as Record<string, unknown>[];
+    return { rows, misfits };
+  }
+
+  /** Empties `table` and appends `records` to it in data chunks; a record that does not fit goes to `reject`. */
+  private async load(
+    table: StreamTable,
+    records: readonly unknown[],
+    reject: (record: unknown, reason: string) => void,
+  ): Promise<void> {
+    const columns = table.columns as Column[];
+    await this.connection.run(`DELETE FROM ${quoteIdentifier(table.name)}`);
+    if (records.length === 0) return;
+    const appender = await this.connection.createAppender(table.name, 'main', 'temp');
+    const types = columns.map((c) => c.type);
+    let values: ChunkValue[][] = columns.map(() => []);
+    let rows = 0;
+    const flush = (): void => {
+      if (rows === 0) return;
+      const chunk = this.api.DuckDBDataChunk.create(types, rows);
+      chunk.setColumns(values);
+      appender.appendDataChunk(chunk);
+      values = columns.map(() => []);
+      rows = 0;
+    };
+    const row: ChunkValue[] = new Array<ChunkValue>(columns.length);
+    try {
+      for (const record of records) {
+        const source = rowOf(record);
+        try {
+          for (let c = 0; c < columns.length; c++)
+            row[c] = (columns[c] as Column).write(source[(columns[c] as Column).name]);
+        } catch (error) {
+          if (!(error instanceof Misfit)) throw error;
+          reject(record, error.message);
+          continue;
+        }
+        for (let c = 0; c < columns.length; c++) (values[c] as ChunkValue[]).push(row[c] as ChunkValue);
+        if (++rows === CHUNK_ROWS) flush();
+      }
+      flush();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  /** Creates stream table `i` with these columns (SQL types as text) and reads their types back. */
+  private async createStreamTable(i: number, columns: readonly (readonly [string, string])[]): Promise<void> {
+    const table = this.tables[i] as StreamTable;
+    if (columns.length === 0) {
+      throw new ConfigurationError(`table '${table.name}' has no columns: give its schema at least one`);
+    }
+    const list = columns.map(([name, type]) => `${quoteIdentifier(name)} ${type}`).join(', ');
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(table.name)} (${list})`);
+    const reader = await this.connection.runAndReadAll(
+      `SELECT * FROM ${quoteIdentifier(table.name)} LIMIT 0`,
+    );
+    const types: DuckDBType[] = reader.columnTypes();
+    table.columns = columnsOf(this.api, reader.columnNames(), types);
+  }
+
+  /** Creates the static tables: files read once, arrays loaded as a batch would be. */
+  private async createStaticTables(): Promise<void> {
+    for (const [name, source] of Object.entries(this.spec.tables)) {
+      const target = quoteIdentifier(name);
+      if (Array.isArray(source)) {
+        const inferred = inferColumns(this.api, source);
+        if (!inferred) {
+          throw new ConfigurationError(`table '${name}' is an empty array: its columns cannot be inferred`);
+        }
+        const list = inferred
+          .map(([column, type]) => `${quoteIdentifier(column)} ${type.toString()}`)
+          .join(', ');
+        await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${target} (${list})`);
+        const table: StreamTable = { name, columns: undefined };
+        const types = inferred.map(([, type]) => type);
+        table.columns = columnsOf(
+          this.api,
+          inferred.map(([column]) => column),
+          types,
+        );
+        const rejected: string[] = [];
+        await this.load(table, source, (_record, reason) => rejected.push(reason));
+        if (rejected.length > 0) {
+          throw new ConfigurationError(
+            `table '${name}': ${rejected.length} row(s) do not fit the columns inferred from the array, ` +
+              `the first: ${rejected[0]}`,
+          );
+        }
+        continue;
+      }
+      const file = source as { csv?: string; jsonl?: string; parquet?: string };
+      const read =
+        file.csv !== undefined
+          ? `read_csv(${quoteLiteral(file.csv)}, header = true)`
+          : file.jsonl !== undefined
+            ? `read_json(${quoteLiteral(file.jsonl)}, format = 'newline_delimited')`
+            : file.parquet !== undefined
+              ? `read_parquet(${quoteLiteral(file.parquet)})`
+              : undefined;
+      if (read === undefined) {
+        throw new ConfigurationError(
+          `table '${name}': give { csv: path }, { jsonl: path }, { parquet: path }, an array of objects or a lookup`,
+        );
+      }
+      await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT * FROM ${read}`);
+    }
+  }
+
+  /** Parses the query (its columns cannot be checked before the tables have theirs). */
+  private async checkSyntax(): Promise<void> {
+    const statements = await this.connection.extractStatements(this.spec.query);
+    if (statements.count !== 1) {
+      throw new KindlingError(`the query must be one statement, got ${statements.count}`);
+    }
+  }
+}
