@@ -167,6 +167,26 @@ test('static tables: a CSV file and a Parquet file written by DuckDB, joined wit
   ]);
 });
 
+test('static tables: a JSON Lines file', async (t) => {
+  const dir = tempDir(t);
+  const jsonl = join(dir, 'limits.jsonl');
+  writeFileSync(jsonl, '{"user":"u1","max":2}\n{"user":"u2","max":5}\n');
+  const { ssc, clock } = context();
+  const usage = ssc.queueStream([
+    [
+      { user: 'u1', used: 3 },
+      { user: 'u2', used: 3 },
+    ],
+  ]);
+  const out = collect(
+    usage.sql('SELECT b.user FROM batch b JOIN limits l USING (user) WHERE b.used > l.max', {
+      tables: { limits: { jsonl } },
+    }),
+  );
+  await run(ssc, clock, 1);
+  t.deepEqual(out, [[{ user: 'u1' }]]);
+});
+
 test('static tables: an array and a lookup with load()', async (t) => {
   const profiles: Lookup<string, { followers: number }> = {
     name: 'profiles',
@@ -260,6 +280,7 @@ test('type mappings: BIGINT, HUGEINT, DECIMAL, TIMESTAMP, DATE, LIST, STRUCT, MA
         42::BIGINT AS big, sum(b) AS hugeint_sum, 12.25::DECIMAL(10,2) AS dec,
         TIMESTAMP '2024-01-15 12:34:56.789' AS ts, DATE '2024-01-15' AS day,
         [1, 2, 3] AS list, {'a': 1, 'b': 'two'} AS struct, MAP {'k': 1} AS map,
+        TIME '01:00:00.5' AS time, INTERVAL 2 DAY AS span, 'x'::ENUM ('x', 'y') AS enum, NULL::INTEGER AS none,
         typeof(d) AS d_type, typeof(b) AS b_type, typeof(seen) AS seen_type, typeof(tags) AS tags_type,
         typeof(pos) AS pos_type, typeof(bytes) AS bytes_type
       FROM batch GROUP BY ALL`),
@@ -284,6 +305,10 @@ test('type mappings: BIGINT, HUGEINT, DECIMAL, TIMESTAMP, DATE, LIST, STRUCT, MA
         list: [1, 2, 3],
         struct: { a: 1, b: 'two' },
         map: [{ key: 'k', value: 1 }],
+        time: 3_600_500_000n,
+        span: { months: 0, days: 2, micros: 0n },
+        enum: 'x',
+        none: null,
         d_type: 'DOUBLE',
         b_type: 'BIGINT',
         seen_type: 'TIMESTAMP',
