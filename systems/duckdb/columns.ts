@@ -142,20 +142,20 @@ export function columnWriter(api: DuckApi, type: DuckDBType, where: string): Col
     }
     case id.FLOAT:
     case id.DOUBLE:
-      return nullable((v) => {
-        if (typeof v === 'number') return v;
+      return (v) => {
+        if (typeof v === 'number' || v === null || v === undefined) return v ?? null;
         throw misfit(v);
-      });
+      };
     case id.DECIMAL:
       return nullable((v) => {
         if (typeof v === 'number' && Number.isFinite(v)) return toDuck(v, type);
         throw misfit(v);
       });
     case id.VARCHAR:
-      return nullable((v) => {
-        if (typeof v === 'string') return v;
+      return (v) => {
+        if (typeof v === 'string' || v === null || v === undefined) return v ?? null;
         throw misfit(v);
-      });
+      };
     case id.TIMESTAMP:
     case id.TIMESTAMP_MS:
     case id.TIMESTAMP_S:

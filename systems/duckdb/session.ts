@@ -98,7 +98,10 @@ export class DuckDbSession implements SqlSession {
     return { rows, misfits };
   }
 
-  /** Empties `table` and appends `records` to it in data chunks; a record that does not fit goes to `reject`. */
+  /**
+   * Empties `table` and appends `records` to it in data chunks of {@link CHUNK_ROWS} rows, a
+   * column at a time; a record with a value that does not fit goes to `reject` and is left out.
+   */
   private async load(
     table: StreamTable,
     records: readonly unknown[],
@@ -107,34 +110,38 @@ export class DuckDbSession implements SqlSession {
     const columns = table.columns as Column[];
     await this.connection.run(`DELETE FROM ${quoteIdentifier(table.name)}`);
     if (records.length === 0) return;
-    const appender = await this.connection.createAppender(table.name, 'main', 'temp');
-    const types = columns.map((c) => c.type);
-    let values: ChunkValue[][] = columns.map(() => []);
-    let rows = 0;
-    const flush = (): void => {
-      if (rows === 0) return;
-      const chunk = this.api.DuckDBDataChunk.create(types, rows);
-      chunk.setColumns(values);
-      appender.appendDataChunk(chunk);
-      values = columns.map(() => []);
-      rows = 0;
-    };
-    const row: ChunkValue[] = new Array<ChunkValue>(columns.length);
-    try {
-      for (const record of records) {
-        const source = rowOf(record);
+    const rows = records.map(rowOf);
+    const misfits = new Map<number, string>();
+    const values = columns.map((column) => {
+      const { name, write } = column;
+      const out = new Array<ChunkValue>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
         try {
-          for (let c = 0; c < columns.length; c++)
-            row[c] = (columns[c] as Column).write(source[(columns[c] as Column).name]);
+          out[i] = write((rows[i] as Record<string, unknown>)[name]);
         } catch (error) {
           if (!(error instanceof Misfit)) throw error;
-          reject(record, error.message);
-          continue;
+          if (!misfits.has(i)) misfits.set(i, error.message);
+          out[i] = null;
         }
-        for (let c = 0; c < columns.length; c++) (values[c] as ChunkValue[]).push(row[c] as ChunkValue);
-        if (++rows === CHUNK_ROWS) flush();
       }
-      flush();
+      return out;
+    });
+    let kept = values;
+    if (misfits.size > 0) {
+      for (const [i, reason] of [...misfits].sort((a, b) => a[0] - b[0])) reject(records[i], reason);
+      kept = values.map((column) => column.filter((_, i) => !misfits.has(i)));
+    }
+    const count = rows.length - misfits.size;
+    if (count === 0) return;
+    const types = columns.map((c) => c.type);
+    const appender = await this.connection.createAppender(table.name, 'main', 'temp');
+    try {
+      for (let offset = 0; offset < count; offset += CHUNK_ROWS) {
+        const size = Math.min(CHUNK_ROWS, count - offset);
+        const chunk = this.api.DuckDBDataChunk.create(types, size);
+        chunk.setColumns(kept.map((column) => column.slice(offset, offset + size)));
+        appender.appendDataChunk(chunk);
+      }
     } finally {
       appender.closeSync();
     }
