@@ -87,6 +87,8 @@ export type { WorkerPoolOptions, WorkersOption } from './dstream/parallel/worker
 export type {
   SqlSchema,
   SqlTable,
+  SqlFileTable,
+  SqlLookupTable,
   SqlStreamOptions,
   SqlQueryOptions,
   SqlEngineOptions,

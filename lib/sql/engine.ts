@@ -25,16 +25,32 @@ export type SqlSchema = Readonly<Record<string, string>>;
  * @example
  * const tables = { profiles: { parquet: '/data/profiles.parquet' }, topics: [{ tag: 'ts', topic: 'code' }] };
  */
-export type SqlTable =
-  | { readonly csv: string }
-  | { readonly jsonl: string }
-  | { readonly parquet: string }
-  | readonly object[]
+export type SqlTable = SqlFileTable | readonly object[] | SqlLookupTable;
+
+/** A file read into a static table once, at start: CSV with a header, JSON Lines, or Parquet. */
+export type SqlFileTable =
   | {
-      readonly name: string;
-      load?(): Promise<ReadonlyMap<unknown, unknown>>;
-      getAll(keys: readonly never[]): Promise<ReadonlyMap<unknown, unknown>>;
+      /** The path of a CSV file with a header line (DuckDB's `read_csv` detects the types). */
+      readonly csv: string;
+    }
+  | {
+      /** The path of a JSON Lines file, one object a line (DuckDB's `read_json`). */
+      readonly jsonl: string;
+    }
+  | {
+      /** The path of a Parquet file (DuckDB's `read_parquet`). */
+      readonly parquet: string;
     };
+
+/** A lookup of `kindling/lookups` as a static table: it must be able to load its whole table. */
+export interface SqlLookupTable {
+  /** The lookup's name, in errors. */
+  readonly name: string;
+  /** The whole table; called once, at start. A lookup without it cannot be a SQL table. */
+  load?(): Promise<ReadonlyMap<unknown, unknown>>;
+  /** The lookup's per-key read (what tells a lookup from the other tables; not called here). */
+  getAll(keys: readonly never[]): Promise<ReadonlyMap<unknown, unknown>>;
+}
 
 /** The options of `stream.sql(query, options)`. */
 export interface SqlStreamOptions {
@@ -80,7 +96,9 @@ export interface SqlEngineOptions {
 
 /** For engine authors: one table of a query fed by a stream: its name, and its columns if declared. */
 export interface SqlStreamTable {
+  /** The table's name in the query. */
   readonly name: string;
+  /** Its declared columns; absent: inferred from the first batch with records. */
   readonly schema?: SqlSchema;
 }
 
@@ -88,17 +106,19 @@ export interface SqlStreamTable {
 export interface SqlSessionSpec {
   /** The operator's name, for messages. */
   readonly operator: string;
+  /** The SQL query, one statement. */
   readonly query: string;
   /** The tables fed by streams, in the order of `SqlSession.run`'s batches. */
   readonly streams: readonly SqlStreamTable[];
   /** Static tables: files, and arrays (lookups are loaded into arrays before). */
-  readonly tables: Readonly<Record<string, Exclude<SqlTable, { readonly name: string }>>>;
+  readonly tables: Readonly<Record<string, SqlFileTable | readonly object[]>>;
 }
 
 /** For engine authors: a record of a batch that does not fit its table's columns. */
 export interface SqlMisfit {
   /** The index of the table in `SqlSessionSpec.streams`. */
   readonly table: number;
+  /** The record as the stream gave it. */
   readonly record: unknown;
   /** Why, for people: `column 'likes' is INTEGER, got the string "many"`. */
   readonly reason: string;
@@ -106,7 +126,9 @@ export interface SqlMisfit {
 
 /** For engine authors: what a query over one batch time gave. */
 export interface SqlBatchResult {
+  /** The result rows, keyed by column name, values mapped as the README's table says. */
   readonly rows: Record<string, unknown>[];
+  /** The records left out of their tables because they did not fit (become dead letters). */
   readonly misfits: readonly SqlMisfit[];
 }
 
@@ -114,6 +136,7 @@ export interface SqlBatchResult {
 export interface SqlSession {
   /** Loads each stream table with its batch (in `spec.streams` order) and runs the query. */
   run(batches: readonly (readonly unknown[])[]): Promise<SqlBatchResult>;
+  /** Closes the connection (after a run under way); later runs fail. */
   close(): Promise<void>;
 }
 
@@ -125,10 +148,12 @@ export interface SqlEngine {
    * message when the query does not parse or bind.
    */
   openSession(spec: SqlSessionSpec): Promise<SqlSession>;
+  /** Closes the instance, after its sessions; a second call does nothing. */
   close(): Promise<void>;
 }
 
 /** For engine authors: what `systems/duckdb/engine.ts` exports for `sql-runtime.ts`. */
 export interface SqlEngineModule {
+  /** Opens one engine (one instance) with the context's `sql` option. */
   openSqlEngine(options: SqlEngineOptions): Promise<SqlEngine>;
 }

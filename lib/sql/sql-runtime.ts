@@ -10,7 +10,14 @@
 import { ConfigurationError, KindlingError, describe } from '../errors.js';
 import type { Node } from '../dstream/node.js';
 import { SqlNode } from '../dstream/operators/sql.js';
-import type { SqlEngine, SqlEngineModule, SqlEngineOptions, SqlSessionSpec, SqlTable } from './engine.js';
+import type {
+  SqlEngine,
+  SqlEngineModule,
+  SqlEngineOptions,
+  SqlLookupTable,
+  SqlSessionSpec,
+  SqlTable,
+} from './engine.js';
 
 /** Imports the DuckDB engine; tests may pass another loader. */
 export type SqlEngineLoader = () => Promise<SqlEngineModule>;
@@ -70,10 +77,10 @@ export class SqlRuntime {
 
 /** `node`'s static tables, each lookup loaded into an array of rows. */
 async function loadTables(node: SqlNode): Promise<SqlSessionSpec['tables']> {
-  const out: Record<string, Exclude<SqlTable, { readonly name: string }>> = {};
+  const out: Record<string, Exclude<SqlTable, SqlLookupTable>> = {};
   for (const [name, table] of Object.entries(node.tables)) {
     if (Array.isArray(table) || !isLookup(table)) {
-      out[name] = table as Exclude<SqlTable, { readonly name: string }>;
+      out[name] = table as Exclude<SqlTable, SqlLookupTable>;
       continue;
     }
     if (typeof table.load !== 'function') {
@@ -92,7 +99,7 @@ async function loadTables(node: SqlNode): Promise<SqlSessionSpec['tables']> {
   return out;
 }
 
-function isLookup(table: SqlTable): table is Extract<SqlTable, { readonly name: string }> {
+function isLookup(table: SqlTable): table is SqlLookupTable {
   return typeof (table as { getAll?: unknown }).getAll === 'function';
 }
 
