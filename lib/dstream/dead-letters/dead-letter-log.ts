@@ -36,12 +36,7 @@ export function checkRecordErrorOptions(operator: string, options: RecordErrorOp
  * SQL table (`schemaMismatch`, from `sql`: the error says which column and why).
  */
 export type DeadLetterReason =
-  | 'userFunction'
-  | 'malformedJson'
-  | 'invalidUtf8'
-  | 'oversized'
-  | 'missingKey'
-  | 'schemaMismatch';
+  'userFunction' | 'malformedJson' | 'invalidUtf8' | 'oversized' | 'missingKey' | 'schemaMismatch';
 
 /** Where a dead letter's record came from. */
 export interface DeadLetterOrigin {
