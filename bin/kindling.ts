@@ -13,9 +13,9 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { describeError } from '../lib/index.js';
-import { processIo, replayCommand, type CliIo } from '../receivers/twitter/cli.js';
+import { port, positive, processIo, replayCommand, type CliIo } from '../receivers/twitter/cli.js';
 import { installCommand } from '../systems/optional.js';
 
 /** The flags of `kindling demo`, as commander parses them. */
@@ -27,20 +27,6 @@ interface DemoFlags {
 
 const sample = (name: string): string =>
   fileURLToPath(new URL(`../examples/tweets/sample/${name}`, import.meta.url));
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('give a number of seconds > 0.');
-  return n;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!(Number.isInteger(n) && n >= 0 && n <= 65535)) {
-    throw new InvalidArgumentError('the port must be a whole number from 0 to 65535 (0: any free port).');
-  }
-  return n;
-}
 
 /** Whether `name` resolves from here (an optional peer dependency the user may not have installed). */
 function installed(name: string): boolean {
@@ -64,7 +50,7 @@ function demoCommand(): Command {
     .option(
       '--duration <seconds>',
       'stop gracefully after this many seconds (default: until Ctrl-C)',
-      positive,
+      positive('--duration'),
     )
     .option('--port <port>', 'the dashboard port on 127.0.0.1 (0: any free port)', port, 4040)
     .option('--no-dashboard', 'do not serve the dashboard')

@@ -32,7 +32,8 @@ interface ReplayFlags {
   readonly requireToken?: boolean;
 }
 
-function positive(flag: string): (value: string) => number {
+/** A commander parser of `flag`'s value: a number > 0, or an error naming the flag. */
+export function positive(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError(`${flag} must be a number > 0.`);
@@ -40,7 +41,8 @@ function positive(flag: string): (value: string) => number {
   };
 }
 
-function port(value: string): number {
+/** A commander parser of a port: a whole number from 0 (any free port) to 65535. */
+export function port(value: string): number {
   const n = Number(value);
   if (!(Number.isInteger(n) && n >= 0 && n <= 65535)) {
     throw new InvalidArgumentError('the port must be a whole number from 0 to 65535 (0: any free port).');

@@ -6,26 +6,7 @@ import test from 'ava';
 import { ManualClock, StreamingContext, seconds, type Lookup } from 'kindling';
 import type { Tweet } from 'kindling/receivers';
 import { showcase, type Profile, type SentimentSums } from '../../../examples/tweets/job.js';
-
-function tweet(id: string, text: string, fields: Partial<Tweet> = {}): Tweet {
-  return {
-    id,
-    text,
-    createdAt: 0,
-    lang: 'en',
-    authorId: undefined,
-    author: undefined,
-    hashtags: [],
-    mentions: [],
-    urls: [],
-    isRetweet: false,
-    retweetOf: undefined,
-    matchingRules: [],
-    format: 'v2',
-    raw: null,
-    ...fields,
-  };
-}
+import { tweet } from './tweets.js';
 
 function usersTable(profiles: Profile[]): Lookup<string, Profile> & { asked: string[][] } {
   const byId = new Map(profiles.map((p) => [p.id_str, p]));

@@ -4,26 +4,9 @@
  */
 import test from 'ava';
 import { ManualClock, StreamingContext, seconds, type Lookup } from 'kindling';
-import type { Tweet } from 'kindling/receivers';
 import { showcase, type Profile, type WindowReport } from '../../../examples/tweets/job.js';
 import { perSecond, windowReports } from '../../../examples/tweets/report.js';
-
-const tweet = (id: string): Tweet => ({
-  id,
-  text: 'a tweet',
-  createdAt: 0,
-  lang: 'en',
-  authorId: undefined,
-  author: undefined,
-  hashtags: [],
-  mentions: [],
-  urls: [],
-  isRetweet: false,
-  retweetOf: undefined,
-  matchingRules: [],
-  format: 'v2',
-  raw: null,
-});
+import { tweet } from './tweets.js';
 
 const noUsers: Lookup<string, Profile> = { name: 'users', getAll: async () => new Map() };
 
