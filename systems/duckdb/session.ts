@@ -19,6 +19,7 @@ import {
 } from '../../lib/index.js';
 import { quoteIdentifier, quoteLiteral, type DuckApi } from './api.js';
 import { Misfit, columnsOf, inferColumns, rowOf, type ChunkValue, type Column } from './columns.js';
+import { columnsRead } from './projection.js';
 
 /** Rows per data chunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;
@@ -32,6 +33,11 @@ interface StreamTable {
 /** The DuckDB side of one sql operator; see the file summary. */
 export class DuckDbSession implements SqlSession {
   private readonly tables: StreamTable[];
+  /**
+   * The lower-cased names of the columns the query reads (see `projection.ts`), once every stream
+   * table has its columns; undefined: all of them.
+   */
+  private read: Set<string> | undefined;
   /** Runs one at a time: a window over this stream may ask for several batch times at once. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -57,8 +63,10 @@ export class DuckDbSession implements SqlSession {
       for (const [i, stream] of spec.streams.entries()) {
         if (stream.schema) await session.createStreamTable(i, Object.entries(stream.schema));
       }
-      if (session.tables.every((t) => t.columns)) await connection.prepare(spec.query);
-      else await session.checkSyntax();
+      if (session.tables.every((t) => t.columns)) {
+        await connection.prepare(spec.query);
+        await session.findColumnsRead();
+      } else await session.checkSyntax();
     } catch (error) {
       connection.closeSync();
       throw error;
@@ -86,6 +94,7 @@ export class DuckDbSession implements SqlSession {
         i,
         inferred.map(([name, type]) => [name, type.toString()]),
       );
+      if (this.tables.every((t) => t.columns)) await this.findColumnsRead();
     }
     const misfits: SqlMisfit[] = [];
     for (const [i, table] of this.tables.entries()) {
@@ -115,9 +124,11 @@ export class DuckDbSession implements SqlSession {
     const values = columns.map((column) => {
       const { name, write } = column;
       const out = new Array<ChunkValue>(rows.length);
+      const unread = this.read !== undefined && !this.read.has(name.toLowerCase());
       for (let i = 0; i < rows.length; i++) {
         try {
-          out[i] = write((rows[i] as Record<string, unknown>)[name]);
+          const value = write((rows[i] as Record<string, unknown>)[name]);
+          out[i] = unread ? null : value;
         } catch (error) {
           if (!(error instanceof Misfit)) throw error;
           if (!misfits.has(i)) misfits.set(i, error.message);
@@ -208,6 +219,12 @@ export class DuckDbSession implements SqlSession {
       }
       await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${target} AS SELECT * FROM ${read}`);
     }
+  }
+
+  /** Notes which stream columns the query reads, once every stream table has its columns. */
+  private async findColumnsRead(): Promise<void> {
+    const names = new Set(this.tables.flatMap((t) => (t.columns ?? []).map((c) => c.name.toLowerCase())));
+    this.read = await columnsRead(this.connection, this.spec.query, names);
   }
 
   /** Parses the query (its columns cannot be checked before the tables have theirs). */

@@ -489,3 +489,36 @@ test('table names must be plain identifiers and unique', (t) => {
   t.throws(() => input.sql('SELECT 1', { tables: { batch: [{ a: 1 }] } }), { message: /named twice/ });
   t.throws(() => ssc.sql('SELECT 1', { streams: {} }), { instanceOf: ConfigurationError });
 });
+
+test('columns the query does not read are still checked: a misfit there is a dead letter', async (t) => {
+  const { ssc, clock } = context();
+  const input = ssc.queueStream<unknown>([
+    [
+      { topic: 'a', score: 1, user: 'u1' },
+      { topic: 'a', score: 3, user: 42 },
+      { topic: 'b', score: 5, user: 'u3' },
+    ],
+  ]);
+  const rows = input.sql('SELECT topic, sum(score) AS total FROM batch GROUP BY topic ORDER BY topic', {
+    schema: { topic: 'VARCHAR', score: 'DOUBLE', user: 'VARCHAR' },
+  });
+  const out = collect(rows);
+  const whole = collect(
+    input.sql('SELECT batch AS row FROM batch ORDER BY topic', {
+      schema: { topic: 'VARCHAR', user: 'VARCHAR' },
+    }),
+  );
+  const letters = collect(rows.deadLetters());
+  await run(ssc, clock, 1);
+  t.deepEqual(out, [
+    [
+      { topic: 'a', total: 1 },
+      { topic: 'b', total: 5 },
+    ],
+  ]);
+  t.deepEqual(
+    letters.flat().map((l) => l.error.message),
+    [`table 'batch': column 'user' is VARCHAR, got the number 42`],
+  );
+  t.deepEqual(whole, [[{ row: { topic: 'a', user: 'u1' } }, { row: { topic: 'b', user: 'u3' } }]]);
+});
