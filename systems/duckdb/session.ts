@@ -28,6 +28,8 @@ const CHUNK_ROWS = 2048;
 interface StreamTable {
   readonly name: string;
   columns: Column[] | undefined;
+  /** The statement that creates the table empty (again: see `load`). */
+  create?: string;
 }
 
 /** The DuckDB side of one sql operator; see the file summary. */
@@ -117,7 +119,9 @@ export class DuckDbSession implements SqlSession {
     reject: (record: unknown, reason: string) => void,
   ): Promise<void> {
     const columns = table.columns as Column[];
-    await this.connection.run(`DELETE FROM ${quoteIdentifier(table.name)}`);
+    // Made anew rather than emptied: in DuckDB 1.5, rows DELETEd (or TRUNCATEd) from a temporary
+    // table keep their memory, about 4.7 MB more per batch of 100k rows, without end.
+    await this.connection.run(table.create as string);
     if (records.length === 0) return;
     const rows = records.map(rowOf);
     const misfits = new Map<number, string>();
@@ -165,7 +169,8 @@ export class DuckDbSession implements SqlSession {
       throw new ConfigurationError(`table '${table.name}' has no columns: give its schema at least one`);
     }
     const list = columns.map(([name, type]) => `${quoteIdentifier(name)} ${type}`).join(', ');
-    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(table.name)} (${list})`);
+    table.create = `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(table.name)} (${list})`;
+    await this.connection.run(table.create);
     const reader = await this.connection.runAndReadAll(
       `SELECT * FROM ${quoteIdentifier(table.name)} LIMIT 0`,
     );
@@ -185,14 +190,15 @@ export class DuckDbSession implements SqlSession {
         const list = inferred
           .map(([column, type]) => `${quoteIdentifier(column)} ${type.toString()}`)
           .join(', ');
-        await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${target} (${list})`);
-        const table: StreamTable = { name, columns: undefined };
-        const types = inferred.map(([, type]) => type);
-        table.columns = columnsOf(
-          this.api,
-          inferred.map(([column]) => column),
-          types,
-        );
+        const table: StreamTable = {
+          name,
+          columns: columnsOf(
+            this.api,
+            inferred.map(([column]) => column),
+            inferred.map(([, type]) => type),
+          ),
+          create: `CREATE OR REPLACE TEMP TABLE ${target} (${list})`,
+        };
         const rejected: string[] = [];
         await this.load(table, source, (_record, reason) => rejected.push(reason));
         if (rejected.length > 0) {

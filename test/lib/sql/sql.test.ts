@@ -522,3 +522,23 @@ test('columns the query does not read are still checked: a misfit there is a dea
   );
   t.deepEqual(whole, [[{ row: { topic: 'a', user: 'u1' } }, { row: { topic: 'b', user: 'u3' } }]]);
 });
+
+test("DuckDB's memory does not grow with the batches: each batch's table is made anew", async (t) => {
+  const { ssc, clock } = context();
+  const batch = Array.from({ length: 20_000 }, (_, i) => ({
+    text: `a record of some length, number ${i % 500}`,
+  }));
+  const batches = Array.from({ length: 40 }, () => batch);
+  const memory = collect(
+    ssc
+      .queueStream(batches)
+      .sql('SELECT count(*) AS n, (SELECT sum(memory_usage_bytes) FROM duckdb_memory()) AS bytes FROM batch'),
+  );
+  await run(ssc, clock, 40);
+  const bytes = memory.map((rows) => rows[0]?.['bytes'] as number);
+  t.true(memory.every((rows) => rows[0]?.['n'] === 20_000));
+  t.true(
+    (bytes[39] as number) <= 1.2 * (bytes[4] as number),
+    `${bytes[4]} bytes at batch 5, ${bytes[39]} at batch 40`,
+  );
+});
