@@ -65,8 +65,19 @@ const boundaries = [
           ],
         },
       ],
+      // no-restricted-imports does not see import(): a dynamic import out of lib/ is refused here
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `ImportExpression[source.value=/${into(['receivers', 'lookups', 'outputs', 'systems', 'analytics']).replaceAll('/', '\\/')}/]`,
+          message:
+            'lib/ (the engine) imports no connector, system or analytics code, not even with import(); the one exception is lib/sql/sql-runtime.ts (CONTRIBUTING.md)',
+        },
+      ],
     },
   },
+  // The one dynamic import from lib/ into systems/: the SQL engine (CONTRIBUTING.md, "Import boundaries").
+  { files: ['lib/sql/sql-runtime.ts'], rules: { 'no-restricted-syntax': 'off' } },
 ];
 
 export default tseslint.config(

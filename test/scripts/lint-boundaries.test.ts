@@ -70,3 +70,18 @@ test('import type is held to the same boundaries', async (t) => {
     "import type { KafkaDirectSource } from '../../receivers/kafka/source.js';\nexport type X = KafkaDirectSource;\n";
   t.is((await restricted('outputs/kafka/x.ts', code)).length, 1);
 });
+
+test('a dynamic import out of lib/ is an error too, but for the SQL engine in lib/sql/sql-runtime.ts', async (t) => {
+  const dynamic = async (filePath: string, code: string): Promise<string[]> => {
+    const [result] = await eslint.lintText(code, { filePath });
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  };
+  const engine = "export const load = () => import('../../systems/duckdb/engine.js');";
+  t.regex((await dynamic('lib/dstream/x.ts', engine))[0] ?? '', /not even with import\(\)/);
+  t.regex(
+    (await dynamic('lib/x.ts', "export const m = () => import('../outputs/index.js');"))[0] ?? '',
+    /lib\/sql\/sql-runtime\.ts/,
+  );
+  t.deepEqual(await dynamic('lib/sql/sql-runtime.ts', engine), []);
+  t.deepEqual(await dynamic('lib/x.ts', "export const m = () => import('./retry.js');"), []);
+});
