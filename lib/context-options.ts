@@ -53,6 +53,19 @@ export interface StreamingContextOptions {
   readonly writeAheadLog?: WriteAheadLogOption;
   /** The job's name, in events, errors and progress lines. Default `kindling`. */
   readonly name?: string;
+  /**
+   * Makes the job a distributed one: run the same program as N processes and they share the
+   * partitions of its `kafkaDirectStream`, as members of the Kafka consumer group of this name
+   * (a task is partition *i* of every input topic; each process runs each batch over its own
+   * tasks; a stopped or killed process's tasks move to the others). One process is a plain job.
+   * Built so far for stateless jobs: an operator that keeps state or records across batches
+   * (`updateStateByKey`, `mapWithState`, windows), an input without partitions, or a checkpoint
+   * directory is refused at start. Letters, digits, `.`, `_` and `-`.
+   *
+   * @example
+   * new StreamingContext({ batchInterval: seconds(1), applicationId: 'orders-enrich' });
+   */
+  readonly applicationId?: string;
   /** Print a progress line per batch (`true`), or hand each line to a function. Default off. */
   readonly progress?: boolean | ((line: string) => void);
   /**
@@ -139,6 +152,13 @@ export function checkContextOptions(options: StreamingContextOptions): void {
     throw new ConfigurationError(
       `batchInterval must be a positive whole number of ms, got ${String(batchInterval)}; ` +
         'for example seconds(1)',
+    );
+  }
+  const id = options.applicationId;
+  if (id !== undefined && (typeof id !== 'string' || !/^[A-Za-z0-9._-]{1,200}$/.test(id))) {
+    throw new ConfigurationError(
+      `applicationId must be 1 to 200 letters, digits, '.', '_' or '-', got ${JSON.stringify(id)}; ` +
+        "for example 'orders-enrich'",
     );
   }
   if (blockInterval !== undefined && !(blockInterval > 0)) {

@@ -68,6 +68,8 @@ export class StreamingContext {
   readonly blockInterval: number;
   /** The directory checkpoints (and write-ahead logs) go to: the `checkpointDir` option, if given. */
   readonly checkpointDir: string | undefined;
+  /** The `applicationId` option: set when the job is distributed (its processes share one consumer group). */
+  readonly applicationId: string | undefined;
   /** @internal */
   readonly graph: DStreamGraph;
   private readonly eventSubject = new Subject<StreamingEvent>();
@@ -82,6 +84,7 @@ export class StreamingContext {
     this.batchInterval = options.batchInterval;
     this.blockInterval = options.blockInterval ?? 200;
     this.checkpointDir = options.checkpointDir;
+    this.applicationId = options.applicationId;
     this.events = this.eventSubject.asObservable();
     this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger(this.name));
     this.errorLog = new ErrorLog(this.logger, this.clock);

@@ -45,6 +45,8 @@ export type {
   BatchTimings,
   BatchSource,
   BatchLimit,
+  TaskSlice,
+  DistributedSettings,
   Lookup,
   CheckpointStore,
   StoredCheckpoint,
@@ -53,6 +55,7 @@ export type {
   WalPointer,
   FsyncPolicy,
 } from './types.js';
+export { taskAligned, taskSlicesOf } from './distributed.js';
 export { DirectoryCheckpointStore } from './checkpoint/directory-store.js';
 export type { DirectoryCheckpointStoreOptions } from './checkpoint/directory-store.js';
 export { FileWriteAheadLog } from './wal/file-wal.js';

@@ -10,6 +10,7 @@
  */
 import type { Subject } from 'rxjs';
 import { CheckpointCoordinator } from './checkpoint/coordinator.js';
+import { checkDistributedGraph } from './distributed.js';
 import { DEFAULT_RECEIVER_RESTART, type StreamingContextOptions } from './context-options.js';
 import { ContextWaiter } from './context-waiter.js';
 import { stagesThatRunAhead } from './dstream/parallel/parallel.js';
@@ -97,6 +98,10 @@ export class ContextRuntime {
       throw new IllegalStateError(
         `context '${name}' has been stopped and cannot be started again; create a new StreamingContext`,
       );
+    }
+    if (options.applicationId !== undefined) {
+      const checkpoints = options.checkpointDir !== undefined || options.checkpointStore !== undefined;
+      checkDistributedGraph(graph, options.applicationId, { checkpoints });
     }
     const recovered = this.checkpoints.recovered;
     const firstBatch = recovered ? recovered.time + graph.batchInterval : this.generator.firstBatchTime();

@@ -427,6 +427,41 @@ export interface BatchSource<T, P = unknown> {
    * source and their commits have finished (a stop waits for a read under way).
    */
   stop?(): void | Promise<void>;
+  /**
+   * A source that can be split among the processes of a distributed job (a context with an
+   * `applicationId`) implements this: called at start, before `start`, with what the job needs
+   * of it. A context with an `applicationId` refuses a source without it.
+   */
+  distribute?(settings: DistributedSettings): void;
+  /**
+   * In a distributed job: which records of the batch at `time` (indices into the array `read`
+   * returned) belong to which task, in task order; undefined for a time not read.
+   */
+  taskSlices?(time: number): readonly TaskSlice[] | undefined;
+}
+
+/**
+ * The records of one task in a batch: indices `start` (included) to `end` (excluded) of the
+ * batch's records. A task is partition *i* of every input topic of a distributed job.
+ */
+export interface TaskSlice {
+  /** The task: the partition number it stands for. */
+  readonly task: number;
+  /** The index of the task's first record in the batch. */
+  readonly start: number;
+  /** The index after the task's last record. */
+  readonly end: number;
+}
+
+/** What a distributed job's context tells its partitioned source at start (see `BatchSource.distribute`). */
+export interface DistributedSettings {
+  /** The job's application id: the consumer group its processes share. */
+  readonly applicationId: string;
+  /**
+   * True when the job joins or aggregates by key within a batch: its input topics must then have
+   * equal partition counts (partition *i* of each is one task).
+   */
+  readonly coPartitioned: boolean;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { formatDuration, isMultipleOf } from '../duration.js';
 import { BatchError, ConfigurationError, KindlingError } from '../errors.js';
+import type { TaskSlice } from '../types.js';
 import type { DeadLetterLog } from './dead-letters/dead-letter-log.js';
 
 /** What a node needs to know of the graph it belongs to. */
@@ -180,6 +181,15 @@ export abstract class Node<T> {
       this.failed.delete(t);
       this.generated.delete(t);
     }
+  }
+
+  /**
+   * @internal In a distributed job, which records of the batch at `time` belong to which task
+   * (indices into the batch, in task order), for an output that commits per task; undefined
+   * when this node cannot tell (its records mix tasks, or it has no such batch).
+   */
+  taskSlicesAt(_time: number): readonly TaskSlice[] | undefined {
+    return undefined;
   }
 
   /** True when the batch at `time` has been computed and is still remembered. */

@@ -7,7 +7,7 @@
  */
 import type { Subscription } from 'rxjs';
 import { PidRateEstimator } from '../../rate/pid-estimator.js';
-import type { BatchLimit, BatchSource, StreamingEvent } from '../../types.js';
+import type { BatchLimit, BatchSource, StreamingEvent, TaskSlice } from '../../types.js';
 import type { BackpressureOptions } from '../../rate/rate-controller.js';
 import type { Observable } from 'rxjs';
 import { PlannedInputNode } from './planned-input.js';
@@ -23,6 +23,8 @@ import {
 /** The input node of a BatchSource: plans and reads each batch with it, passes the rate, commits after. */
 export class SourceInputNode<T> extends PlannedInputNode<T> {
   private rate: number | undefined;
+  /** The task slices of recent batches (distributed jobs only), by batch time. */
+  private readonly slices = new Map<number, readonly TaskSlice[]>();
   private subscription: Subscription | undefined;
 
   constructor(
@@ -82,8 +84,20 @@ export class SourceInputNode<T> extends PlannedInputNode<T> {
     this.source.replan(time, plan);
   }
 
+  /** @internal The source's task slices of the batch at `time` (see `BatchSource.taskSlices`), past its dead letters. */
+  override taskSlicesAt(time: number): readonly TaskSlice[] | undefined {
+    return this.slices.get(time);
+  }
+
+  override clearMetadata(time: number): void {
+    super.clearMetadata(time);
+    for (const t of this.slices.keys()) if (t <= time - this.rememberDuration) this.slices.delete(t);
+  }
+
   protected async read(time: number, plan: unknown): Promise<T[]> {
     const read = await this.source.read(time, plan);
+    const slices = this.source.taskSlices?.(time);
+    if (slices) this.slices.set(time, slices);
     if (!this.deadLetterLog) return read;
     // Most batches reject nothing: then the source's array is the batch, without a copy. A
     // source's records are built in this process (never read back from a write-ahead log as plain
@@ -94,7 +108,20 @@ export class SourceInputNode<T> extends PlannedInputNode<T> {
     }
     const records: T[] = [];
     const letters: DeadLetter[] = [];
-    for (const item of read) {
+    // The slices count records kept: each moves back by the rejected records before it.
+    const kept: TaskSlice[] = [];
+    let slice = 0;
+    let start = 0;
+    const closeSlices = (upTo: number): void => {
+      while (slices && slice < slices.length && (slices[slice] as TaskSlice).end <= upTo) {
+        const s = slices[slice++] as TaskSlice;
+        kept.push({ task: s.task, start, end: records.length });
+        start = records.length;
+      }
+    };
+    for (let i = 0; i < read.length; i++) {
+      closeSlices(i);
+      const item = read[i] as T;
       if (!(item instanceof RejectedRecord)) {
         records.push(item);
         continue;
@@ -103,6 +130,8 @@ export class SourceInputNode<T> extends PlannedInputNode<T> {
       const origin = { input: this.name, detail: detail ?? this.source.name };
       letters.push({ record, error, reason, operator: this.name, batchTime: time, origin });
     }
+    closeSlices(read.length);
+    if (slices) this.slices.set(time, kept);
     this.deadLetterLog.write(time, letters);
     return records;
   }

@@ -11,6 +11,7 @@ import {
   type OnRecordError,
 } from '../dead-letters/dead-letter-log.js';
 import { recordOrigins } from '../dead-letters/dead-letters.js';
+import type { TaskSlice } from '../../types.js';
 import { Node, asBatchError, type Sink } from '../node.js';
 
 /**
@@ -35,6 +36,8 @@ export class NarrowNode<T> extends Node<T> {
   readonly source: Node<unknown>;
   readonly stages: readonly Stage[];
   private originOfRecords: ((record: unknown) => DeadLetterOrigin) | undefined;
+  /** The task slices of recent batches (distributed jobs only), by batch time. */
+  private readonly slices = new Map<number, readonly TaskSlice[]>();
 
   /** A node for `stage` applied to `parent`, fused with `parent`'s own stages when it has any. */
   constructor(parent: Node<unknown>, stage: Stage) {
@@ -62,10 +65,39 @@ export class NarrowNode<T> extends Node<T> {
 
   protected async compute(time: number): Promise<T[]> {
     const out: T[] = [];
-    await this.runLoop(time, (record) => {
+    const push = (record: T): void => {
       out.push(record);
+    };
+    // Only a batch source's input node has task slices (in a distributed job); reading its batch
+    // first costs nothing, as its forEachRecord reads the same batch.
+    const input = this.source.kind === 'sourceStream' ? await this.source.getOrCompute(time) : undefined;
+    const slices = input && this.source.taskSlicesAt(time);
+    if (!input || !slices) {
+      await this.runLoop(time, push);
+      return out;
+    }
+    // A distributed job: the loop runs task by task, so each task's records stay a slice of the
+    // output (an output that commits per task needs to know which are whose).
+    const mine: TaskSlice[] = [];
+    await this.runLoop(time, push, async (next) => {
+      for (const s of slices) {
+        const start = out.length;
+        for (let i = s.start; i < s.end; i++) next(input[i]);
+        mine.push({ task: s.task, start, end: out.length });
+      }
     });
+    this.slices.set(time, mine);
     return out;
+  }
+
+  /** @internal The task slices of the batch at `time`: those of the source, through the loop. */
+  override taskSlicesAt(time: number): readonly TaskSlice[] | undefined {
+    return this.slices.get(time);
+  }
+
+  override clearMetadata(time: number): void {
+    super.clearMetadata(time);
+    for (const t of this.slices.keys()) if (t <= time - this.rememberDuration) this.slices.delete(t);
   }
 
   override async forEachRecord(time: number, sink: Sink<T>): Promise<void> {
@@ -79,7 +111,11 @@ export class NarrowNode<T> extends Node<T> {
    * for this run and write them once it has gone through the whole batch; a log keeps the first
    * run's letters of a batch time, so a loop run by two readers writes them once.
    */
-  private async runLoop(time: number, sink: Sink<T>): Promise<void> {
+  private async runLoop(
+    time: number,
+    sink: Sink<T>,
+    feed: (next: Sink<unknown>) => Promise<void> = (next) => this.source.forEachRecord(time, next),
+  ): Promise<void> {
     const runs: [DeadLetterLog, DeadLetter[]][] = [];
     let next = sink as Sink<unknown>;
     for (let i = this.stages.length - 1; i >= 0; i--) {
@@ -96,7 +132,7 @@ export class NarrowNode<T> extends Node<T> {
         next = link(stage, next, failBatch(stage, time));
       }
     }
-    await this.source.forEachRecord(time, next);
+    await feed(next);
     for (const [log, letters] of runs) log.write(time, letters);
   }
 
