@@ -7,6 +7,8 @@ import type { Producer } from 'kafkajs';
 import {
   ConfigurationError,
   addOutput,
+  taskAligned,
+  taskSlicesOf,
   type BackoffPolicy,
   type DStream,
   type Output,
@@ -16,6 +18,7 @@ import type { KafkaConnectionOptions } from '../../systems/kafka/options.js';
 import type { KafkaOffsetSource } from '../../systems/kafka/offsets.js';
 import { Retrier } from '../../systems/kafka/retrier.js';
 import { chunkMessages, toMessages, type KafkaMessageMapping } from './messages.js';
+import { TaskTransactionalWriter } from './task-transactions.js';
 import { TransactionalWriter } from './transactional.js';
 
 /** Options of {@link kafkaOutput}. */
@@ -34,8 +37,12 @@ export interface KafkaOutputOptions<T> extends KafkaConnectionOptions, KafkaMess
    * (map, filter, flatMap, reduceByKey, ...: no windows, no other inputs).
    */
   readonly transactional?: {
-    /** The producer's `transactional.id`: Kafka fences an older producer of the same id (a zombie run). */
-    readonly transactionalId: string;
+    /**
+     * The producer's `transactional.id`: Kafka fences an older producer of the same id (a zombie
+     * run). In a distributed job (a context with an `applicationId`) each task has a producer of
+     * its own, `<transactionalId>-task-<i>`, and the default is the application id.
+     */
+    readonly transactionalId?: string;
     /** The direct stream the written stream is derived from (`kafkaDirectStream(...)`), or its `source`. */
     readonly source:
       | {
@@ -65,7 +72,10 @@ export interface KafkaOutputOptions<T> extends KafkaConnectionOptions, KafkaMess
  * a batch whose offsets the group already has (it was written before a crash) is skipped; a new
  * run of the job fences the transactions of a dead one (same `transactionalId`) before the source
  * reads the group's offsets. Readers with `read_uncommitted` may see records of aborted
- * transactions.
+ * transactions. In a distributed job (a context with an `applicationId`) each task's records and
+ * offsets of a batch commit in a transaction of their own, with the transactional id
+ * `<transactionalId or applicationId>-task-<i>`, which fences a process that lost the task; the
+ * stream must then be made by map, filter and flatMap from the direct stream.
  *
  * A lost connection is retried with back-off (reported on `ssc.events` as `connectorError`,
  * without credentials); when attempts run out, or on an error retrying cannot fix (an unknown
@@ -82,8 +92,8 @@ export interface KafkaOutputOptions<T> extends KafkaConnectionOptions, KafkaMess
  * });
  */
 export function kafkaOutput<T>(stream: DStream<T>, options: KafkaOutputOptions<T>): Output<T> {
-  checkOutputOptions(options);
   const ssc = stream.context;
+  checkOutputOptions(options, ssc.applicationId);
   const name = options.name ?? `kafka output ${options.topic}`;
   const retrier = new Retrier(ssc, name, secretsOf(options), {
     initialDelay: 200,
@@ -95,7 +105,29 @@ export function kafkaOutput<T>(stream: DStream<T>, options: KafkaOutputOptions<T
   const transactional = options.transactional;
   if (transactional) {
     const source = 'source' in transactional.source ? transactional.source.source : transactional.source;
-    const writer = new TransactionalWriter(options, source, transactional.transactionalId, retrier);
+    if (ssc.applicationId !== undefined) {
+      if (!taskAligned(stream as DStream<unknown>)) {
+        throw new ConfigurationError(
+          `kafkaOutput(${JSON.stringify(options.topic)}): with applicationId, a transactional output commits each ` +
+            'task on its own, so each record written must come from one task: write a stream made by map, ' +
+            'filter and flatMap from the kafkaDirectStream (an aggregation across tasks needs a repartition ' +
+            'topic, which is not built yet: issue 22)',
+        );
+      }
+      const base = transactional.transactionalId ?? ssc.applicationId;
+      const writer = new TaskTransactionalWriter(options, source, base, retrier, maxBytes);
+      return addOutput(stream, {
+        name,
+        delivery: {
+          guarantee: 'exactly-once',
+          when: 'for read_committed readers: each task’s records and offsets of a batch commit in one transaction, whose id per task fences a process that lost the task',
+        },
+        write: (records, time) =>
+          writer.write(toMessages(records, options), taskSlicesOf(stream as DStream<unknown>, time), time),
+        close: () => writer.close(),
+      });
+    }
+    const writer = new TransactionalWriter(options, source, transactional.transactionalId ?? '', retrier);
     source.runBeforeStart(() => writer.connect());
     return addOutput(stream, {
       name,
@@ -145,7 +177,7 @@ export function kafkaOutput<T>(stream: DStream<T>, options: KafkaOutputOptions<T
   });
 }
 
-function checkOutputOptions<T>(options: KafkaOutputOptions<T>): void {
+function checkOutputOptions<T>(options: KafkaOutputOptions<T>, applicationId: string | undefined): void {
   const what = `kafkaOutput(${JSON.stringify(options.topic)})`;
   checkConnectionOptions(what, options);
   if (typeof options.topic !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(options.topic)) {
@@ -153,7 +185,8 @@ function checkOutputOptions<T>(options: KafkaOutputOptions<T>): void {
   }
   const t = options.transactional;
   if (t !== undefined) {
-    if (typeof t.transactionalId !== 'string' || t.transactionalId.length === 0) {
+    const optional = applicationId !== undefined && t.transactionalId === undefined;
+    if (!optional && (typeof t.transactionalId !== 'string' || t.transactionalId.length === 0)) {
       throw new ConfigurationError(
         `${what}: transactional.transactionalId is required, e.g. 'orders-enrich-job'`,
       );

@@ -55,6 +55,10 @@ export type KafkaDirectStream<R> = DStream<R> & {
  * `ssc.events` as `connectorError`, without credentials. Records deleted by retention before they
  * were read fail the batch.
  *
+ * **Distributed**: in a context with an `applicationId`, the group is the application id and
+ * each process of the job reads only the tasks (partition *i* of every topic) the group gives it;
+ * see the README, "One job as N processes".
+ *
  * Gotchas: the stream's kafkajs consumer joins `groupId` and must be its only member to be given
  * every partition (one group per stream, no other consumers in it). After a crash, a restarted job
  * gets the partitions once the dead consumer's session ends (`sessionTimeout`, default 10 s).
@@ -90,7 +94,7 @@ export function kafkaDirectStream(
   ssc: StreamingContext,
   options: KafkaDirectStreamOptions,
 ): KafkaDirectStream<KafkaRecord<unknown, unknown, unknown>> {
-  checkDirectStreamOptions(options);
+  checkDirectStreamOptions(options, ssc.applicationId);
   const source = new KafkaDirectSource(ssc, options);
   const stream = ssc.sourceStream(source) as unknown as DStream<KafkaRecord<unknown, unknown, unknown>>;
   if (options.name !== undefined) stream.name(options.name);

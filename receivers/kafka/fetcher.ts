@@ -7,7 +7,7 @@
  * seek, a restart of the consumer that went back to the committed offsets) is dropped and the
  * consumer is moved back with `seek`. A buffer over its limit pauses its partition.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import { StoppedError } from '../../lib/index.js';
 import { partitionKey, type OffsetRange } from '../../systems/kafka/offsets.js';
 
@@ -30,6 +30,15 @@ export interface FetcherOptions<R> {
     messages: readonly KafkaMessage[],
     offsets: Float64Array,
   ) => R[];
+  /** kafkajs assigners for the group (a distributed job's co-partitioning assignor); default kafkajs's. */
+  readonly partitionAssigners?: readonly PartitionAssigner[];
+  /** Called with the partitions (`topic:partition` keys) the group gave this consumer, at each join. */
+  readonly onAssignment?: (assigned: ReadonlySet<string>) => void;
+  /**
+   * A distributed job: a range of a partition the group no longer gives this consumer (or that
+   * is no longer tracked) is given up rather than waited for; `take` returns undefined for it.
+   */
+  readonly dropUnassigned?: boolean;
 }
 
 /** Records of one fetched batch, with their offsets and their estimated size in memory. */
@@ -73,6 +82,9 @@ export class PartitionFetcher<R> {
       maxWaitTimeInMs: 200,
       allowAutoTopicCreation: false,
       readUncommitted: false,
+      ...(this.options.partitionAssigners
+        ? { partitionAssigners: [...this.options.partitionAssigners] }
+        : {}),
     });
     this.consumer = consumer;
     this.crashed = false;
@@ -82,6 +94,7 @@ export class PartitionFetcher<R> {
         Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => partitionKey(topic, p))),
       );
       for (const buffer of this.buffers.values()) this.seek(buffer);
+      this.options.onAssignment?.(this.assigned);
       this.notify();
     });
     consumer.on(consumer.events.START_BATCH_PROCESS, (event) => {
@@ -128,23 +141,38 @@ export class PartitionFetcher<R> {
     this.seek(buffer);
   }
 
+  /** Stops reading `topic`/`partition`, dropping what was buffered for it (a distributed job lost it). */
+  untrack(topic: string, partition: number): void {
+    this.buffers.delete(partitionKey(topic, partition));
+    this.notify();
+  }
+
   /**
    * The records of each range, in the order of `ranges`, once every one has arrived. Waits as long
    * as it takes (a broker may be away), reporting every `stallTimeout` without progress and moving
    * the consumer back to where it should be. Each range's records come as the chunks kafkajs
-   * fetched them in, in offset order (not flattened: the caller walks them once anyway).
+   * fetched them in, in offset order (not flattened: the caller walks them once anyway). With
+   * `dropUnassigned`, a range whose partition was taken away is undefined.
    */
-  async take(ranges: readonly OffsetRange[]): Promise<R[][][]> {
-    const taken = ranges.map((): R[][] => []);
+  async take(ranges: readonly OffsetRange[]): Promise<(R[][] | undefined)[]> {
+    const taken: (R[][] | undefined)[] = ranges.map((): R[][] => []);
     for (;;) {
       if (this.stopped) throw new StoppedError('the Kafka direct stream was stopped while it read a batch');
       const lagging: OffsetRange[] = [];
       ranges.forEach((range, i) => {
-        const buffer = this.buffers.get(partitionKey(range.topic, range.partition));
+        if (taken[i] === undefined) return;
+        const key = partitionKey(range.topic, range.partition);
+        const buffer = this.buffers.get(key);
+        if (!buffer && this.options.dropUnassigned) {
+          taken[i] = undefined;
+          return;
+        }
         if (!buffer) throw new Error(`partition ${range.topic}/${range.partition} is not tracked`);
-        drain(buffer, range.untilOffset, taken[i] as R[][]);
+        drain(buffer, range.untilOffset, taken[i]);
         if (buffer.paused && buffer.bytes < this.options.maxBufferBytes / 2) this.resume(buffer);
-        if (buffer.next < range.untilOffset) lagging.push(range);
+        if (buffer.next >= range.untilOffset) return;
+        if (this.options.dropUnassigned && !this.assigned.has(key)) taken[i] = undefined;
+        else lagging.push(range);
       });
       if (lagging.length === 0) break;
       if (this.crashed) await this.restart();

@@ -3,7 +3,7 @@ export { kafkaDirectStream } from './direct-stream.js';
 export type { KafkaDirectStream } from './direct-stream.js';
 export type { KafkaDirectStreamOptions, ExplicitOffsets } from './options.js';
 export type { KafkaRecord, KafkaDeserializer, AnyKafkaRecord } from './records.js';
-export type { OffsetRange, KafkaOffsetSource } from '../../systems/kafka/offsets.js';
+export type { OffsetRange, KafkaOffsetSource, TaskHooks } from '../../systems/kafka/offsets.js';
 export type {
   KafkaConnectionOptions,
   KafkaSaslOptions,

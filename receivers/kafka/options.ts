@@ -17,9 +17,10 @@ export interface KafkaDirectStreamOptions extends KafkaConnectionOptions {
   /**
    * The consumer group: its committed offsets are where a job without a checkpoint starts, and
    * where `commit: 'kafka'` commits. Give each direct stream a group of its own: the stream's
-   * consumer must be the group's only member to be given every partition.
+   * consumer must be the group's only member to be given every partition. Required, except in a
+   * distributed job (a context with an `applicationId`), whose group is the application id.
    */
-  readonly groupId: string;
+  readonly groupId?: string;
   /**
    * Where to start when neither a checkpoint nor the group has an offset for a partition:
    * `'earliest'`, `'latest'` (default), or explicit offsets per topic and partition (which win
@@ -55,7 +56,7 @@ export interface KafkaDirectStreamOptions extends KafkaConnectionOptions {
 }
 
 /** Checks every option; throws a ConfigurationError naming the first one that is wrong. */
-export function checkDirectStreamOptions(options: KafkaDirectStreamOptions): void {
+export function checkDirectStreamOptions(options: KafkaDirectStreamOptions, applicationId?: string): void {
   const what = `kafkaDirectStream(${JSON.stringify(options.topics ?? [])})`;
   checkConnectionOptions(what, options);
   const topics = options.topics as unknown;
@@ -64,7 +65,14 @@ export function checkDirectStreamOptions(options: KafkaDirectStreamOptions): voi
       `${what}: topics must list one or more topic names (letters, digits, '.', '_', '-'), got ${JSON.stringify(topics)}`,
     );
   }
-  if (typeof options.groupId !== 'string' || options.groupId.length === 0) {
+  if (applicationId !== undefined) {
+    if (options.groupId !== undefined && options.groupId !== applicationId) {
+      throw new ConfigurationError(
+        `${what}: groupId '${options.groupId}' differs from the context's applicationId '${applicationId}', ` +
+          "which is a distributed job's consumer group: drop groupId",
+      );
+    }
+  } else if (typeof options.groupId !== 'string' || options.groupId.length === 0) {
     throw new ConfigurationError(`${what}: groupId is required, e.g. groupId: 'orders-job'`);
   }
   const start = options.startingOffsets;

@@ -12,8 +12,10 @@ import {
   KindlingError,
   type BatchLimit,
   type BatchSource,
+  type DistributedSettings,
   type RejectedRecord,
   type StreamingContext,
+  type TaskSlice,
 } from '../../lib/index.js';
 import { createKafka, secretsOf } from '../../systems/kafka/client.js';
 import {
@@ -21,12 +23,15 @@ import {
   type KafkaOffsetSource,
   type OffsetRange,
   type PartitionOffset,
+  type TaskHooks,
 } from '../../systems/kafka/offsets.js';
 import { Retrier } from '../../systems/kafka/retrier.js';
 import { PartitionFetcher } from './fetcher.js';
 import { planRanges } from './offsets.js';
 import type { KafkaDirectStreamOptions } from './options.js';
 import { deserializeMessages, type AnyKafkaRecord } from './records.js';
+import { taskAssigner, taskCount } from './task-assignor.js';
+import { sliceByTask, TaskOwnership } from './tasks.js';
 
 /** What the source's checkpointed position holds. */
 interface SavedPosition {
@@ -53,6 +58,11 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
   private admin: Admin | undefined;
   private fetcher: PartitionFetcher<AnyKafkaRecord | RejectedRecord> | undefined;
   private committing: Promise<void> = Promise.resolve();
+  /** Set at start in a distributed job (a context with an `applicationId`). */
+  private distributed: DistributedSettings | undefined;
+  private readonly ownership = new TaskOwnership();
+  private readonly taskHooks: TaskHooks[] = [];
+  private readonly slices = new Map<number, TaskSlice[]>();
 
   constructor(
     ssc: StreamingContext,
@@ -60,7 +70,7 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
   ) {
     this.name = options.name ?? `kafka ${options.topics.join(',')}`;
     this.storesRejectedRecords = (options.deserializer ?? 'string') !== 'buffer';
-    this.groupId = options.groupId;
+    this.groupId = options.groupId ?? ssc.applicationId ?? '';
     this.kafka = createKafka(
       {
         ...options,
@@ -80,12 +90,56 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
     this.beforeStart.push(hook);
   }
 
+  /** The application id of a distributed job (set at start), else undefined. */
+  get applicationId(): string | undefined {
+    return this.distributed?.applicationId;
+  }
+
+  /** @internal Called by a context with an `applicationId` at start: the stream reads only the tasks the group gives it. */
+  distribute(settings: DistributedSettings): void {
+    this.distributed = settings;
+  }
+
+  /** @internal In a distributed job: `hooks` run when tasks are taken (before their offsets are read) or given up. */
+  onTasks(hooks: TaskHooks): void {
+    this.taskHooks.push(hooks);
+  }
+
+  /** @internal In a distributed job: the tasks (with incarnations) the batch at `time` read. */
+  tasksAt(time: number): ReadonlyMap<number, number> | undefined {
+    return this.ownership.tasksAt(time);
+  }
+
+  /** @internal In a distributed job: gives `task` up (its writes failed); see `TaskOwnership.drop`. */
+  dropTask(task: number, fenced: boolean): void {
+    this.ownership.drop(task, fenced);
+  }
+
+  /** The tasks this process owns now (a distributed job), in order. */
+  ownedTasks(): number[] {
+    return this.ownership.tasks();
+  }
+
+  /** @internal In a distributed job: which records of the batch at `time` are which task's. */
+  taskSlices(time: number): readonly TaskSlice[] | undefined {
+    return this.slices.get(time);
+  }
+
   /** The offset ranges the batch at `time` read, while they are kept (see `offsetRangesAt`). */
   offsetRangesAt(time: number): readonly OffsetRange[] | undefined {
     return this.ranges.get(time);
   }
 
   async start(): Promise<void> {
+    try {
+      await this.connect();
+    } catch (error) {
+      await this.stop(); // a start that failed leaves no client connected
+      throw error;
+    }
+  }
+
+  private async connect(): Promise<void> {
     this.retrier.stopped = false;
     for (const hook of this.beforeStart) await hook();
     const admin = this.kafka.admin();
@@ -98,6 +152,10 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
       throw new ConfigurationError(
         `${this.name}: topic(s) ${missing.join(', ')} do not exist on ${this.options.brokers.join(', ')}; create them first`,
       );
+    }
+    if (this.distributed) {
+      await this.startDistributed(admin, attempts);
+      return;
     }
     const latest = await this.retrying(
       'reading the offsets of the topics',
@@ -117,8 +175,37 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
       const offset = this.startingOffset(topic, partition, committed.get(key), latest.get(key));
       this.positions.set(key, { topic, partition, offset });
     }
+    await this.startFetcher(attempts);
+  }
+
+  /**
+   * A distributed job's start: checks the partition counts (a job that joins or aggregates by
+   * key across topics needs equal counts), then joins the group with the co-partitioning
+   * assignor; which partitions it reads is decided at each batch (see `takeTaskChanges`).
+   */
+  private async startDistributed(admin: Admin, attempts: { maxAttempts: number }): Promise<void> {
+    const metadata = await this.retrying(
+      'reading the topics',
+      () => admin.fetchTopicMetadata({ topics: [...this.options.topics] }),
+      attempts,
+    );
+    const byName = new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
+    const counts = new Map(this.options.topics.map((t) => [t, byName.get(t) ?? 0]));
+    taskCount(counts, this.distributed?.coPartitioned ?? false, this.name);
+    await this.startFetcher(attempts);
+  }
+
+  private async startFetcher(attempts: { maxAttempts: number }): Promise<void> {
     const deserializer = this.options.deserializer ?? 'string';
+    const distributed = this.distributed !== undefined;
     const fetcher = new PartitionFetcher<AnyKafkaRecord | RejectedRecord>(this.kafka, {
+      ...(distributed
+        ? {
+            partitionAssigners: [taskAssigner(() => this.ownership.tasks())],
+            onAssignment: (keys: ReadonlySet<string>) => this.ownership.joined(keys),
+            dropUnassigned: true,
+          }
+        : {}),
       groupId: this.groupId,
       topics: this.options.topics,
       maxBufferBytes: this.options.maxBufferBytes ?? 4 * 1024 * 1024,
@@ -137,9 +224,10 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
   async plan(time: number, limit: BatchLimit): Promise<OffsetRange[]> {
     const fetcher = this.fetcher;
     if (!fetcher) throw new IllegalStateError(`${this.name}: read before start`);
+    if (this.distributed) await this.takeTaskChanges(fetcher);
     const latest = await this.retrying('reading the latest offsets', () => this.latestOffsets());
     for (const [key, { low }] of latest) {
-      if (this.positions.has(key)) continue;
+      if (this.positions.has(key) || this.distributed) continue;
       const [topic, partition] = splitKey(key); // a partition added to a topic: read it all
       this.positions.set(key, { topic, partition, offset: low });
       fetcher.track(topic, partition, low);
@@ -155,7 +243,13 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
       }
     }
     const highs = new Map([...latest].map(([k, v]) => [k, v.high]));
-    const ranges = planRanges([...this.positions.values()], highs, {
+    // Task by task (partition, then topic): each task's records are one slice of the batch.
+    const positions = [...this.positions.values()];
+    if (this.distributed) {
+      positions.sort((a, b) => a.partition - b.partition || (a.topic < b.topic ? -1 : 1));
+      this.ownership.plannedAt(time);
+    }
+    const ranges = planRanges(positions, highs, {
       interval: limit.interval,
       rate: limit.rate,
       maxRatePerPartition: this.options.maxRatePerPartition,
@@ -180,14 +274,57 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
   }
 
   /** The records of `ranges`, once every one has been fetched. */
-  async read(_time: number, ranges: OffsetRange[]): Promise<(AnyKafkaRecord | RejectedRecord)[]> {
+  async read(time: number, ranges: OffsetRange[]): Promise<(AnyKafkaRecord | RejectedRecord)[]> {
     const fetcher = this.fetcher;
     if (!fetcher) throw new IllegalStateError(`${this.name}: read before start`);
+    const taken = await fetcher.take(ranges);
+    if (this.distributed) return this.readTasks(time, ranges, taken);
     // Every range's chunks end to end; concat copies arrays natively, without a loop here.
-    const chunks = (await fetcher.take(ranges)).flat(1);
+    const chunks = taken.flatMap((c) => c ?? []);
     return chunks.length === 1
       ? (chunks[0] ?? [])
       : ([] as (AnyKafkaRecord | RejectedRecord)[]).concat(...chunks);
+  }
+
+  /** A distributed job's batch: see {@link sliceByTask}; a task not read whole leaves the batch's ranges. */
+  private readTasks(
+    time: number,
+    ranges: OffsetRange[],
+    taken: ((AnyKafkaRecord | RejectedRecord)[][] | undefined)[],
+  ): (AnyKafkaRecord | RejectedRecord)[] {
+    const { records, slices, kept } = sliceByTask(ranges, taken);
+    if (kept.length < ranges.length) this.ranges.set(time, kept);
+    this.slices.set(time, slices);
+    return records;
+  }
+
+  /**
+   * Applies the group's joins since the last batch (see `tasks.ts`): the partitions of tasks
+   * given up are no longer read; for tasks taken, the hooks run (a transactional output fences
+   * the task's previous owner), then their committed offsets are read and reading starts there.
+   */
+  private async takeTaskChanges(fetcher: PartitionFetcher<AnyKafkaRecord | RejectedRecord>): Promise<void> {
+    const { lost, gained } = this.ownership.changes();
+    if (lost.length === 0 && gained.length === 0) return;
+    for (const [key, p] of this.positions) {
+      if (!lost.includes(p.partition)) continue;
+      this.positions.delete(key);
+      fetcher.untrack(p.topic, p.partition);
+    }
+    if (lost.length > 0) for (const hooks of this.taskHooks) await hooks.lost(lost);
+    if (gained.length === 0) return;
+    for (const hooks of this.taskHooks) await hooks.gained(gained);
+    const committed = await this.retrying('reading the group offsets', () => this.committedOffsets());
+    const latest = await this.retrying('reading the latest offsets', () => this.latestOffsets());
+    for (const { task } of gained) {
+      for (const topic of this.options.topics) {
+        const key = partitionKey(topic, task);
+        if (!latest.has(key)) continue; // a topic with fewer partitions
+        const offset = this.startingOffset(topic, task, committed.get(key), latest.get(key));
+        this.positions.set(key, { topic, partition: task, offset });
+        fetcher.track(topic, task, offset);
+      }
+    }
   }
 
   /** A Kafka record's `topic/partition@offset` (for dead letters of user functions), else undefined. */
@@ -220,22 +357,35 @@ export class KafkaDirectSource implements BatchSource<AnyKafkaRecord | RejectedR
   commit(time: number): Promise<void> {
     const ranges = this.ranges.get(time);
     const older = [...this.ranges.keys()].filter((t) => t <= time);
-    for (const t of older.slice(0, Math.max(0, older.length - KEEP_COMMITTED))) this.ranges.delete(t);
+    for (const t of older.slice(0, Math.max(0, older.length - KEEP_COMMITTED))) {
+      this.ranges.delete(t);
+      this.slices.delete(t);
+      this.ownership.forget(t);
+    }
     if ((this.options.commit ?? 'kafka') !== 'kafka' || !ranges) return this.committing;
     const offsets = ranges
+      .filter((r) => !this.distributed || this.ownership.owns(r.partition))
       .filter((r) => r.untilOffset > (this.committed.get(partitionKey(r.topic, r.partition)) ?? -1))
       .map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset }));
     if (offsets.length === 0) return this.committing;
     const fetcher = this.fetcher;
     this.committing = this.committing.then(async () => {
       if (!fetcher) return;
-      await this.retrying(
+      const commit = this.retrying(
         `committing the offsets of the batch of time ${time}`,
         () => fetcher.commit(offsets),
-        {
-          maxAttempts: 10,
-        },
+        { maxAttempts: this.distributed ? 3 : 10 },
       );
+      // In a distributed job a commit refused by a rebalance is left to the partition's next
+      // owner, which reads from the last committed offsets (at-least-once).
+      if (!this.distributed) await commit;
+      else if (
+        !(await commit.then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
       for (const o of offsets) this.committed.set(partitionKey(o.topic, o.partition), o.offset);
     });
     return this.committing;

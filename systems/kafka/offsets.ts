@@ -45,4 +45,31 @@ export interface KafkaOffsetSource {
   offsetRangesAt(time: number): readonly OffsetRange[] | undefined;
   /** Runs `hook` at start, before the group's offsets are read (a transactional output fences zombies there). */
   runBeforeStart(hook: () => Promise<void>): void;
+  /** In a distributed job: the application id (set at start); undefined in a one-process job. */
+  readonly applicationId?: string | undefined;
+  /**
+   * In a distributed job: `hooks.gained` runs when the stream takes tasks, before it reads their
+   * committed offsets (a transactional output fences their previous owner there); `hooks.lost`
+   * when it gives tasks up.
+   */
+  onTasks?(hooks: TaskHooks): void;
+  /** In a distributed job: each task of the batch at `time` with its incarnation (see {@link TaskHooks}). */
+  tasksAt?(time: number): ReadonlyMap<number, number> | undefined;
+  /**
+   * In a distributed job: forgets `task` (its writes failed); with `fenced`, takes it again only
+   * once the group has assigned it anew, else at the next batch (reading its offsets again).
+   */
+  dropTask?(task: number, fenced: boolean): void;
+}
+
+/**
+ * What a distributed direct stream tells an output about its tasks. An incarnation numbers each
+ * time the stream took a task: a batch planned under one incarnation is never committed under
+ * another.
+ */
+export interface TaskHooks {
+  /** The stream takes `tasks` (task and incarnation); their offsets are read once this resolves. */
+  gained(tasks: readonly { readonly task: number; readonly incarnation: number }[]): Promise<void>;
+  /** The stream gave `tasks` up (another process has them, or their writes failed). */
+  lost(tasks: readonly number[]): Promise<void>;
 }
