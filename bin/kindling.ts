@@ -63,6 +63,12 @@ function demoCommand(): Command {
         process.exitCode = 2;
         return;
       }
+      const sql = installed('@duckdb/node-api');
+      if (!sql) {
+        console.error(
+          `kindling demo: the SQL report (top locations per topic) needs the package '@duckdb/node-api', which is not installed: install it with \`${installCommand('@duckdb/node-api')}\`; running without it`,
+        );
+      }
       const { main } = await import('../examples/tweets/main.js');
       process.exitCode = await main({
         ...(flags.duration === undefined ? {} : { duration: flags.duration }),
@@ -75,6 +81,7 @@ function demoCommand(): Command {
         slide: 2,
         top: 5,
         progress: false,
+        sql,
       });
     });
 }

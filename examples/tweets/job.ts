@@ -13,6 +13,7 @@ import {
   type SentimentResult,
 } from 'kindling/analytics';
 import type { Tweet } from 'kindling/receivers';
+import type { TopicLocation } from './sql-report.js';
 
 /** An author's profile as the users table holds it (the Twitter v1.1 user object's fields used here). */
 export interface Profile {
@@ -51,6 +52,8 @@ export interface WindowReport {
   readonly byTopic: readonly [string, SentimentSums][];
   readonly byLocation: readonly [string, SentimentSums][];
   readonly hashtags: readonly [string, number][];
+  /** The top locations of each topic, from the SQL report; absent when it does not run. */
+  readonly topLocations?: readonly TopicLocation[];
 }
 
 export interface ShowcaseOptions {

@@ -16,6 +16,7 @@ import { dashboard } from 'kindling/outputs';
 import { startReplayServer, twitterStream } from 'kindling/receivers';
 import { meanScore, showcase } from './job.js';
 import { byTweets, formatReport, windowRate, windowReports } from './report.js';
+import { topLocationsByTopic } from './sql-report.js';
 import { ADDRESS_FORMS, resultsOutput, usersLookup } from './stores.js';
 import { stopGracefullyOn } from '../graceful-stop.js';
 
@@ -35,6 +36,11 @@ export interface DemoOptions {
   readonly slide: number;
   readonly top: number;
   readonly progress: boolean;
+  /**
+   * Whether to run the SQL report (top locations per topic, `sql-report.ts`); it needs the
+   * optional peer `@duckdb/node-api`. Default: true.
+   */
+  readonly sql?: boolean;
 }
 
 const positive = (name: string) => (text: string) => {
@@ -66,6 +72,7 @@ function parseOptions(argv: readonly string[]): DemoOptions {
     .option('--slide <seconds>', 'how often a window ends', positive('--slide'), 5)
     .option('--top <n>', 'hashtags and locations per window', positive('--top'), 5)
     .option('--progress', 'print a line per batch with its timings', false)
+    .option('--no-sql', 'leave out the SQL report (top locations per topic; needs @duckdb/node-api)')
     .addHelpText('after', `\nAddresses for --users and --output:\n  ${ADDRESS_FORMS.join('\n  ')}\n`)
     .showHelpAfterError()
     .parse(argv, { from: 'user' });
@@ -94,6 +101,14 @@ export async function main(options: DemoOptions): Promise<number> {
     scorer: new SentimentScorer(),
   });
   if (options.output !== undefined) resultsOutput(streams.scored, options.output);
+  const topLocations =
+    options.sql === false
+      ? undefined
+      : topLocationsByTopic(streams.scored, {
+          windowDuration,
+          slideDuration: seconds(options.slide),
+          top: 3,
+        });
 
   const board = options.dashboard ? dashboard(ssc, { port: options.port }) : undefined;
   if (board) {
@@ -129,10 +144,25 @@ export async function main(options: DemoOptions): Promise<number> {
         rows: 15,
       },
     );
+    if (topLocations) {
+      board.panel(topLocations, 'topic-locations', {
+        kind: 'table',
+        title: `Top locations per topic (SQL), last ${options.window} s`,
+        columns: {
+          topic: (row) => row.topic,
+          location: (row) => row.location,
+          tweets: (row) => row.tweets,
+          'mean sentiment': (row) => row.mean,
+        },
+        rows: 30,
+      });
+    }
   }
   const start = Date.now();
-  windowReports(streams, { windowDuration, top: options.top }, (report) =>
-    console.log(formatReport(report, start)),
+  windowReports(
+    streams,
+    { windowDuration, top: options.top, ...(topLocations ? { topLocations } : {}) },
+    (report) => console.log(formatReport(report, start)),
   );
   if (options.progress) {
     ssc.events.subscribe((event) => {

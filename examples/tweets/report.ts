@@ -8,6 +8,7 @@ import type { DStream } from 'kindling';
 import type { ShowcaseStreams, SentimentSums, WindowReport } from './job.js';
 import { meanScore } from './job.js';
 import { topK } from 'kindling/analytics';
+import type { TopicLocation } from './sql-report.js';
 
 /** Orders `[key, sums]` pairs by tweets, most first, then by key. */
 export const byTweets = (a: readonly [string, SentimentSums], b: readonly [string, SentimentSums]): number =>
@@ -51,13 +52,18 @@ export function windowRate(
   return (count, time) => perSecond(count, time, jobStart ?? time - windowDuration, windowDuration);
 }
 
-/** Calls `onReport` once per slide with that window's figures. Declare before `ssc.start()`. */
+/**
+ * Calls `onReport` once per slide with that window's figures. Declare before `ssc.start()`.
+ * `options.topLocations`, the SQL report's stream (`sql-report.ts`), adds its rows to each report.
+ */
 export function windowReports(
   streams: ShowcaseStreams,
-  options: { windowDuration: number; top: number },
+  options: { windowDuration: number; top: number; topLocations?: DStream<TopicLocation> },
   onReport: (report: WindowReport) => void | Promise<void>,
 ): void {
-  type Parts = { -readonly [P in 'byTopic' | 'byLocation' | 'hashtags']?: WindowReport[P] };
+  type Parts = {
+    -readonly [P in 'byTopic' | 'byLocation' | 'hashtags' | 'topLocations']?: WindowReport[P];
+  };
   const pending = new Map<number, Parts>();
   const part = (time: number) => pending.get(time) ?? pending.set(time, {}).get(time)!;
   streams.byTopic.foreachBatch((pairs, time) => {
@@ -69,6 +75,9 @@ export function windowReports(
   streams.hashtags.foreachBatch((pairs, time) => {
     part(time).hashtags = pairs;
   });
+  options.topLocations?.foreachBatch((rows, time) => {
+    part(time).topLocations = rows;
+  });
   const rate = windowRate(streams.tweetCount, options.windowDuration);
   streams.tweetCount.foreachBatch(async (counts, time) => {
     const figures = part(time);
@@ -79,6 +88,7 @@ export function windowReports(
       byTopic: figures.byTopic ?? [],
       byLocation: figures.byLocation ?? [],
       hashtags: figures.hashtags ?? [],
+      ...(options.topLocations ? { topLocations: figures.topLocations ?? [] } : {}),
     });
   });
 }
@@ -86,6 +96,16 @@ export function windowReports(
 const fixed = (value: number | null, digits = 2): string => (value === null ? '-' : value.toFixed(digits));
 const cut = (text: string, width: number): string =>
   text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+
+/** `    apple: boston 2 (0.75), lisbon 1 (-)`: a line per topic, its places' tweets and mean sentiment. */
+function topicLocations(rows: readonly TopicLocation[]): string[] {
+  const byTopic = new Map<string, string[]>();
+  for (const row of rows) {
+    const places = byTopic.get(row.topic) ?? byTopic.set(row.topic, []).get(row.topic)!;
+    places.push(`${row.location} ${row.tweets} (${fixed(row.mean)})`);
+  }
+  return [...byTopic].map(([topic, places]) => `    ${topic}: ${places.join(', ')}`);
+}
 
 /** The report as a few lines of text: one table of topics, then locations and hashtags. */
 export function formatReport(report: WindowReport, start: number): string {
@@ -98,6 +118,12 @@ export function formatReport(report: WindowReport, start: number): string {
     ),
     `  locations: ${report.byLocation.map(([where, s]) => `${where} ${s.tweets}`).join(', ') || '-'}`,
     `  hashtags:  ${report.hashtags.map(([tag, n]) => `${tag} ${n}`).join(', ') || '-'}`,
+    ...(report.topLocations
+      ? [
+          `  top locations per topic (SQL), tweets (mean sentiment):${report.topLocations.length === 0 ? ' -' : ''}`,
+          ...topicLocations(report.topLocations),
+        ]
+      : []),
   ];
   return lines.join('\n');
 }

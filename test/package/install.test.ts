@@ -10,6 +10,7 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -322,6 +323,16 @@ test.serial('npx kindling: --help, replay --help, and a demo that ends by itself
   );
   t.regex(demo.stdout, /^ {2}(apple|google|microsoft|twitter) +\d+ +\d+ +-?[\d.]+ +\d+ +\d+$/m);
   t.regex(demo.stdout, /^stopped after [1-9]\d* tweets$/m);
+  // The SQL report needs DuckDB, an optional peer that this project has not installed: the demo
+  // runs without it and says in one line how to have it.
+  if (!existsSync(join(project, 'node_modules/@duckdb/node-api'))) {
+    t.regex(
+      demo.stderr,
+      /^kindling demo: the SQL report .*`npm install @duckdb\/node-api@[^`]+`; running without it$/m,
+      shown(demo),
+    );
+    t.notRegex(demo.stdout, /\(SQL\)/, shown(demo));
+  }
 });
 
 test.serial('a connector whose client is not installed says how to install it', async (t) => {

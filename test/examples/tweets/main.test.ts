@@ -49,6 +49,9 @@ test('the demo prints window reports, serves the dashboard, writes --output, and
   t.true(windows.length >= 2, run.stdout);
   t.regex(run.stdout, /^ {2}apple +\d+ +\d+ +-?[\d.]+ +\d+ +\d+$/m);
   t.regex(run.stdout, /^ {2}hashtags: {2}#\S+ \d+/m);
+  // The SQL report (DuckDB is a dev dependency here): top locations per topic, or none yet.
+  t.regex(run.stdout, /^ {2}top locations per topic \(SQL\), tweets \(mean sentiment\):( -)?$/m);
+  t.regex(run.stdout, /^ {4}apple: \S.* \d+ \((-?[\d.]+|-)\)/m);
   const sent = Number(/^stopped after (\d+) tweets$/m.exec(run.stdout)?.[1]);
   t.true(sent > 0, run.stdout);
 
