@@ -164,16 +164,24 @@ test.serial(
         `tasks before the kill: ${[a, b, c].map((j) => j.lines.filter((l) => l.startsWith('tasks')).at(-1)).join(' | ')}`,
       );
       const [fromA, fromC] = [a.lines.length, c.lines.length];
+      const killedAt = Date.now();
       b.child.kill('SIGKILL');
       await b.exited;
       // Once b's session ends, a or c takes its tasks (three tasks at once).
       const three = /^tasks \d+,\d+,\d+$/;
       await Promise.race([a.line(three, fromA), c.line(three, fromC)]);
+      t.log(
+        `b's tasks read again by a or c ${Date.now() - killedAt} ms after the kill (session timeout 6000 ms)`,
+      );
       await produce(input, records(40_000, 60_000));
       await untilCommitted(input, app, 45_000);
       const d = startJob(input, output, app);
       jobs.push(d);
+      const startedAt = Date.now();
       await d.line(/^tasks \d/); // d owns tasks (the others may have read everything so far)
+      t.log(
+        `d read its first tasks ${Date.now() - startedAt} ms after it was started (process start included)`,
+      );
       await produce(input, records(60_000, 80_000));
       await allCommitted(input, app);
       t.log(
@@ -206,9 +214,11 @@ test.serial(
       await Promise.all(jobs.map((j) => j.line(/^batch /)));
       // Pause a while it runs a batch: its last batch line names the tasks it is writing.
       const fromB = b.lines.length;
+      const pausedAt = Date.now();
       a.child.kill('SIGSTOP');
       await produce(input, records(40_000, 50_000));
       await b.line(/^tasks 0,1,2,3,4,5$/, fromB); // b took a's tasks once a's session ended
+      t.log(`a's tasks read by b ${Date.now() - pausedAt} ms after the pause (session timeout 3000 ms)`);
       await untilCommitted(input, app, 45_000);
       a.child.kill('SIGCONT');
       await produce(input, records(50_000, 60_000));
