@@ -3,7 +3,8 @@
  * `bench/baselines/spark/` with Maven when needed (jars from Maven Central, cached in `~/.m2`;
  * the build output under the git-ignored `.cache/bench/spark/`), starts one JVM with a
  * `local[2]` SparkContext and the JDK 17 `--add-opens` flags, and runs the same {@link RunSpec}s
- * as Kindling over the same input file, and the state benchmark's {@link StateRunSpec}s. Without
+ * as Kindling over the same input file, the state benchmark's {@link StateRunSpec}s and the sql
+ * benchmark's queries in Spark SQL. Without
  * `java` or `mvn` the baseline is unavailable and the benchmarks report Spark as skipped, with the
  * reason.
  */
@@ -209,6 +210,25 @@ export class SparkBaseline {
         peakHeapBytes: answer['peakHeapBytes'] as number,
         retainedHeapBytes: answer['retainedHeapBytes'] as number,
         checkpoints: bytes.map((b) => ({ bytes: b })),
+      };
+    });
+  }
+
+  /**
+   * Runs Spark SQL on `batches` batches of `size` records of the sql benchmark's `workload` (see
+   * `SqlRun.java`: `foreachRDD`, a DataFrame, the same query): each batch's wall time, ms, and
+   * its result rows as `{ key: figures }` (`word: [n]`, `topic/location: [mood, n]`).
+   */
+  runSql(
+    workload: 'wordcount' | 'tweets',
+    size: number,
+    batches: number,
+  ): Promise<{ processingMs: number[]; results: Record<string, number[]>[] }> {
+    return this.serially(async () => {
+      const answer = await this.command(['sql', workload, size, batches].join(' '));
+      return {
+        processingMs: answer['processingMs'] as number[],
+        results: answer['results'] as Record<string, number[]>[],
       };
     });
   }

@@ -11,11 +11,18 @@
  * Each system runs the same batches (the same arrays) on a ManualClock; the time of a batch is the
  * wall time of the `clock.advance` that runs it, whole (its input, the query or operators, the
  * output collecting the rows); the median of the timed batches after two untimed ones is
- * reported. Every batch's result must equal the plain loop's (means to 1e-9). Spark SQL is not
- * run yet: the Spark baseline has no `foreachRDD` → DataFrame job (reported as skipped).
+ * reported. Every batch's result must equal the plain loop's (means to 1e-9).
+ *
+ * Spark SQL (`bench/baselines/spark`, `SqlRun.java`, Spark 3.5 `local[2]`) runs the same query on
+ * the same batches (drawn by the same generator in Java, each an RDD of two partitions, all cached
+ * before the run): `foreachRDD`, the RDD made a DataFrame, a temporary view `batch`, the
+ * query, its rows collected; each batch's wall time on Spark's manual clock, medians as above,
+ * and its rows checked against the plain loop's like the others'. Skipped (with the reason) when
+ * the baseline cannot run, and in a quick run of every benchmark.
  */
 import { ManualClock, StreamingContext, type DStream } from '../../lib/index.js';
-import { median, type BenchOptions, type BenchResult, type BenchRow } from '../result.js';
+import { SparkBaseline } from '../baselines/spark.js';
+import { median, type BenchOptions, type BenchResult, type BenchRow, type SkippedSystem } from '../result.js';
 
 type Tweet = { user: string; location: string; topic: string; score: number };
 /** One result row of either query, as the check compares it: a key and its figures. */
@@ -53,7 +60,7 @@ function tweetBatch(size: number, seed: number): Tweet[] {
 }
 
 interface Workload<T> {
-  readonly name: string;
+  readonly name: 'wordcount' | 'tweets';
   readonly batch: (size: number, seed: number) => T[];
   readonly sql: (stream: DStream<T>) => DStream<Figures>;
   readonly dstream: (stream: DStream<T>) => DStream<Figures>;
@@ -155,6 +162,7 @@ async function measure<T>(
   rows: BenchRow[],
   problems: string[],
   log: (line: string) => void,
+  spark: SparkBaseline | undefined,
 ): Promise<Record<string, number>> {
   const batches = Array.from({ length: UNTIMED + TIMED }, (_, i) => workload.batch(size, 1 + i));
   const expected = batches.map(workload.plain);
@@ -173,17 +181,55 @@ async function measure<T>(
       if (problem) problems.push(`${workload.name} ${size} ${system} batch ${i + 1}: ${problem}`);
     }
   }
+  if (spark) {
+    const run = await spark.runSql(workload.name, size, batches.length);
+    ms['spark-sql'] = median(run.processingMs.slice(UNTIMED));
+    for (const [i, want] of expected.entries()) {
+      const result = run.results[i];
+      const problem = difference(result && new Map(Object.entries(result)), want);
+      if (problem) problems.push(`${workload.name} ${size} spark-sql batch ${i + 1}: ${problem}`);
+    }
+  }
   const label = size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1000}k`;
   for (const [system, value] of Object.entries(ms)) {
     rows.push({ system, metric: `${workload.name} ms/batch at ${label} records`, value });
   }
   log(
     `sql: ${workload.name} ${label}: sql ${ms['sql']?.toFixed(1)} ms, dstream ${ms['dstream']?.toFixed(1)} ms, ` +
-      `plain ${ms['plain-js']?.toFixed(1)} ms (distinct keys ${expected[0]?.size})`,
+      `plain ${ms['plain-js']?.toFixed(1)} ms${spark ? `, spark-sql ${ms['spark-sql']?.toFixed(1)} ms` : ''} ` +
+      `(distinct keys ${expected[0]?.size})`,
   );
   return {
     [`sql / dstream (${workload.name}, ${label})`]: (ms['sql'] as number) / (ms['dstream'] as number),
+    ...(spark
+      ? {
+          [`sql / spark-sql (${workload.name}, ${label})`]:
+            (ms['sql'] as number) / (ms['spark-sql'] as number),
+        }
+      : {}),
   };
+}
+
+/** The run's Spark baseline (or one started here, closed by `close`), or why there is none. */
+async function sparkBaseline(
+  options: BenchOptions,
+): Promise<{ baseline?: SparkBaseline; close: () => Promise<void>; skipped?: SkippedSystem }> {
+  const skip = (reason: string) => ({
+    close: async () => undefined,
+    skipped: { system: 'spark-sql', reason },
+  });
+  try {
+    if (!options.spark) {
+      const own = await SparkBaseline.start(options.log);
+      return { baseline: own, close: () => own.close() };
+    }
+    const provided = await options.spark();
+    return 'skipped' in provided
+      ? skip(provided.skipped)
+      : { baseline: provided, close: async () => undefined };
+  } catch (error) {
+    return skip(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** The entry point `bench/run.ts` calls. */
@@ -192,9 +238,14 @@ export default async function sql(options: BenchOptions): Promise<BenchResult> {
   const rows: BenchRow[] = [];
   const problems: string[] = [];
   let ratios: Record<string, number> = {};
-  for (const size of options.quick ? QUICK_SIZES : SIZES) {
-    ratios = { ...ratios, ...(await measure(wordcount, size, rows, problems, log)) };
-    ratios = { ...ratios, ...(await measure(tweets, size, rows, problems, log)) };
+  const spark = await sparkBaseline(options);
+  try {
+    for (const size of options.quick ? QUICK_SIZES : SIZES) {
+      ratios = { ...ratios, ...(await measure(wordcount, size, rows, problems, log, spark.baseline)) };
+      ratios = { ...ratios, ...(await measure(tweets, size, rows, problems, log, spark.baseline)) };
+    }
+  } finally {
+    await spark.close();
   }
   for (const problem of problems) log(`  MISMATCH ${problem}`);
   const at100k = ratios['sql / dstream (tweets, 100k)'];
@@ -203,15 +254,11 @@ export default async function sql(options: BenchOptions): Promise<BenchResult> {
     rows,
     ratios,
     correct: problems.length === 0,
-    skipped: [
-      {
-        system: 'spark-sql',
-        reason: 'the Spark baseline has no foreachRDD -> DataFrame -> SQL job yet (bench/baselines/spark)',
-      },
-    ],
+    ...(spark.skipped ? { skipped: [spark.skipped] } : {}),
     notes: [
       'per-batch wall time of the whole batch (input, query or operators, output); median of 5 batches after 2 untimed',
       `goal: SQL within 2x of the DStream operators at 100k records a batch; tweets at 100k: ${at100k?.toFixed(2)}x`,
+      "spark-sql: Spark 3.5 local[2], foreachRDD -> createDataFrame(rdd, schema) -> temp view batch -> the same query -> collectAsList, spark.sql.shuffle.partitions 2; each batch an RDD of 2 partitions cached before the run (Kindling gets arrays made beforehand); wall time per batch on Spark's manual clock",
     ],
   };
 }

@@ -30,6 +30,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * state KEYS RECORDS BATCHES INTERVAL_MS TIMEOUT_MS CHECKPOINT_MS CHECKPOINT_DIR
  *     mapWithState: a running sum per key over KEYS keys, RECORDS records a batch, on a manual
  *     clock; TIMEOUT_MS 0: no timeout; the state checkpointed every CHECKPOINT_MS (see StateRun)
+ * sql WORKLOAD SIZE BATCHES
+ *     Spark SQL on each batch (foreachRDD, a DataFrame, the SQL query) on a manual clock, SIZE
+ *     records a batch drawn as bench/sql draws them; WORKLOAD: wordcount | tweets (see SqlRun)
  * quit
  * </pre>
  *
@@ -70,6 +73,7 @@ public final class SparkBaseline {
               out.println("RESULT " + new StreamingRun(sc, lines, run).execute().toJson());
             }
             case "state" -> out.println("RESULT " + new StateRun(sc, StateRun.Spec.parse(words)).execute());
+            case "sql" -> out.println("RESULT " + new SqlRun(sc, words).execute());
             case "quit" -> {
               return;
             }
