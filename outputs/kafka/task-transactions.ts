@@ -18,7 +18,7 @@
  */
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { KindlingError, type TaskSlice } from '../../lib/index.js';
-import { createKafka } from '../../systems/kafka/client.js';
+import { createKafka, transactionalProducer } from '../../systems/kafka/client.js';
 import type { KafkaConnectionOptions } from '../../systems/kafka/options.js';
 import type { KafkaOffsetSource, OffsetRange } from '../../systems/kafka/offsets.js';
 import type { Retrier } from '../../systems/kafka/retrier.js';
@@ -209,22 +209,8 @@ export class TaskTransactionalWriter {
     await held?.producer.disconnect().catch(() => undefined);
   }
 
-  private async startProducer(task: number): Promise<Producer> {
-    const producer = this.kafka.producer({
-      transactionalId: this.transactionalId(task),
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-    try {
-      await producer.connect();
-      // kafkajs initialises the transactional id (fencing older producers, finishing their open
-      // transaction) at the first transaction: an empty one does that and nothing else.
-      await (await producer.transaction()).commit();
-    } catch (error) {
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
-    return producer;
+  private startProducer(task: number): Promise<Producer> {
+    return transactionalProducer(this.kafka, this.transactionalId(task));
   }
 }
 

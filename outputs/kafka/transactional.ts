@@ -11,7 +11,7 @@
  */
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { KindlingError } from '../../lib/index.js';
-import { createKafka } from '../../systems/kafka/client.js';
+import { createKafka, transactionalProducer } from '../../systems/kafka/client.js';
 import type { KafkaConnectionOptions } from '../../systems/kafka/options.js';
 import { partitionKey, type KafkaOffsetSource, type OffsetRange } from '../../systems/kafka/offsets.js';
 import type { Retrier } from '../../systems/kafka/retrier.js';
@@ -83,20 +83,7 @@ export class TransactionalWriter {
 
   private async ensureProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const producer = this.kafka.producer({
-      transactionalId: this.transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-    try {
-      await producer.connect();
-      // kafkajs initialises the transactional id (fencing older producers) at the first
-      // transaction: an empty one does that and nothing else.
-      await (await producer.transaction()).commit();
-    } catch (error) {
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
+    const producer = await transactionalProducer(this.kafka, this.transactionalId);
     this.producer = producer;
     return producer;
   }

@@ -34,6 +34,27 @@ export function createKafka(options: KafkaConnectionOptions, forWhat: string): K
   } as KafkaJS.KafkaConfig);
 }
 
+/**
+ * A connected transactional producer of `transactionalId` whose id is initialised: kafkajs does
+ * that (fencing every older producer of the id, and having the broker finish or abort its open
+ * transaction) at the first transaction, so an empty one is committed here for that alone. A
+ * producer that fails to start is disconnected.
+ */
+export async function transactionalProducer(
+  kafka: KafkaJS.Kafka,
+  transactionalId: string,
+): Promise<KafkaJS.Producer> {
+  const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+  try {
+    await producer.connect();
+    await (await producer.transaction()).commit();
+  } catch (error) {
+    await producer.disconnect().catch(() => undefined);
+    throw error;
+  }
+  return producer;
+}
+
 /** Checks the connection options of `what` (a stream's or output's name); throws ConfigurationError. */
 export function checkConnectionOptions(what: string, options: KafkaConnectionOptions): void {
   const brokers = options.brokers as unknown;
