@@ -12,15 +12,20 @@ function tcpSockets(): string[] {
   return process.getActiveResourcesInfo().filter((resource) => resource === 'TCPSocketWrap');
 }
 
-test('lines sent by the server arrive in the batch after they were stored', async (t) => {
-  t.timeout(10_000);
+/** A job reading a new line server's socket, started, with the server's side of the connection. */
+async function startedJob() {
   const server = await LineServer.listen();
-  const { clock, ssc } = setup();
-  const stream = ssc.socketTextStream('127.0.0.1', server.port);
+  const job = setup();
+  const stream = job.ssc.socketTextStream('127.0.0.1', server.port);
   const out = collect(stream);
   const connection = server.nextConnection();
-  await ssc.start();
-  const socket = await connection;
+  await job.ssc.start();
+  return { ...job, server, stream, out, socket: await connection };
+}
+
+test('lines sent by the server arrive in the batch after they were stored', async (t) => {
+  t.timeout(10_000);
+  const { server, clock, ssc, stream, out, socket } = await startedJob();
   await write(socket, 'hello world\nsecond line\n');
   await stored(stream, 2);
   await clock.advance(1000);
@@ -38,13 +43,7 @@ test('lines sent by the server arrive in the batch after they were stored', asyn
 
 test('a line split across TCP chunks is put back together', async (t) => {
   t.timeout(10_000);
-  const server = await LineServer.listen();
-  const { clock, ssc } = setup();
-  const stream = ssc.socketTextStream('127.0.0.1', server.port);
-  const out = collect(stream);
-  const connection = server.nextConnection();
-  await ssc.start();
-  const socket = await connection;
+  const { server, clock, ssc, stream, out, socket } = await startedJob();
   socket.setNoDelay(true);
   // Once 'first' is stored the receiver has read the chunk that also carried 'hal'.
   await write(socket, 'first\nhal');
@@ -60,13 +59,7 @@ test('a line split across TCP chunks is put back together', async (t) => {
 
 test('CRLF line ends are stripped, also when CR and LF come in different chunks', async (t) => {
   t.timeout(10_000);
-  const server = await LineServer.listen();
-  const { clock, ssc } = setup();
-  const stream = ssc.socketTextStream('127.0.0.1', server.port);
-  const out = collect(stream);
-  const connection = server.nextConnection();
-  await ssc.start();
-  const socket = await connection;
+  const { server, clock, ssc, stream, out, socket } = await startedJob();
   await write(socket, 'one\r\ntwo\r');
   await stored(stream, 1);
   await write(socket, '\n\r\nthree\n');
@@ -79,13 +72,7 @@ test('CRLF line ends are stripped, also when CR and LF come in different chunks'
 
 test('a multi-byte UTF-8 character split across chunks is decoded whole', async (t) => {
   t.timeout(10_000);
-  const server = await LineServer.listen();
-  const { clock, ssc } = setup();
-  const stream = ssc.socketTextStream('127.0.0.1', server.port);
-  const out = collect(stream);
-  const connection = server.nextConnection();
-  await ssc.start();
-  const socket = await connection;
+  const { server, clock, ssc, stream, out, socket } = await startedJob();
   const text = Buffer.from('x\n5 €, 🔥 ok\n', 'utf8');
   const euro = text.indexOf(0xe2); // the euro sign is e2 82 ac
   const fire = text.indexOf(0xf0); // the fire emoji is f0 9f 94 a5
